@@ -1,0 +1,127 @@
+//! Action items: commitments made at a meeting, with an owner and a due date.
+
+use crate::changelog::entity;
+use crate::validate::{self, LINE_MAX};
+use crate::{ActionItem, ActionItemInput, Error, Result, Store};
+use rusqlite::Row;
+
+const COLUMNS: &str = "id, meeting_id, text, owner_id, due, done, created_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<ActionItem> {
+    Ok(ActionItem {
+        id: r.get(0)?,
+        meeting_id: r.get(1)?,
+        text: r.get(2)?,
+        owner_id: r.get(3)?,
+        due: r.get(4)?,
+        done: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+impl Store {
+    /// Records an action item from a meeting.
+    pub fn add_action_item(&mut self, input: &ActionItemInput) -> Result<ActionItem> {
+        let meeting = self.meeting(&crate::ids::parse_id("Meeting", &input.meeting_id)?)?;
+        let text = validate::required("Action", &input.text, LINE_MAX)?;
+        let owner_id = match input.owner_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(id) => {
+                let owner = self.member(&crate::ids::parse_id("Owner", id)?)?;
+                if owner.circle_id != meeting.circle_id {
+                    return Err(Error::invalid(
+                        "Owner",
+                        format!("{} is not a member of this meeting's circle", owner.name),
+                    ));
+                }
+                Some(owner.id)
+            }
+        };
+        let due = match input.due.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(d) => {
+                let due = validate::date("Due date", d)?;
+                let meeting_day = validate::timestamp("Start", &meeting.starts_at)?.date_naive();
+                if due < meeting_day {
+                    return Err(Error::invalid(
+                        "Due date",
+                        format!("{due} is before the meeting ({meeting_day}); pick a later date"),
+                    ));
+                }
+                Some(due.to_string())
+            }
+        };
+        let item = ActionItem {
+            id: crate::ids::new_id(),
+            meeting_id: meeting.id,
+            text,
+            owner_id,
+            due,
+            done: false,
+            created_at: String::new(),
+        };
+        self.write(|tx| {
+            let item = ActionItem { created_at: tx.now(), ..item };
+            tx.execute(
+                &format!("INSERT INTO action_items ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                rusqlite::params![
+                    item.id,
+                    item.meeting_id,
+                    item.text,
+                    item.owner_id,
+                    item.due,
+                    item.done,
+                    item.created_at
+                ],
+            )?;
+            tx.log(&meeting.circle_id, entity::ACTION_ITEM, &item.id, serde_json::to_value(&item).unwrap())?;
+            Ok(item)
+        })
+    }
+
+    /// A meeting's action items in the order they were made.
+    pub fn action_items(&self, meeting_id: &str) -> Result<Vec<ActionItem>> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {COLUMNS} FROM action_items WHERE meeting_id = ?1 ORDER BY created_at, id"))?;
+        let rows = stmt.query_map([meeting_id], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::store_with_meeting;
+    use crate::{ActionItemInput, CircleInput};
+
+    #[test]
+    fn owner_must_belong_to_the_circle_and_due_must_follow_the_meeting() {
+        let (mut store, meeting) = store_with_meeting();
+        let circle_id = store.meeting(&meeting).unwrap().circle_id;
+        let me = store.my_member_id(&circle_id).unwrap();
+        let ok = store
+            .add_action_item(&ActionItemInput {
+                meeting_id: meeting.clone(),
+                text: "Send the CV template".into(),
+                owner_id: Some(me.clone()),
+                due: Some("2026-03-19".into()),
+            })
+            .unwrap();
+        assert_eq!(ok.due.as_deref(), Some("2026-03-19"));
+
+        let early = ActionItemInput {
+            meeting_id: meeting.clone(),
+            text: "x".into(),
+            owner_id: None,
+            due: Some("2026-03-01".into()),
+        };
+        assert!(store.add_action_item(&early).unwrap_err().to_string().contains("before the meeting"));
+
+        let other = store.create_circle(&CircleInput { name: "Other".into(), ..Default::default() }).unwrap();
+        let stranger = store.my_member_id(&other.id).unwrap();
+        let wrong =
+            ActionItemInput { meeting_id: meeting.clone(), text: "x".into(), owner_id: Some(stranger), due: None };
+        assert_eq!(store.add_action_item(&wrong).unwrap_err().field(), Some("Owner"));
+        assert_eq!(store.action_items(&meeting).unwrap(), vec![ok]);
+    }
+}

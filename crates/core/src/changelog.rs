@@ -1,0 +1,81 @@
+//! The change log: every write to shared circle data, per device, in sequence, stamped
+//! with a hybrid logical clock. Sync bundles are cut from it; private data never enters it.
+
+use crate::{Result, Store};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+/// Record kinds as they are named in the log.
+pub(crate) mod entity {
+    pub const CIRCLE: &str = "circle";
+    pub const MEMBER: &str = "member";
+    pub const MEETING: &str = "meeting";
+    pub const AGENDA_ITEM: &str = "agenda_item";
+    pub const ACTION_ITEM: &str = "action_item";
+    pub const REFLECTION: &str = "reflection";
+    pub const GOAL: &str = "goal";
+    pub const RESOURCE: &str = "resource";
+}
+
+/// One logged change to one record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The device that made the change.
+    pub author_device: String,
+    /// 1, 2, 3… per device, without gaps.
+    pub seq: i64,
+    /// Hybrid logical clock reading; orders concurrent writes.
+    pub hlc: String,
+    pub circle_id: String,
+    /// The kind of record ("meeting", "agenda_item", …).
+    pub entity: String,
+    pub entity_id: String,
+    /// `put` (create or update the named fields) or `delete`.
+    pub op: String,
+    /// The fields written, by name.
+    pub fields: serde_json::Value,
+}
+
+impl Change {
+    pub(crate) fn insert(&self, conn: &Connection) -> Result<()> {
+        conn.execute(
+            "INSERT INTO change_log (author_device, seq, hlc, circle_id, entity, entity_id, op, fields)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            (
+                &self.author_device,
+                self.seq,
+                &self.hlc,
+                &self.circle_id,
+                &self.entity,
+                &self.entity_id,
+                &self.op,
+                self.fields.to_string(),
+            ),
+        )?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Every logged change to a circle, in clock order.
+    pub fn changes(&self, circle_id: &str) -> Result<Vec<Change>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT author_device, seq, hlc, circle_id, entity, entity_id, op, fields
+             FROM change_log WHERE circle_id = ?1 ORDER BY hlc",
+        )?;
+        let rows = stmt.query_map([circle_id], |r| {
+            let fields: String = r.get(7)?;
+            Ok(Change {
+                author_device: r.get(0)?,
+                seq: r.get(1)?,
+                hlc: r.get(2)?,
+                circle_id: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                op: r.get(6)?,
+                fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,147 @@
+//! Circles: creating one (its creator becomes its convener) and listing them.
+
+use crate::changelog::entity;
+use crate::validate::{self, NAME_MAX};
+use crate::{Circle, CircleInput, CircleSummary, Error, Member, Result, Store, CADENCES, DEFAULT_AGREEMENT};
+use rusqlite::{OptionalExtension, Row};
+
+const COLUMNS: &str = "id, name, purpose, agreement, cadence, created_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Circle> {
+    Ok(Circle {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        purpose: r.get(2)?,
+        agreement: r.get(3)?,
+        cadence: r.get(4)?,
+        created_at: r.get(5)?,
+    })
+}
+
+impl Store {
+    /// Creates a circle with this laptop's person as its first member and convener.
+    pub fn create_circle(&mut self, input: &CircleInput) -> Result<Circle> {
+        let me = self.require_identity()?;
+        let name = validate::required("Circle name", &input.name, NAME_MAX)?;
+        let purpose = validate::prose("Purpose", &input.purpose)?;
+        let agreement = match &input.agreement {
+            Some(text) => validate::prose("Agreement", text)?,
+            None => DEFAULT_AGREEMENT.to_string(),
+        };
+        let cadence = validate::one_of("Cadence", input.cadence.as_deref().unwrap_or("monthly"), CADENCES)?;
+        self.write(|tx| {
+            let now = tx.now();
+            let circle =
+                Circle { id: crate::ids::new_id(), name, purpose, agreement, cadence, created_at: now.clone() };
+            tx.execute(
+                &format!("INSERT INTO circles ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+                (&circle.id, &circle.name, &circle.purpose, &circle.agreement, &circle.cadence, &circle.created_at),
+            )?;
+            tx.log(&circle.id, entity::CIRCLE, &circle.id, serde_json::to_value(&circle).unwrap())?;
+            let founder = Member {
+                id: crate::ids::new_id(),
+                circle_id: circle.id.clone(),
+                person_id: Some(me.person_id),
+                name: me.name,
+                email: me.email,
+                pronouns: me.pronouns,
+                institution: me.institution,
+                role: "convener".into(),
+                contact: None,
+                joined_at: now,
+                left_at: None,
+            };
+            crate::members::insert(tx, &founder)?;
+            Ok(circle)
+        })
+    }
+
+    /// One circle by id.
+    pub fn circle(&self, id: &str) -> Result<Circle> {
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM circles WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("circle", id))
+    }
+
+    /// All circles on this laptop, by name, with their member count and next meeting.
+    pub fn list_circles(&self) -> Result<Vec<CircleSummary>> {
+        let now = crate::clock::to_stored(self.now());
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS},
+               (SELECT count(*) FROM members m WHERE m.circle_id = c.id AND m.left_at IS NULL),
+               (SELECT min(starts_at) FROM meetings g
+                  WHERE g.circle_id = c.id AND g.starts_at >= ?1 AND g.status = 'scheduled')
+             FROM circles c ORDER BY name COLLATE NOCASE, id"
+        ))?;
+        let rows = stmt.query_map([now], |r| {
+            Ok(CircleSummary { circle: from_row(r)?, member_count: r.get(6)?, next_meeting_at: r.get(7)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// This laptop's person's member id in a circle.
+    pub fn my_member_id(&self, circle_id: &str) -> Result<String> {
+        let me = self.require_identity()?;
+        self.circle(circle_id)?;
+        self.conn()
+            .query_row(
+                "SELECT id FROM members WHERE circle_id = ?1 AND person_id = ?2",
+                (circle_id, &me.person_id),
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::invalid("Circle", "you are not a member of this circle"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::store_with_identity;
+    use crate::CircleInput;
+
+    #[test]
+    fn creating_a_circle_makes_you_its_convener_and_logs_both_records() {
+        let mut store = store_with_identity();
+        let circle =
+            store.create_circle(&CircleInput { name: "Early-career librarians".into(), ..Default::default() }).unwrap();
+        assert_eq!(circle.cadence, "monthly");
+        assert!(circle.agreement.contains("stays in the circle"));
+        let members = store.members(&circle.id).unwrap();
+        assert_eq!(members.len(), 1);
+        assert_eq!(members[0].role, "convener");
+        assert_eq!(store.my_member_id(&circle.id).unwrap(), members[0].id);
+        let log = store.changes(&circle.id).unwrap();
+        let kinds: Vec<_> = log.iter().map(|c| (c.entity.as_str(), c.seq)).collect();
+        assert_eq!(kinds, [("circle", 1), ("member", 2)]);
+    }
+
+    #[test]
+    fn circles_need_a_name_and_a_known_cadence() {
+        let mut store = store_with_identity();
+        let empty = store.create_circle(&CircleInput { name: "  ".into(), ..Default::default() }).unwrap_err();
+        assert_eq!(empty.code(), "empty");
+        let cadence = CircleInput { name: "A".into(), cadence: Some("hourly".into()), ..Default::default() };
+        assert_eq!(store.create_circle(&cadence).unwrap_err().code(), "invalid");
+        assert!(store.list_circles().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_circle_needs_an_identity_first() {
+        let mut store = crate::Store::open_in_memory().unwrap();
+        let err = store.create_circle(&CircleInput { name: "A".into(), ..Default::default() }).unwrap_err();
+        assert_eq!(err.code(), "no_identity");
+    }
+
+    #[test]
+    fn circles_are_listed_by_name_with_member_counts() {
+        let mut store = store_with_identity();
+        for name in ["zine club", "Archivists"] {
+            store.create_circle(&CircleInput { name: name.into(), ..Default::default() }).unwrap();
+        }
+        let list = store.list_circles().unwrap();
+        let names: Vec<_> = list.iter().map(|c| c.circle.name.as_str()).collect();
+        assert_eq!(names, ["Archivists", "zine club"]);
+        assert!(list.iter().all(|c| c.member_count == 1));
+    }
+}

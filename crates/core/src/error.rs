@@ -1,0 +1,79 @@
+//! The one error type of the core. Every variant says what to fix; `code()` is the
+//! stable, machine-readable name the shells put on the wire.
+
+/// Shorthand for results of core operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the core, worded for the person who must fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{field} cannot be empty. Please fill it in.")]
+    Empty { field: &'static str },
+
+    #[error("{field} is too long: {len} characters, and the limit is {max}. Please shorten it.")]
+    TooLong { field: &'static str, len: usize, max: usize },
+
+    #[error("{field} is not valid: {reason}")]
+    Invalid { field: &'static str, reason: String },
+
+    #[error("No {what} with id {id} exists here. Check the id (list them to see which exist).")]
+    NotFound { what: &'static str, id: String },
+
+    #[error("Kinship does not know who you are on this laptop yet. Set up your name and email first (kinship init --name NAME --email EMAIL).")]
+    NoIdentity,
+
+    #[error("This laptop's identity is already set up as {name} <{email}>.")]
+    IdentityExists { name: String, email: String },
+
+    #[error("This data was saved by a newer version of Kinship (data version {found}; this version reads up to {supported}). Update Kinship to open it; nothing was changed.")]
+    NewerDatabase { found: i64, supported: i64 },
+
+    #[error("Could not read or write Kinship's data: {0}")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error("Could not prepare Kinship's data: {0}")]
+    Migration(String),
+
+    #[error("Could not use the data folder {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+impl Error {
+    /// A stable code the UI and scripts can match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Empty { .. } => "empty",
+            Error::TooLong { .. } => "too_long",
+            Error::Invalid { .. } => "invalid",
+            Error::NotFound { .. } => "not_found",
+            Error::NoIdentity => "no_identity",
+            Error::IdentityExists { .. } => "identity_exists",
+            Error::NewerDatabase { .. } => "newer_database",
+            Error::Storage(_) => "storage",
+            Error::Migration(_) => "migration",
+            Error::Io { .. } => "io",
+        }
+    }
+
+    /// The field the error is about, when it is about one (the UI marks that input).
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Empty { field } | Error::TooLong { field, .. } | Error::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::Invalid { field, reason: reason.into() }
+    }
+
+    pub(crate) fn not_found(what: &'static str, id: &str) -> Self {
+        Error::NotFound { what, id: id.to_string() }
+    }
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        Error::Migration(e.to_string())
+    }
+}

@@ -1,0 +1,65 @@
+//! Kinship's core: everything that touches disk lives here, behind [`Store`].
+//!
+//! The core never depends on a GUI toolkit; the desktop shell and the `kinship`
+//! CLI are thin layers that translate their input into calls on [`Store`].
+
+pub mod clock;
+pub mod dump;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod paths;
+pub mod store;
+pub mod validate;
+
+mod actions;
+mod agenda;
+mod changelog;
+mod circles;
+mod goals;
+mod identity;
+mod meetings;
+mod members;
+mod reflections;
+mod resources;
+
+pub use changelog::Change;
+pub use clock::{Clock, FixedClock, Hlc, SystemClock};
+pub use error::{Error, Result};
+pub use model::*;
+pub use store::Store;
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Stores set up for tests, on an in-memory database.
+    use crate::{CircleInput, IdentityInput, MeetingInput, Store};
+
+    pub fn store_with_identity() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .create_identity(&IdentityInput {
+                name: "Ana Reyes".into(),
+                email: "ana@uni.edu".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        store
+    }
+
+    /// A store with a circle; returns the circle id.
+    pub fn store_with_circle() -> (Store, String) {
+        let mut store = store_with_identity();
+        let circle =
+            store.create_circle(&CircleInput { name: "Early-career librarians".into(), ..Default::default() }).unwrap();
+        (store, circle.id)
+    }
+
+    /// A store with a circle and a meeting on 5 March 2026; returns the meeting id.
+    pub fn store_with_meeting() -> (Store, String) {
+        let (mut store, circle_id) = store_with_circle();
+        let meeting = store
+            .create_meeting(&MeetingInput { circle_id, starts_at: "2026-03-05T18:00:00Z".into(), ..Default::default() })
+            .unwrap();
+        (store, meeting.id)
+    }
+}

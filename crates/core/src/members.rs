@@ -1,0 +1,142 @@
+//! Members of a circle. Nobody is deleted: a member who leaves gets `left_at` and keeps
+//! their history.
+
+use crate::changelog::entity;
+use crate::store::Tx;
+use crate::validate::{self, LINE_MAX, NAME_MAX};
+use crate::{Error, Member, MemberInput, Result, Store, MEMBER_ROLES};
+use rusqlite::{OptionalExtension, Row};
+
+const COLUMNS: &str = "id, circle_id, person_id, name, email, pronouns, institution, role, contact, joined_at, left_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Member> {
+    Ok(Member {
+        id: r.get(0)?,
+        circle_id: r.get(1)?,
+        person_id: r.get(2)?,
+        name: r.get(3)?,
+        email: r.get(4)?,
+        pronouns: r.get(5)?,
+        institution: r.get(6)?,
+        role: r.get(7)?,
+        contact: r.get(8)?,
+        joined_at: r.get(9)?,
+        left_at: r.get(10)?,
+    })
+}
+
+/// Inserts a member row and logs it (inside a caller's transaction).
+pub(crate) fn insert(tx: &mut Tx<'_>, m: &Member) -> Result<()> {
+    tx.execute(
+        &format!("INSERT INTO members ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        rusqlite::params![
+            m.id,
+            m.circle_id,
+            m.person_id,
+            m.name,
+            m.email,
+            m.pronouns,
+            m.institution,
+            m.role,
+            m.contact,
+            m.joined_at,
+            m.left_at
+        ],
+    )?;
+    tx.log(&m.circle_id, entity::MEMBER, &m.id, serde_json::to_value(m).unwrap())
+}
+
+impl Store {
+    /// Adds a person to a circle.
+    pub fn add_member(&mut self, input: &MemberInput) -> Result<Member> {
+        let circle = self.circle(&crate::ids::parse_id("Circle", &input.circle_id)?)?;
+        let name = validate::required("Name", &input.name, NAME_MAX)?;
+        let email = validate::email("Email", &input.email)?;
+        let taken: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT name FROM members WHERE circle_id = ?1 AND lower(email) = lower(?2) AND left_at IS NULL",
+                (&circle.id, &email),
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(who) = taken {
+            return Err(Error::invalid("Email", format!("{who} already uses {email} in this circle")));
+        }
+        let member = Member {
+            id: crate::ids::new_id(),
+            circle_id: circle.id,
+            person_id: None,
+            name,
+            email,
+            pronouns: validate::optional("Pronouns", input.pronouns.as_deref(), NAME_MAX)?,
+            institution: validate::optional("Institution", input.institution.as_deref(), LINE_MAX)?,
+            role: validate::one_of("Role", input.role.as_deref().unwrap_or("member"), MEMBER_ROLES)?,
+            contact: validate::optional("Contact", input.contact.as_deref(), LINE_MAX)?,
+            joined_at: String::new(),
+            left_at: None,
+        };
+        self.write(|tx| {
+            let member = Member { joined_at: tx.now(), ..member };
+            insert(tx, &member)?;
+            Ok(member)
+        })
+    }
+
+    /// A circle's members, current and past, by name.
+    pub fn members(&self, circle_id: &str) -> Result<Vec<Member>> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {COLUMNS} FROM members WHERE circle_id = ?1 ORDER BY name COLLATE NOCASE, id"))?;
+        let rows = stmt.query_map([circle_id], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One member by id.
+    pub fn member(&self, id: &str) -> Result<Member> {
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM members WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("member", id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::store_with_circle;
+    use crate::MemberInput;
+
+    #[test]
+    fn members_are_added_with_a_checked_email() {
+        let (mut store, circle) = store_with_circle();
+        let ben = MemberInput {
+            circle_id: circle.clone(),
+            name: "Ben Okafor".into(),
+            email: "ben@college.edu".into(),
+            pronouns: Some("he/him".into()),
+            ..Default::default()
+        };
+        let added = store.add_member(&ben).unwrap();
+        assert_eq!(added.role, "member");
+        assert_eq!(store.members(&circle).unwrap().len(), 2);
+        let twice = store.add_member(&MemberInput { email: "BEN@college.edu".into(), ..ben.clone() }).unwrap_err();
+        assert!(twice.to_string().contains("already uses"), "{twice}");
+        let bad = store.add_member(&MemberInput { email: "ben".into(), ..ben }).unwrap_err();
+        assert_eq!(bad.field(), Some("Email"));
+        assert_eq!(store.members(&circle).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_unknown_circle_is_named_in_the_error() {
+        let (mut store, _) = store_with_circle();
+        let input = MemberInput {
+            circle_id: "0192f3a4-0000-7000-8000-000000000000".into(),
+            name: "X".into(),
+            email: "x@y.org".into(),
+            ..Default::default()
+        };
+        let err = store.add_member(&input).unwrap_err();
+        assert_eq!(err.code(), "not_found");
+        assert!(err.to_string().contains("0192f3a4-0000-7000-8000-000000000000"));
+    }
+}

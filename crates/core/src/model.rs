@@ -1,0 +1,284 @@
+//! The records Kinship keeps. Every shared record has a UUIDv7 `id`; times are RFC 3339
+//! UTC strings and dates `YYYY-MM-DD`, exactly as stored and as they appear in `dump`.
+
+use serde::{Deserialize, Serialize};
+
+/// Who uses Kinship on this laptop. Local: never synced as such (their member rows are).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    pub person_id: String,
+    pub name: String,
+    pub email: String,
+    pub pronouns: Option<String>,
+    pub institution: Option<String>,
+    /// Role or career stage, e.g. "early-career librarian".
+    pub career_stage: Option<String>,
+    pub created_at: String,
+}
+
+/// What a person gives to set up (or update) their identity.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IdentityInput {
+    pub name: String,
+    pub email: String,
+    pub pronouns: Option<String>,
+    pub institution: Option<String>,
+    pub career_stage: Option<String>,
+}
+
+/// A peer mentoring circle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Circle {
+    pub id: String,
+    pub name: String,
+    pub purpose: String,
+    /// The circle agreement: ground rules, confidentiality.
+    pub agreement: String,
+    /// How often the circle meets: see [`CADENCES`].
+    pub cadence: String,
+    pub created_at: String,
+}
+
+/// A circle as listed on the home screen: with how many members and the next meeting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CircleSummary {
+    #[serde(flatten)]
+    pub circle: Circle,
+    pub member_count: i64,
+    pub next_meeting_at: Option<String>,
+}
+
+/// How often a circle may meet.
+pub const CADENCES: &[&str] = &["weekly", "fortnightly", "monthly", "quarterly", "ad_hoc"];
+
+/// A fresh circle's agreement, which the circle edits to make its own.
+pub const DEFAULT_AGREEMENT: &str = "What is said in the circle stays in the circle.\n\
+We listen to understand, not to fix.\n\
+Everyone gets time; nobody has to speak.\n\
+We come prepared and keep our commitments, or say when we cannot.";
+
+/// What a person gives to create a circle.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CircleInput {
+    pub name: String,
+    #[serde(default)]
+    pub purpose: String,
+    /// `None` takes [`DEFAULT_AGREEMENT`].
+    pub agreement: Option<String>,
+    /// `None` means monthly.
+    pub cadence: Option<String>,
+}
+
+/// A person in a circle. A member who left keeps their history (`left_at` is set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub circle_id: String,
+    /// The person behind this member, once known (set for yourself and for joined members).
+    pub person_id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub pronouns: Option<String>,
+    pub institution: Option<String>,
+    /// The member's role in the circle: see [`MEMBER_ROLES`].
+    pub role: String,
+    /// Another way to reach them (phone, chat handle).
+    pub contact: Option<String>,
+    pub joined_at: String,
+    pub left_at: Option<String>,
+}
+
+/// Roles a member can have in a circle.
+pub const MEMBER_ROLES: &[&str] = &["convener", "member"];
+
+/// What is given to add a member.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberInput {
+    pub circle_id: String,
+    pub name: String,
+    pub email: String,
+    pub pronouns: Option<String>,
+    pub institution: Option<String>,
+    pub role: Option<String>,
+    pub contact: Option<String>,
+}
+
+/// A meeting of a circle, with the roles held at it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub id: String,
+    pub circle_id: String,
+    pub title: String,
+    pub starts_at: String,
+    /// Planned length in minutes.
+    pub minutes: i64,
+    /// A room or a video-call link.
+    pub place: Option<String>,
+    pub facilitator_id: Option<String>,
+    pub timekeeper_id: Option<String>,
+    pub note_taker_id: Option<String>,
+    /// See [`MEETING_STATUSES`].
+    pub status: String,
+}
+
+/// The life of a meeting.
+pub const MEETING_STATUSES: &[&str] = &["scheduled", "running", "ended", "cancelled"];
+
+/// What is given to schedule a meeting.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MeetingInput {
+    pub circle_id: String,
+    pub title: Option<String>,
+    pub starts_at: String,
+    pub minutes: Option<i64>,
+    pub place: Option<String>,
+}
+
+/// A talking point on a meeting's agenda.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub id: String,
+    pub meeting_id: String,
+    pub title: String,
+    pub details: String,
+    pub contributor_id: Option<String>,
+    /// See [`AGENDA_KINDS`].
+    pub kind: String,
+    /// Timebox in minutes.
+    pub minutes: i64,
+    /// 0-based place in the agenda.
+    pub position: i64,
+    /// See [`AGENDA_STATUSES`].
+    pub status: String,
+    /// "Stays in the circle": left out of anything that leaves the circle.
+    pub confidential: bool,
+}
+
+/// Kinds of agenda item.
+pub const AGENDA_KINDS: &[&str] =
+    &["opening_round", "member_turn", "topic", "skill_share", "resource", "win", "closing_round"];
+/// Where an agenda item stands.
+pub const AGENDA_STATUSES: &[&str] = &["open", "done", "skipped", "carried"];
+
+/// What is given to add a talking point.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AgendaItemInput {
+    pub meeting_id: String,
+    pub title: String,
+    #[serde(default)]
+    pub details: String,
+    pub kind: Option<String>,
+    pub minutes: Option<i64>,
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+/// Something a member committed to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub id: String,
+    pub meeting_id: String,
+    pub text: String,
+    pub owner_id: Option<String>,
+    /// Due date, `YYYY-MM-DD`.
+    pub due: Option<String>,
+    pub done: bool,
+    pub created_at: String,
+}
+
+/// What is given to record an action item.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ActionItemInput {
+    pub meeting_id: String,
+    pub text: String,
+    pub owner_id: Option<String>,
+    pub due: Option<String>,
+}
+
+/// A reflection written after (or apart from) a meeting. Private unless shared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reflection {
+    pub id: String,
+    /// The circle it belongs to; `None` for a journal entry outside any circle.
+    pub circle_id: Option<String>,
+    /// The member who wrote it; `None` only for a journal entry outside any circle.
+    pub author_member_id: Option<String>,
+    pub meeting_id: Option<String>,
+    /// The prompt answered, if any ("What did I learn?").
+    pub prompt: Option<String>,
+    pub text: String,
+    /// `private` (the default; never leaves this laptop) or `shared`.
+    pub visibility: String,
+    pub created_at: String,
+}
+
+/// Who may see a reflection or a goal.
+pub const VISIBILITIES: &[&str] = &["private", "shared"];
+
+/// What is given to write a reflection.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReflectionInput {
+    pub circle_id: Option<String>,
+    pub meeting_id: Option<String>,
+    pub prompt: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub shared: bool,
+}
+
+/// A personal goal, private unless shared with the circle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    pub id: String,
+    pub circle_id: Option<String>,
+    pub owner_member_id: Option<String>,
+    pub text: String,
+    pub target_date: Option<String>,
+    /// See [`GOAL_STATUSES`].
+    pub status: String,
+    pub visibility: String,
+    pub created_at: String,
+}
+
+/// Where a goal stands.
+pub const GOAL_STATUSES: &[&str] = &["active", "achieved", "dropped"];
+
+/// What is given to set a goal.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GoalInput {
+    pub circle_id: Option<String>,
+    pub text: String,
+    pub target_date: Option<String>,
+    #[serde(default)]
+    pub shared: bool,
+}
+
+/// An entry on the circle's board of resources and opportunities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub id: String,
+    pub circle_id: String,
+    pub title: String,
+    pub url: Option<String>,
+    /// See [`RESOURCE_KINDS`].
+    pub kind: String,
+    pub deadline: Option<String>,
+    pub shared_by_id: Option<String>,
+    pub note: String,
+    pub created_at: String,
+}
+
+/// Kinds of resource or opportunity.
+pub const RESOURCE_KINDS: &[&str] = &["article", "training", "conference", "workshop", "job", "grant", "other"];
+
+/// What is given to share a resource.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ResourceInput {
+    pub circle_id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub kind: Option<String>,
+    pub deadline: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}

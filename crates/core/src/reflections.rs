@@ -1,0 +1,166 @@
+//! Reflections. Private by default: a private reflection is written to this laptop's
+//! database and nowhere else; it never enters the change log, so no bundle can carry it.
+
+use crate::changelog::entity;
+use crate::validate::{self, LINE_MAX};
+use crate::{Error, Reflection, ReflectionInput, Result, Store};
+use rusqlite::Row;
+
+const COLUMNS: &str = "id, circle_id, author_member_id, meeting_id, prompt, text, visibility, created_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Reflection> {
+    Ok(Reflection {
+        id: r.get(0)?,
+        circle_id: r.get(1)?,
+        author_member_id: r.get(2)?,
+        meeting_id: r.get(3)?,
+        prompt: r.get(4)?,
+        text: r.get(5)?,
+        visibility: r.get(6)?,
+        created_at: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// The circle a reflection or goal belongs to: the meeting's, or the one named (checked),
+    /// or none. Naming both a meeting and a different circle is an error.
+    pub(crate) fn resolve_circle(
+        &self,
+        circle_id: Option<&str>,
+        meeting_id: Option<&str>,
+    ) -> Result<(Option<String>, Option<String>)> {
+        let meeting = match meeting_id.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => Some(self.meeting(&crate::ids::parse_id("Meeting", id)?)?),
+            None => None,
+        };
+        let circle = match circle_id.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => Some(self.circle(&crate::ids::parse_id("Circle", id)?)?.id),
+            None => None,
+        };
+        match (circle, meeting) {
+            (Some(c), Some(m)) if c != m.circle_id => {
+                Err(Error::invalid("Meeting", "that meeting belongs to a different circle"))
+            }
+            (_, Some(m)) => Ok((Some(m.circle_id), Some(m.id))),
+            (c, None) => Ok((c, None)),
+        }
+    }
+
+    /// Writes a reflection by this laptop's person. Shared only if `input.shared`.
+    pub fn add_reflection(&mut self, input: &ReflectionInput) -> Result<Reflection> {
+        self.require_identity()?;
+        let (circle_id, meeting_id) = self.resolve_circle(input.circle_id.as_deref(), input.meeting_id.as_deref())?;
+        if input.shared && circle_id.is_none() {
+            return Err(Error::invalid(
+                "Share",
+                "a reflection can only be shared with a circle; choose the circle or meeting it belongs to",
+            ));
+        }
+        let author_member_id = match &circle_id {
+            Some(c) => Some(self.my_member_id(c)?),
+            None => None,
+        };
+        let reflection = Reflection {
+            id: crate::ids::new_id(),
+            circle_id,
+            author_member_id,
+            meeting_id,
+            prompt: validate::optional("Prompt", input.prompt.as_deref(), LINE_MAX)?,
+            text: validate::required_prose("Reflection", &input.text)?,
+            visibility: if input.shared { "shared" } else { "private" }.into(),
+            created_at: String::new(),
+        };
+        self.write(|tx| {
+            let r = Reflection { created_at: tx.now(), ..reflection };
+            tx.execute(
+                &format!("INSERT INTO reflections ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                rusqlite::params![
+                    r.id,
+                    r.circle_id,
+                    r.author_member_id,
+                    r.meeting_id,
+                    r.prompt,
+                    r.text,
+                    r.visibility,
+                    r.created_at
+                ],
+            )?;
+            if let (Some(circle_id), "shared") = (&r.circle_id, r.visibility.as_str()) {
+                tx.log(circle_id, entity::REFLECTION, &r.id, serde_json::to_value(&r).unwrap())?;
+            }
+            Ok(r)
+        })
+    }
+
+    /// Reflections on this laptop, newest first: one's own (private and shared) and those shared by others.
+    pub fn reflections(&self) -> Result<Vec<Reflection>> {
+        let mut stmt =
+            self.conn().prepare(&format!("SELECT {COLUMNS} FROM reflections ORDER BY created_at DESC, id"))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The reflections shared with a circle (what every member can see), by id.
+    pub(crate) fn shared_reflections(&self, circle_id: &str) -> Result<Vec<Reflection>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM reflections WHERE circle_id = ?1 AND visibility = 'shared' ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([circle_id], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::store_with_meeting;
+    use crate::ReflectionInput;
+
+    #[test]
+    fn reflections_are_private_by_default_and_never_logged() {
+        let (mut store, meeting) = store_with_meeting();
+        let circle = store.meeting(&meeting).unwrap().circle_id;
+        let before = store.changes(&circle).unwrap().len();
+        let secret = "I felt out of my depth at the budget meeting";
+        let r = store
+            .add_reflection(&ReflectionInput {
+                meeting_id: Some(meeting.clone()),
+                text: secret.into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(r.visibility, "private");
+        assert_eq!(r.circle_id.as_deref(), Some(circle.as_str()));
+        let log = store.changes(&circle).unwrap();
+        assert_eq!(log.len(), before);
+        assert!(!log.iter().any(|c| c.fields.to_string().contains(secret)));
+    }
+
+    #[test]
+    fn shared_reflections_are_logged() {
+        let (mut store, meeting) = store_with_meeting();
+        let circle = store.meeting(&meeting).unwrap().circle_id;
+        store
+            .add_reflection(&ReflectionInput {
+                meeting_id: Some(meeting),
+                text: "Grateful".into(),
+                shared: true,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(store.changes(&circle).unwrap().last().unwrap().entity, "reflection");
+    }
+
+    #[test]
+    fn a_journal_entry_needs_no_circle_but_cannot_be_shared_without_one() {
+        let (mut store, _) = store_with_meeting();
+        let entry =
+            store.add_reflection(&ReflectionInput { text: "Note to self".into(), ..Default::default() }).unwrap();
+        assert_eq!((entry.circle_id, entry.author_member_id), (None, None));
+        let err = store
+            .add_reflection(&ReflectionInput { text: "Hello all".into(), shared: true, ..Default::default() })
+            .unwrap_err();
+        assert_eq!(err.field(), Some("Share"));
+        let empty = store.add_reflection(&ReflectionInput { text: " \n ".into(), ..Default::default() }).unwrap_err();
+        assert_eq!(empty.code(), "empty");
+    }
+}

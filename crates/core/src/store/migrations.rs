@@ -1,0 +1,37 @@
+//! Schema migrations, tracked in SQLite's `user_version` by rusqlite_migration.
+
+use crate::{Error, Result};
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+/// Each entry is one schema version; append, never edit a released one.
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("v1.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The schema version recorded in a database.
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Brings the database up to [`SCHEMA_VERSION`], refusing one written by a newer Kinship
+/// before touching it.
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = schema_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::NewerDatabase { found, supported: SCHEMA_VERSION });
+    }
+    Migrations::from_slice(MIGRATIONS).to_latest(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        Migrations::from_slice(MIGRATIONS).validate().unwrap();
+    }
+}

@@ -1,0 +1,168 @@
+//! The SQLite store: opening (pragmas, migrations, the newer-version refusal) and the one
+//! write path, [`Store::write`], that gives every change a clock reading and a log entry.
+
+mod migrations;
+
+use crate::changelog::Change;
+use crate::clock::{to_stored, Clock, Hlc, SystemClock};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use migrations::{schema_version, SCHEMA_VERSION};
+
+/// The name of the database file inside a data folder.
+pub const DB_FILE: &str = "kinship.sqlite3";
+
+/// A Kinship database: circles, members, meetings, reflections and the change log.
+pub struct Store {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+    device_id: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("device_id", &self.device_id).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in data folder `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        Self::open_with_clock(dir, Arc::new(SystemClock))
+    }
+
+    /// Like [`Store::open`] with a chosen clock.
+    pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
+        Self::from_connection(Connection::open(db_path(dir))?, clock)
+    }
+
+    /// A database that lives only in memory (tests, dry runs).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::open_in_memory_with_clock(Arc::new(SystemClock))
+    }
+
+    /// Like [`Store::open_in_memory`] with a chosen clock.
+    pub fn open_in_memory_with_clock(clock: Arc<dyn Clock>) -> Result<Store> {
+        Self::from_connection(Connection::open_in_memory()?, clock)
+    }
+
+    fn from_connection(mut conn: Connection, clock: Arc<dyn Clock>) -> Result<Store> {
+        set_pragmas(&conn)?;
+        migrations::migrate(&mut conn)?;
+        let device_id = ensure_device(&conn, clock.now())?;
+        Ok(Store { conn, clock, device_id })
+    }
+
+    /// This installation's device id: the author of every change written here.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// The current time by this store's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one transaction: all of its writes and log entries land, or none do.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let (hlc_millis, hlc_counter, next_seq): (i64, u32, i64) =
+            tx.query_row("SELECT hlc_millis, hlc_counter, next_seq FROM local_device", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let mut w = Tx {
+            tx,
+            device_id: &self.device_id,
+            now: self.clock.now(),
+            hlc: Hlc { millis: hlc_millis, counter: hlc_counter },
+            next_seq,
+        };
+        let out = f(&mut w)?;
+        w.tx.execute(
+            "UPDATE local_device SET hlc_millis = ?1, hlc_counter = ?2, next_seq = ?3",
+            (w.hlc.millis, w.hlc.counter, w.next_seq),
+        )?;
+        w.tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// The database file inside data folder `dir`.
+pub fn db_path(dir: &Path) -> PathBuf {
+    dir.join(DB_FILE)
+}
+
+fn set_pragmas(conn: &Connection) -> Result<()> {
+    // WAL: readers never block the writer, and a crash mid-write leaves the last commit intact.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a committed change survives a power cut too; writes here are small and few.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    // Off by default in SQLite; our REFERENCES clauses mean nothing without it.
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // The app and the CLI may open the same folder at once; wait rather than fail.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn ensure_device(conn: &Connection, now: DateTime<Utc>) -> Result<String> {
+    let existing: Option<String> = conn.query_row("SELECT device_id FROM local_device", [], |r| r.get(0)).optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let id = crate::ids::new_id();
+    conn.execute(
+        "INSERT INTO local_device (singleton, device_id, created_at) VALUES (1, ?1, ?2)",
+        (&id, to_stored(now)),
+    )?;
+    Ok(id)
+}
+
+/// One write transaction, with this device's clock and log position.
+pub(crate) struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    device_id: &'a str,
+    now: DateTime<Utc>,
+    hlc: Hlc,
+    next_seq: i64,
+}
+
+impl Tx<'_> {
+    /// The wall-clock time of this write, as stored.
+    pub fn now(&self) -> String {
+        to_stored(self.now)
+    }
+
+    /// Appends a change to the log, with the next sequence number and clock reading.
+    pub fn log(&mut self, circle_id: &str, entity: &str, entity_id: &str, fields: serde_json::Value) -> Result<()> {
+        self.hlc = self.hlc.tick(self.now.timestamp_millis());
+        let change = Change {
+            author_device: self.device_id.to_string(),
+            seq: self.next_seq,
+            hlc: self.hlc.encode(self.device_id),
+            circle_id: circle_id.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            op: "put".to_string(),
+            fields,
+        };
+        change.insert(&self.tx)?;
+        self.next_seq += 1;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
