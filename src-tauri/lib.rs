@@ -1,0 +1,45 @@
+//! Kinship's desktop shell: opens the core's store and exposes it to the web UI through
+//! Tauri commands. Nothing here decides anything; the core does.
+
+mod commands;
+mod error;
+
+pub use error::CommandError;
+
+use kinship_core::Store;
+use std::sync::Mutex;
+
+/// What every command reaches: the open store, or why it could not be opened (shown in the UI
+/// instead of crashing, e.g. a database from a newer Kinship).
+pub struct AppState {
+    store: Result<Mutex<Store>, CommandError>,
+}
+
+impl AppState {
+    /// Opens the store in `KINSHIP_DATA_DIR`, or the OS data folder.
+    pub fn open() -> AppState {
+        let dir = kinship_core::paths::data_dir_from_env();
+        AppState { store: Store::open(&dir).map(Mutex::new).map_err(CommandError::from) }
+    }
+
+    /// Runs `f` on the store, mapping the core's error to the wire shape.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> kinship_core::Result<T>) -> Result<T, CommandError> {
+        let store = self.store.as_ref().map_err(Clone::clone)?;
+        let mut store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut store).map_err(CommandError::from)
+    }
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    tauri::Builder::default()
+        .manage(AppState::open())
+        .invoke_handler(tauri::generate_handler![
+            commands::get_identity,
+            commands::create_identity,
+            commands::list_circles,
+            commands::create_circle,
+        ])
+        .run(tauri::generate_context!())
+        .expect("Kinship could not start its window");
+}

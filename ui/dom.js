@@ -1,0 +1,42 @@
+// Builds DOM nodes. Strings always become text nodes (textContent), never markup, so text
+// that came from the database or another member can never run as HTML or script.
+
+/**
+ * h('p', {class: 'x'}, 'text', child) → <p class="x">text<child/></p>.
+ * Attributes starting with "on" are event listeners; `false`/`null` attributes are skipped.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith('on')) el.addEventListener(name.slice(2).toLowerCase(), value);
+    else if (value === true) el.setAttribute(name, '');
+    else el.setAttribute(name, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces everything inside `el` with `children`. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/** Formats a stored RFC 3339 time for people, in their own time zone. */
+export function formatDateTime(iso) {
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+}
+
+/** Formats a stored RFC 3339 time as a date only. */
+export function formatDate(iso) {
+  return new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+}

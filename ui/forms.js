@@ -1,0 +1,79 @@
+// Form building blocks: labelled fields with hints, and the error summary that takes focus
+// so a screen reader announces what went wrong (the GOV.UK pattern).
+
+import { h, replace } from './dom.js';
+
+let nextId = 0;
+
+/**
+ * A labelled input. `field` is the name the core uses for it in errors ("Email"),
+ * so an error about it is shown beside it.
+ */
+export function field({ name, label, field: coreField = label, type = 'text', required = false, hint, multiline = false, options, value = '', autocomplete, maxlength }) {
+  const id = `f-${name}-${++nextId}`;
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const common = { id, name, required, 'aria-describedby': [hintId, errorId].join(' ').trim(), autocomplete, maxlength };
+  let input;
+  if (options) {
+    input = h('select', common, options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
+  } else if (multiline) {
+    input = h('textarea', { ...common, rows: 3 });
+    input.value = value;
+  } else {
+    input = h('input', { ...common, type });
+    input.value = value;
+  }
+  return h('div', { class: 'field', 'data-field': coreField },
+    h('label', { for: id }, label, required ? null : h('span', { class: 'optional' }, ' (optional)')),
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    h('p', { class: 'field-error', id: errorId, hidden: true }),
+    input);
+}
+
+/** The box at the top of a form that lists what to fix. Hidden until there is something. */
+export function errorSummary() {
+  return h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
+}
+
+/** Clears every error shown on `form`. */
+export function clearErrors(form) {
+  const summary = form.querySelector('.error-summary');
+  summary.hidden = true;
+  replace(summary);
+  for (const f of form.querySelectorAll('.field')) {
+    f.classList.remove('has-error');
+    f.querySelector('.field-error').hidden = true;
+    f.querySelector('input, textarea, select').removeAttribute('aria-invalid');
+  }
+}
+
+/** Shows `err` (an ApiError) on `form`: in the summary, and beside its field if it names one. */
+export function showError(form, err) {
+  clearErrors(form);
+  const summary = form.querySelector('.error-summary');
+  const target = err.field && form.querySelector(`.field[data-field="${CSS.escape(err.field)}"]`);
+  let fix = null;
+  if (target) {
+    const input = target.querySelector('input, textarea, select');
+    target.classList.add('has-error');
+    input.setAttribute('aria-invalid', 'true');
+    const inline = target.querySelector('.field-error');
+    inline.textContent = err.message;
+    inline.hidden = false;
+    fix = h('a', { href: `#${input.id}`, onclick: (e) => { e.preventDefault(); input.focus(); } }, 'Go to the field');
+  }
+  replace(summary, h('h2', {}, 'There is a problem'), h('p', {}, err.message), fix);
+  summary.hidden = false;
+  summary.focus();
+}
+
+/** The form's values by field name, as strings. */
+export function values(form) {
+  return Object.fromEntries(new FormData(form).entries());
+}
+
+/** Turns blank optional strings into null, which the core reads as "not given". */
+export function orNull(value) {
+  return value && value.trim() !== '' ? value : null;
+}
