@@ -1,1 +1,21 @@
-//! placeholder
+//! Kinship's integration tests: one binary, one module per area. Each test works in its own
+//! temporary data folder, as a person (or a script) would use Kinship.
+//!
+//! Build the binaries first (`cargo build --workspace`): the CLI tests run the real
+//! `kinship` executable and the end-to-end tests the real desktop app.
+
+/// Shared helpers: temporary data folders, running the CLI and reporting its output.
+mod util;
+
+/// The `kinship` CLI: every command round-trips, bad input gets clear errors.
+mod cli;
+
+/// The store on disk: persistence, migrations from a frozen first schema, newer-version refusal.
+mod store;
+
+/// Rules about the code's shape that must never break (the core never depends on Tauri,
+/// the UI never inserts HTML, the command error wire shape).
+mod architecture;
+
+/// The real desktop app under Xvfb, driven through WebDriver (tauri-driver + WebKitWebDriver).
+mod e2e;

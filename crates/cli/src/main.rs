@@ -109,7 +109,7 @@ enum MeetingCommand {
         #[arg(long)]
         starts_at: String,
         /// Length in minutes (default 60).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         minutes: Option<i64>,
         #[arg(long)]
         title: Option<String>,
@@ -133,7 +133,7 @@ enum AgendaCommand {
         #[arg(long)]
         title: String,
         /// Timebox in minutes (default 10).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         minutes: Option<i64>,
         /// opening_round, member_turn, topic, skill_share, resource, win or closing_round.
         #[arg(long)]
@@ -201,7 +201,10 @@ fn created(record: impl serde::Serialize, id: &str) -> Output {
 }
 
 fn listed<T: serde::Serialize>(records: &[T], line: impl Fn(&T) -> String) -> Output {
-    Output { json: serde_json::to_value(records).unwrap(), text: records.iter().map(line).collect::<Vec<_>>().join("\n") }
+    Output {
+        json: serde_json::to_value(records).unwrap(),
+        text: records.iter().map(line).collect::<Vec<_>>().join("\n"),
+    }
 }
 
 fn run(cli: Cli) -> kinship_core::Result<Output> {
@@ -218,7 +221,9 @@ fn run(cli: Cli) -> kinship_core::Result<Output> {
             created(&c, &c.id)
         }
         Command::Circle(CircleCommand::List) => listed(&store.list_circles()?, |c| {
-            format!("{}  {}  ({} members, {})", c.circle.id, c.circle.name, c.member_count, c.circle.cadence)
+            let members =
+                if c.member_count == 1 { "1 member".to_string() } else { format!("{} members", c.member_count) };
+            format!("{}  {}  ({members}, {})", c.circle.id, c.circle.name, c.circle.cadence)
         }),
         Command::Member(MemberCommand::Add { circle, name, email, pronouns, institution }) => {
             let input =
@@ -241,9 +246,9 @@ fn run(cli: Cli) -> kinship_core::Result<Output> {
             let item = store.add_agenda_item(&input)?;
             created(&item, &item.id)
         }
-        Command::Agenda(AgendaCommand::List { meeting }) => listed(&store.agenda(&meeting)?, |i| {
-            format!("{}  {:>3} min  {}  {}", i.id, i.minutes, i.kind, i.title)
-        }),
+        Command::Agenda(AgendaCommand::List { meeting }) => {
+            listed(&store.agenda(&meeting)?, |i| format!("{}  {:>3} min  {}  {}", i.id, i.minutes, i.kind, i.title))
+        }
         Command::Action(ActionCommand::Add { meeting, text, owner, due }) => {
             let a = store.add_action_item(&ActionItemInput { meeting_id: meeting, text, owner_id: owner, due })?;
             created(&a, &a.id)

@@ -15,13 +15,18 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
 }
 
-/// Brings the database up to [`SCHEMA_VERSION`], refusing one written by a newer Kinship
-/// before touching it.
-pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+/// Refuses a database written by a newer Kinship, whose schema this build cannot know.
+pub(super) fn refuse_newer(conn: &Connection) -> Result<()> {
     let found = schema_version(conn)?;
     if found > SCHEMA_VERSION {
         return Err(Error::NewerDatabase { found, supported: SCHEMA_VERSION });
     }
+    Ok(())
+}
+
+/// Brings the database up to [`SCHEMA_VERSION`], in one transaction per step.
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    refuse_newer(conn)?;
     Migrations::from_slice(MIGRATIONS).to_latest(conn)?;
     Ok(())
 }

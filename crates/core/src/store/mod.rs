@@ -52,6 +52,8 @@ impl Store {
     }
 
     fn from_connection(mut conn: Connection, clock: Arc<dyn Clock>) -> Result<Store> {
+        // Refuse a newer database before anything (even a pragma) can change its file.
+        migrations::refuse_newer(&conn)?;
         set_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
         let device_id = ensure_device(&conn, clock.now())?;
@@ -164,5 +166,33 @@ impl std::ops::Deref for Tx<'_> {
     type Target = Connection;
     fn deref(&self) -> &Connection {
         &self.tx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log_len(store: &Store) -> i64 {
+        store.conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_row_no_log_entry_and_no_used_sequence_number() {
+        let mut store = Store::open_in_memory().unwrap();
+        let result: Result<()> = store.write(|tx| {
+            tx.execute(
+                "INSERT INTO circles (id, name, cadence, created_at) VALUES ('c', 'Half-made', 'monthly', 'now')",
+                [],
+            )?;
+            tx.log("c", "circle", "c", serde_json::json!({"name": "Half-made"}))?;
+            Err(Error::invalid("Test", "fails after writing"))
+        });
+        assert!(result.is_err());
+        let circles: i64 = store.conn().query_row("SELECT count(*) FROM circles", [], |r| r.get(0)).unwrap();
+        assert_eq!((circles, log_len(&store)), (0, 0));
+        store.write(|tx| tx.log("c", "circle", "c", serde_json::json!({}))).unwrap();
+        let seq: i64 = store.conn().query_row("SELECT seq FROM change_log", [], |r| r.get(0)).unwrap();
+        assert_eq!(seq, 1, "the failed write must not have used up sequence number 1");
     }
 }

@@ -1,0 +1,115 @@
+use crate::util::repo_root;
+use std::collections::{BTreeSet, HashMap};
+
+/// Every package `root` depends on at run time (normal dependencies, through Cargo.lock).
+fn runtime_dependencies_of(root: &str) -> BTreeSet<String> {
+    let lock: toml::Value = toml::from_str(&std::fs::read_to_string(repo_root().join("Cargo.lock")).unwrap()).unwrap();
+    let mut deps_of: HashMap<String, Vec<String>> = HashMap::new();
+    for package in lock["package"].as_array().unwrap() {
+        let name = package["name"].as_str().unwrap().to_string();
+        let deps = package.get("dependencies").and_then(|d| d.as_array()).cloned().unwrap_or_default();
+        // Entries read "name" or "name version" when several versions are locked.
+        let names = deps.iter().map(|d| d.as_str().unwrap().split(' ').next().unwrap().to_string());
+        deps_of.entry(name).or_default().extend(names);
+    }
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![root.to_string()];
+    while let Some(name) = todo.pop() {
+        for dep in deps_of.get(&name).into_iter().flatten() {
+            if seen.insert(dep.clone()) {
+                todo.push(dep.clone());
+            }
+        }
+    }
+    seen
+}
+
+#[test]
+fn the_core_and_the_cli_never_depend_on_tauri_or_a_gui_toolkit() {
+    for package in ["kinship-core", "kinship-cli"] {
+        let deps = runtime_dependencies_of(package);
+        assert!(deps.contains("rusqlite"), "the walk found {package}'s dependencies: {deps:?}");
+        let gui: Vec<_> = deps
+            .iter()
+            .filter(|d| ["tauri", "wry", "tao", "gtk", "webkit2gtk", "gdk", "muda"].iter().any(|g| d.starts_with(g)))
+            .collect();
+        assert!(gui.is_empty(), "{package} must stay free of GUI crates, found {gui:?}");
+    }
+    // The lock file could be stale; the manifest is the source of truth for direct dependencies.
+    let manifest = std::fs::read_to_string(repo_root().join("crates/core/Cargo.toml")).unwrap();
+    assert!(!manifest.contains("tauri"), "crates/core/Cargo.toml names tauri");
+}
+
+fn ui_files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![repo_root().join("ui")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("js" | "html")) {
+                let name = path.strip_prefix(repo_root()).unwrap().display().to_string();
+                files.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    assert!(files.len() >= 4, "found the UI files: {:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    files
+}
+
+#[test]
+fn the_ui_never_turns_text_into_markup_or_code() {
+    for (name, text) in ui_files() {
+        for banned in
+            ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "javascript:"]
+        {
+            assert!(!text.contains(banned), "{name} uses {banned}: text must go in as text");
+        }
+        for remote in ["http://", "https://", "//cdn"] {
+            assert!(!text.contains(remote), "{name} refers to remote content ({remote}); Kinship works offline");
+        }
+    }
+}
+
+#[test]
+fn only_the_api_module_talks_to_the_core() {
+    for (name, text) in ui_files() {
+        if name != "ui/api.js" {
+            assert!(
+                !text.contains("invoke") && !text.contains("__TAURI__"),
+                "{name} calls the core directly; go through ui/api.js"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_content_security_policy_is_strict() {
+    let conf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("tauri.conf.json")).unwrap()).unwrap();
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"), "{csp}");
+    assert!(
+        !csp.contains("unsafe-inline")
+            && !csp.contains("unsafe-eval")
+            && !csp.replace("http://ipc.localhost", "").contains("http"),
+        "{csp}"
+    );
+    let permissions = conf["app"]["security"]["capabilities"][0]["permissions"].as_array().unwrap();
+    assert!(
+        permissions.iter().all(|p| p.as_str().unwrap().starts_with("allow-")),
+        "only our own commands: {permissions:?}"
+    );
+}
+
+#[test]
+fn command_errors_reach_the_ui_as_code_message_and_field() {
+    let err = kinship_desktop::CommandError::from(kinship_core::Error::Empty { field: "Circle name" });
+    assert_eq!(
+        serde_json::to_value(err).unwrap(),
+        serde_json::json!({"code": "empty", "message": "Circle name cannot be empty. Please fill it in.", "field": "Circle name"})
+    );
+    let not_found = kinship_desktop::CommandError::from(kinship_core::Error::NoIdentity);
+    assert_eq!(serde_json::to_value(not_found).unwrap()["field"], serde_json::Value::Null);
+}

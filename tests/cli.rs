@@ -1,0 +1,162 @@
+use crate::util::DataDir;
+use serde_json::Value;
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn init_create_and_list_a_circle() {
+    let d = DataDir::new();
+    let out = d.ok(&["init", "--name", "Ana Reyes", "--email", "ana@uni.edu", "--pronouns", "she/her"]);
+    assert!(out.contains("Welcome, Ana Reyes"), "{out}");
+    let id = d.ok(&["circle", "create", "Archivists of color", "--purpose", "Support each other"]);
+    assert_eq!(id.len(), 36, "circle create prints the new id: {id}");
+    let list = d.ok(&["circle", "list"]);
+    assert!(list.contains(&id) && list.contains("Archivists of color") && list.contains("1 member,"), "{list}");
+    let listed = json(&d.ok(&["--json", "circle", "list"]));
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert_eq!(listed[0]["purpose"], "Support each other");
+    assert_eq!(listed[0]["member_count"], 1);
+}
+
+#[test]
+fn a_whole_meeting_round_trips_through_the_cli_and_dump() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let ben = d.ok(&["member", "add", "--circle", &circle, "--name", "Ben Okafor", "--email", "ben@college.edu"]);
+    let meeting = d.ok(&[
+        "meeting",
+        "create",
+        "--circle",
+        &circle,
+        "--starts-at",
+        "2026-03-05T13:00:00-05:00",
+        "--minutes",
+        "90",
+    ]);
+    let item = d.ok(&[
+        "agenda",
+        "add",
+        "--meeting",
+        &meeting,
+        "--title",
+        "Job talk practice",
+        "--minutes",
+        "20",
+        "--kind",
+        "member turn",
+    ]);
+    let action = d.ok(&[
+        "action",
+        "add",
+        "--meeting",
+        &meeting,
+        "--text",
+        "Share slides",
+        "--owner",
+        &ben,
+        "--due",
+        "2026-03-19",
+    ]);
+    d.ok(&["reflect", "--meeting", &meeting, "--text", "I was nervous; PRIVATE-7f3a"]);
+    d.ok(&["reflect", "--meeting", &meeting, "--text", "Thank you all; SHARED-91c2", "--share"]);
+
+    let dump = d.ok(&["dump", "--circle", &circle]);
+    assert_eq!(dump, d.ok(&["dump", "--circle", &circle]), "dump is stable");
+    let v = json(&dump);
+    assert_eq!(v["format"], "kinship-dump/1");
+    assert_eq!(v["members"].as_array().unwrap().len(), 2);
+    assert_eq!(v["meetings"][0]["starts_at"], "2026-03-05T18:00:00Z");
+    assert_eq!(v["meetings"][0]["minutes"], 90);
+    assert_eq!(v["agenda_items"][0]["id"], item.as_str());
+    assert_eq!(v["agenda_items"][0]["kind"], "member_turn");
+    assert_eq!(v["action_items"][0]["id"], action.as_str());
+    assert_eq!(v["action_items"][0]["owner_id"], ben.as_str());
+    assert!(dump.contains("SHARED-91c2"));
+    assert!(!dump.contains("PRIVATE-7f3a"), "a private reflection must never be in a dump");
+
+    let members = &v["members"].as_array().unwrap();
+    let ids: Vec<&str> = members.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "records are sorted by id");
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert!(dump.starts_with("{\"action_items\""), "keys are sorted: {keys:?}");
+
+    let listed = d.ok(&["agenda", "list", "--meeting", &meeting]);
+    assert!(listed.contains("Job talk practice") && listed.contains("20 min"), "{listed}");
+}
+
+#[test]
+fn the_data_folder_can_come_from_the_environment() {
+    let d = DataDir::new();
+    let out = std::process::Command::new(crate::util::kinship_bin())
+        .args(["init", "--name", "Ana", "--email", "ana@uni.edu"])
+        .env("KINSHIP_DATA_DIR", d.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(d.path().join("kinship.sqlite3").exists());
+    assert!(d.fails(&["init", "--name", "Ana", "--email", "ana@uni.edu"]).contains("already set up"));
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_changes_nothing() {
+    let d = DataDir::new();
+    let no_identity = d.fails(&["circle", "create", "Too soon"]);
+    assert!(no_identity.contains("kinship init"), "says what to do first: {no_identity}");
+
+    let circle = d.with_circle();
+    let meeting = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-03-05T18:00:00Z"]);
+    let before = d.ok(&["dump", "--circle", &circle]);
+
+    let cases: &[(&[&str], &str)] = &[
+        (&["circle", "create", "   "], "Circle name cannot be empty"),
+        (&["member", "add", "--circle", &circle, "--name", "Ben", "--email", "ben"], "does not look like an email"),
+        (&["member", "add", "--circle", "not-an-id", "--name", "Ben", "--email", "ben@x.org"], "is not an id"),
+        (
+            &["member", "add", "--circle", "01934d6e-0000-7000-8000-000000000000", "--name", "B", "--email", "b@x.org"],
+            "No circle with id",
+        ),
+        (
+            &["meeting", "create", "--circle", &circle, "--starts-at", "next tuesday"],
+            "write it like 2026-03-05T18:00:00Z",
+        ),
+        (
+            &["meeting", "create", "--circle", &circle, "--starts-at", "2026-03-05T18:00:00Z", "--minutes", "-30"],
+            "not a usable length",
+        ),
+        (&["agenda", "add", "--meeting", &meeting, "--title", ""], "Title cannot be empty"),
+        (&["agenda", "add", "--meeting", &meeting, "--title", "T", "--minutes", "100000"], "Timebox is not valid"),
+        (&["agenda", "add", "--meeting", &meeting, "--title", "T", "--kind", "party"], "is not one of"),
+        (&["action", "add", "--meeting", &meeting, "--text", "Do it", "--due", "2026-02-01"], "before the meeting"),
+        (&["action", "add", "--meeting", &meeting, "--text", "Do it", "--due", "March"], "write it like 2026-03-19"),
+        (&["reflect", "--text", "To all", "--share"], "only be shared with a circle"),
+    ];
+    for (args, expected) in cases {
+        let err = d.fails(args);
+        assert!(err.contains(expected), "`kinship {}` should say {expected:?}, said: {err}", args.join(" "));
+    }
+    let huge = "x".repeat(60_000);
+    let err = d.fails(&["reflect", "--meeting", &meeting, "--text", &huge]);
+    assert!(err.contains("60000 characters") && err.contains("limit is 50000"), "{err}");
+    assert_eq!(d.ok(&["dump", "--circle", &circle]), before, "nothing was written by any failed command");
+}
+
+#[test]
+fn errors_are_json_on_stderr_with_a_stable_code_under_json() {
+    let d = DataDir::new();
+    d.with_circle();
+    let err = json(&d.fails(&[
+        "--json",
+        "meeting",
+        "create",
+        "--circle",
+        "01934d6e-0000-7000-8000-000000000000",
+        "--starts-at",
+        "2026-03-05T18:00:00Z",
+    ]));
+    assert_eq!(err["code"], "not_found");
+    assert!(err["message"].as_str().unwrap().contains("01934d6e-0000-7000-8000-000000000000"));
+}
