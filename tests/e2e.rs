@@ -1,1 +1,206 @@
-// end-to-end tests come next
+//! These tests start Xvfb (unless a display is already set), tauri-driver (which drives
+//! Debian's WebKitWebDriver) and the real `kinship-desktop` binary on a fresh data folder.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// One desktop app at a time: two cores, and every app has its own driver and display.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(program)).find(|p| p.is_file())
+}
+
+/// A virtual X display of our own, stopped when dropped.
+struct Display {
+    name: String,
+    _server: Option<KillOnDrop>,
+}
+
+impl Display {
+    fn get() -> Display {
+        if let Ok(name) = std::env::var("DISPLAY") {
+            if !name.is_empty() {
+                return Display { name, _server: None };
+            }
+        }
+        let xvfb = find_on_path("Xvfb").expect("Xvfb is missing: install the xvfb package (the README's test command does)");
+        // -displayfd: Xvfb picks a free display and prints its number when ready.
+        let mut child = Command::new(xvfb)
+            .args(["-displayfd", "1", "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("could not start Xvfb");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        Display { name: format!(":{}", line.trim()), _server: Some(KillOnDrop(child)) }
+    }
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The desktop app on a data folder, driven through WebDriver.
+struct App {
+    client: Client,
+    _driver: KillOnDrop,
+}
+
+impl App {
+    async fn launch(display: &Display, data_dir: &Path) -> App {
+        let driver_bin = find_on_path("tauri-driver")
+            .expect("tauri-driver is missing: `cargo install tauri-driver --locked` (the README's test command does)");
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new(driver_bin)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display.name)
+            .env("KINSHIP_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("could not start tauri-driver");
+        let driver = KillOnDrop(driver);
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_kinship-desktop") }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session with the Kinship window");
+        App { client, _driver: driver }
+    }
+
+    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let input = self.wait_for(css).await;
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+
+    /// The id of the focused element.
+    async fn focused_id(&self) -> String {
+        self.client.active_element().await.unwrap().attr("id").await.unwrap().unwrap_or_default()
+    }
+
+    /// Waits until `css` is shown and its text contains `expected`; returns the text.
+    async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let started = Instant::now();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                let text = el.text().await.unwrap_or_default();
+                if text.contains(expected) {
+                    return text;
+                }
+                assert!(started.elapsed() < WAIT, "{css} says {text:?}, never {expected:?}");
+            }
+            assert!(started.elapsed() < WAIT, "{css} never appeared");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        let dir = crate::util::bin_dir().join("e2e-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), png).unwrap();
+    }
+
+    async fn quit(self) {
+        self.client.close().await.unwrap();
+    }
+}
+
+const TRICKY_NAME: &str = "<b>Rare books</b> & <img src=x onerror=alert(1)>";
+
+#[tokio::test]
+async fn a_person_sets_up_kinship_creates_a_circle_and_finds_it_after_a_restart() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let data = tempfile::tempdir().unwrap();
+
+    let app = App::launch(&display, data.path()).await;
+    // First run: the welcome form, with the cursor already in its first field.
+    app.wait_for("#welcome-form").await;
+    let first = app.focused_id().await;
+    assert!(first.starts_with("f-name"), "focus starts in the name field, not {first:?}");
+    app.screenshot("welcome.png").await;
+    app.client.active_element().await.unwrap().send_keys("Ana Reyes").await.unwrap();
+    app.fill("#welcome-form input[name=email]", "ana@uni.edu").await;
+    app.fill("#welcome-form input[name=pronouns]", "she/her").await;
+    // Enter submits: the form works from the keyboard.
+    app.wait_for("#welcome-form input[name=pronouns]").await.send_keys("\u{E007}").await.unwrap();
+
+    app.wait_for("#new-circle-form").await;
+    app.wait_for_text("#whoami", "Ana Reyes").await;
+    app.wait_for_text("#circle-list", "not in any circle yet").await;
+
+    // An empty name: the error summary says so, takes focus, and the field is marked.
+    app.wait_for("#new-circle-form button[type=submit]").await.click().await.unwrap();
+    app.wait_for_text("#new-circle-form .error-summary", "Circle name cannot be empty").await;
+    let focused = app.client.active_element().await.unwrap().attr("class").await.unwrap();
+    assert_eq!(focused.as_deref(), Some("error-summary"), "the error summary takes focus");
+    let invalid = app.wait_for("#new-circle-form input[name=name]").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+
+    // Markup in a name is shown as the text it is.
+    app.fill("#new-circle-form input[name=name]", TRICKY_NAME).await;
+    app.fill("#new-circle-form textarea[name=purpose]", "Peer support for rare-books librarians").await;
+    app.wait_for("#new-circle-form button[type=submit]").await.click().await.unwrap();
+    let title = app.wait_for_text("#circle-list li h3", "Rare books").await;
+    assert_eq!(title, TRICKY_NAME);
+    assert!(app.client.find_all(Locator::Css("#circle-list img, #circle-list b")).await.unwrap().is_empty());
+    assert!(app.wait_for("#new-circle-form .error-summary").await.attr("hidden").await.unwrap().is_some(), "error cleared");
+
+    app.fill("#new-circle-form input[name=name]", "Early-career librarians").await;
+    app.fill("#new-circle-form textarea[name=purpose]", "Monthly support for our first years in academic libraries.").await;
+    app.wait_for("#new-circle-form button[type=submit]").await.click().await.unwrap();
+    app.wait_for_text("#circle-list", "Early-career librarians").await;
+    app.screenshot("circles.png").await;
+    app.quit().await;
+
+    // A restart on the same data folder: both circles are still there.
+    let app = App::launch(&display, data.path()).await;
+    let list = app.wait_for_text("#circle-list", "Early-career librarians").await;
+    assert!(list.contains("Rare books"), "{list}");
+    assert_eq!(app.client.find_all(Locator::Css("#circle-list li")).await.unwrap().len(), 2);
+    app.quit().await;
+}

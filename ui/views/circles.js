@@ -38,7 +38,7 @@ export async function renderCircles(main) {
     errorSummary(),
     field({ name: 'name', label: 'Circle name', field: 'Circle name', required: true, maxlength: 120, hint: 'For example “Early-career librarians, Pacific Northwest”.' }),
     field({ name: 'purpose', label: 'What the circle is for', field: 'Purpose', multiline: true }),
-    field({ name: 'cadence', label: 'How often you meet', field: 'Cadence', options: CADENCES, value: 'monthly' }),
+    field({ name: 'cadence', label: 'How often you meet', field: 'Cadence', required: true, options: CADENCES, value: 'monthly' }),
     h('p', { class: 'hint' }, 'The circle starts with an agreement (“what is said in the circle stays in the circle”) that you can change together later.'),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create circle')));
 
