@@ -39,7 +39,8 @@ impl Display {
                 return Display { name, _server: None };
             }
         }
-        let xvfb = find_on_path("Xvfb").expect("Xvfb is missing: install the xvfb package (the README's test command does)");
+        let xvfb =
+            find_on_path("Xvfb").expect("Xvfb is missing: install the xvfb package (the README's test command does)");
         // -displayfd: Xvfb picks a free display and prints its number when ready.
         let mut child = Command::new(xvfb)
             .args(["-displayfd", "1", "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
@@ -188,10 +189,14 @@ async fn a_person_sets_up_kinship_creates_a_circle_and_finds_it_after_a_restart(
     let title = app.wait_for_text("#circle-list li h3", "Rare books").await;
     assert_eq!(title, TRICKY_NAME);
     assert!(app.client.find_all(Locator::Css("#circle-list img, #circle-list b")).await.unwrap().is_empty());
-    assert!(app.wait_for("#new-circle-form .error-summary").await.attr("hidden").await.unwrap().is_some(), "error cleared");
+    assert!(
+        app.wait_for("#new-circle-form .error-summary").await.attr("hidden").await.unwrap().is_some(),
+        "error cleared"
+    );
 
     app.fill("#new-circle-form input[name=name]", "Early-career librarians").await;
-    app.fill("#new-circle-form textarea[name=purpose]", "Monthly support for our first years in academic libraries.").await;
+    app.fill("#new-circle-form textarea[name=purpose]", "Monthly support for our first years in academic libraries.")
+        .await;
     app.wait_for("#new-circle-form button[type=submit]").await.click().await.unwrap();
     app.wait_for_text("#circle-list", "Early-career librarians").await;
     app.screenshot("circles.png").await;

@@ -5,9 +5,9 @@ use crate::validate::{self, LINE_MAX};
 use crate::{ActionItem, ActionItemInput, Error, Result, Store};
 use rusqlite::Row;
 
-const COLUMNS: &str = "id, meeting_id, text, owner_id, due, done, created_at";
+pub(crate) const COLUMNS: &str = "id, meeting_id, text, owner_id, due, done, created_at, agenda_item_id, done_at";
 
-fn from_row(r: &Row) -> rusqlite::Result<ActionItem> {
+pub(crate) fn from_row(r: &Row) -> rusqlite::Result<ActionItem> {
     Ok(ActionItem {
         id: r.get(0)?,
         meeting_id: r.get(1)?,
@@ -16,6 +16,8 @@ fn from_row(r: &Row) -> rusqlite::Result<ActionItem> {
         due: r.get(4)?,
         done: r.get(5)?,
         created_at: r.get(6)?,
+        agenda_item_id: r.get(7)?,
+        done_at: r.get(8)?,
     })
 }
 
@@ -51,6 +53,16 @@ impl Store {
                 Some(due.to_string())
             }
         };
+        let agenda_item_id = match input.agenda_item_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => {
+                let item = self.agenda_item(&crate::ids::parse_id("Agenda item", id)?)?;
+                if item.meeting_id != meeting.id {
+                    return Err(Error::invalid("Agenda item", "that item is on another meeting's agenda"));
+                }
+                Some(item.id)
+            }
+            None => None,
+        };
         let item = ActionItem {
             id: crate::ids::new_id(),
             meeting_id: meeting.id,
@@ -59,11 +71,13 @@ impl Store {
             due,
             done: false,
             created_at: String::new(),
+            agenda_item_id,
+            done_at: None,
         };
         self.write(|tx| {
             let item = ActionItem { created_at: tx.now(), ..item };
             tx.execute(
-                &format!("INSERT INTO action_items ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                &format!("INSERT INTO action_items ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
                 rusqlite::params![
                     item.id,
                     item.meeting_id,
@@ -71,7 +85,9 @@ impl Store {
                     item.owner_id,
                     item.due,
                     item.done,
-                    item.created_at
+                    item.created_at,
+                    item.agenda_item_id,
+                    item.done_at
                 ],
             )?;
             tx.log(&meeting.circle_id, entity::ACTION_ITEM, &item.id, serde_json::to_value(&item).unwrap())?;
@@ -105,6 +121,7 @@ mod tests {
                 text: "Send the CV template".into(),
                 owner_id: Some(me.clone()),
                 due: Some("2026-03-19".into()),
+                agenda_item_id: None,
             })
             .unwrap();
         assert_eq!(ok.due.as_deref(), Some("2026-03-19"));
@@ -114,13 +131,19 @@ mod tests {
             text: "x".into(),
             owner_id: None,
             due: Some("2026-03-01".into()),
+            agenda_item_id: None,
         };
         assert!(store.add_action_item(&early).unwrap_err().to_string().contains("before the meeting"));
 
         let other = store.create_circle(&CircleInput { name: "Other".into(), ..Default::default() }).unwrap();
         let stranger = store.my_member_id(&other.id).unwrap();
-        let wrong =
-            ActionItemInput { meeting_id: meeting.clone(), text: "x".into(), owner_id: Some(stranger), due: None };
+        let wrong = ActionItemInput {
+            meeting_id: meeting.clone(),
+            text: "x".into(),
+            owner_id: Some(stranger),
+            due: None,
+            agenda_item_id: None,
+        };
         assert_eq!(store.add_action_item(&wrong).unwrap_err().field(), Some("Owner"));
         assert_eq!(store.action_items(&meeting).unwrap(), vec![ok]);
     }

@@ -1,16 +1,20 @@
-//! Agenda items: talking points members bring to a meeting.
+//! Agenda items: talking points members bring to a meeting, their order, and carry-over of
+//! what a meeting did not reach into the next one.
 
 use crate::changelog::entity;
+use crate::store::Tx;
 use crate::validate::{self, LINE_MAX};
-use crate::{AgendaItem, AgendaItemInput, Error, Meeting, Result, Store, AGENDA_KINDS};
-use rusqlite::Row;
+use crate::{AgendaItem, AgendaItemInput, AgendaItemPatch, Error, Meeting, Result, Store, AGENDA_KINDS, HELP_KINDS};
+use rusqlite::{OptionalExtension, Row};
+use serde_json::{json, Map, Value};
 
 /// A talking point's timebox when none is given.
 pub const DEFAULT_ITEM_MINUTES: i64 = 10;
 
-const COLUMNS: &str = "id, meeting_id, title, details, contributor_id, kind, minutes, position, status, confidential";
+pub(crate) const COLUMNS: &str = "id, meeting_id, title, details, contributor_id, kind, minutes, position, status, \
+     confidential, notes, started_at, ended_at, paused_secs, carried_from_id, member_id, help_wanted, goal_id";
 
-fn from_row(r: &Row) -> rusqlite::Result<AgendaItem> {
+pub(crate) fn from_row(r: &Row) -> rusqlite::Result<AgendaItem> {
     Ok(AgendaItem {
         id: r.get(0)?,
         meeting_id: r.get(1)?,
@@ -22,6 +26,14 @@ fn from_row(r: &Row) -> rusqlite::Result<AgendaItem> {
         position: r.get(7)?,
         status: r.get(8)?,
         confidential: r.get(9)?,
+        notes: r.get(10)?,
+        started_at: r.get(11)?,
+        ended_at: r.get(12)?,
+        paused_secs: r.get(13)?,
+        carried_from_id: r.get(14)?,
+        member_id: r.get(15)?,
+        help_wanted: r.get(16)?,
+        goal_id: r.get(17)?,
     })
 }
 
@@ -34,49 +46,157 @@ pub(crate) fn ensure_open(meeting: &Meeting) -> Result<()> {
     }
 }
 
+/// Inserts an item at the end of its meeting's agenda (its `position` is assigned here).
+pub(crate) fn append(tx: &mut Tx<'_>, circle_id: &str, item: AgendaItem) -> Result<AgendaItem> {
+    let position: i64 = tx.query_row(
+        "SELECT coalesce(max(position) + 1, 0) FROM agenda_items WHERE meeting_id = ?1",
+        [&item.meeting_id],
+        |r| r.get(0),
+    )?;
+    let item = AgendaItem { position, ..item };
+    let i = &item;
+    tx.execute(
+        &format!(
+            "INSERT INTO agenda_items ({COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+        ),
+        rusqlite::params![
+            i.id,
+            i.meeting_id,
+            i.title,
+            i.details,
+            i.contributor_id,
+            i.kind,
+            i.minutes,
+            i.position,
+            i.status,
+            i.confidential,
+            i.notes,
+            i.started_at,
+            i.ended_at,
+            i.paused_secs,
+            i.carried_from_id,
+            i.member_id,
+            i.help_wanted,
+            i.goal_id
+        ],
+    )?;
+    tx.log(circle_id, entity::AGENDA_ITEM, &i.id, serde_json::to_value(i).unwrap())?;
+    Ok(item)
+}
+
+/// A new, unstarted item for `meeting_id` with everything else at its default.
+pub(crate) fn blank_item(meeting_id: &str, title: String, kind: String, minutes: i64) -> AgendaItem {
+    AgendaItem {
+        id: crate::ids::new_id(),
+        meeting_id: meeting_id.to_string(),
+        title,
+        details: String::new(),
+        contributor_id: None,
+        kind,
+        minutes,
+        position: 0,
+        status: "open".into(),
+        confidential: false,
+        notes: String::new(),
+        started_at: None,
+        ended_at: None,
+        paused_secs: 0,
+        carried_from_id: None,
+        member_id: None,
+        help_wanted: None,
+        goal_id: None,
+    }
+}
+
+/// Copies every item marked "carried" in the circle's ended meetings, not yet continued
+/// anywhere, onto `meeting` if it is the circle's next scheduled meeting after them.
+pub(crate) fn pull_carried_items(tx: &mut Tx<'_>, meeting: &Meeting) -> Result<()> {
+    if meeting.status != "scheduled" {
+        return Ok(());
+    }
+    let pending: Vec<AgendaItem> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {} FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id
+             WHERE m.circle_id = ?1 AND m.status = 'ended' AND m.starts_at < ?2 AND a.status = 'carried'
+               AND NOT EXISTS (SELECT 1 FROM agenda_items c WHERE c.carried_from_id = a.id)
+               -- only onto the first scheduled meeting after the one that ended
+               AND NOT EXISTS (SELECT 1 FROM meetings n WHERE n.circle_id = m.circle_id AND n.status = 'scheduled'
+                               AND n.starts_at > m.starts_at AND n.starts_at < ?2)
+             ORDER BY m.starts_at, a.position",
+            prefixed("a", COLUMNS)
+        ))?;
+        let rows = stmt.query_map((&meeting.circle_id, &meeting.starts_at), from_row)?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for old in pending {
+        let copy = AgendaItem {
+            id: crate::ids::new_id(),
+            meeting_id: meeting.id.clone(),
+            carried_from_id: Some(old.id.clone()),
+            notes: String::new(),
+            status: "open".into(),
+            started_at: None,
+            ended_at: None,
+            paused_secs: 0,
+            ..old
+        };
+        append(tx, &meeting.circle_id, copy)?;
+    }
+    Ok(())
+}
+
+/// `a.id, a.meeting_id, …` for a column list.
+pub(crate) fn prefixed(alias: &str, columns: &str) -> String {
+    columns.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
+fn help_wanted(value: Option<&str>) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => validate::one_of("Help wanted", v, HELP_KINDS).map(Some),
+    }
+}
+
 impl Store {
     /// Adds a talking point at the end of a meeting's agenda, contributed by this laptop's person.
     pub fn add_agenda_item(&mut self, input: &AgendaItemInput) -> Result<AgendaItem> {
         let meeting = self.meeting(&crate::ids::parse_id("Meeting", &input.meeting_id)?)?;
         ensure_open(&meeting)?;
         let contributor = self.my_member_id(&meeting.circle_id)?;
+        let member_id = match input.member_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => {
+                let member = self.member(&crate::ids::parse_id("Whose turn", id)?)?;
+                if member.circle_id != meeting.circle_id {
+                    return Err(Error::invalid("Whose turn", format!("{} is not in this circle", member.name)));
+                }
+                Some(member.id)
+            }
+            None => None,
+        };
         let item = AgendaItem {
-            id: crate::ids::new_id(),
-            meeting_id: meeting.id,
-            title: validate::required("Title", &input.title, LINE_MAX)?,
             details: validate::prose("Details", &input.details)?,
             contributor_id: Some(contributor),
-            kind: validate::one_of("Kind", input.kind.as_deref().unwrap_or("topic"), AGENDA_KINDS)?,
-            minutes: validate::minutes("Timebox", input.minutes.unwrap_or(DEFAULT_ITEM_MINUTES))?,
-            position: 0,
-            status: "open".into(),
             confidential: input.confidential,
+            member_id,
+            help_wanted: help_wanted(input.help_wanted.as_deref())?,
+            goal_id: input.goal_id.clone().filter(|g| !g.trim().is_empty()),
+            ..blank_item(
+                &meeting.id,
+                validate::required("Title", &input.title, LINE_MAX)?,
+                validate::one_of("Kind", input.kind.as_deref().unwrap_or("topic"), AGENDA_KINDS)?,
+                validate::minutes("Timebox", input.minutes.unwrap_or(DEFAULT_ITEM_MINUTES))?,
+            )
         };
-        self.write(|tx| {
-            let position: i64 = tx.query_row(
-                "SELECT coalesce(max(position) + 1, 0) FROM agenda_items WHERE meeting_id = ?1",
-                [&item.meeting_id],
-                |r| r.get(0),
-            )?;
-            let item = AgendaItem { position, ..item };
-            tx.execute(
-                &format!("INSERT INTO agenda_items ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-                rusqlite::params![
-                    item.id,
-                    item.meeting_id,
-                    item.title,
-                    item.details,
-                    item.contributor_id,
-                    item.kind,
-                    item.minutes,
-                    item.position,
-                    item.status,
-                    item.confidential
-                ],
-            )?;
-            tx.log(&meeting.circle_id, entity::AGENDA_ITEM, &item.id, serde_json::to_value(&item).unwrap())?;
-            Ok(item)
-        })
+        self.write(|tx| append(tx, &meeting.circle_id, item))
+    }
+
+    /// One agenda item by id.
+    pub fn agenda_item(&self, id: &str) -> Result<AgendaItem> {
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM agenda_items WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("agenda item", id))
     }
 
     /// A meeting's agenda in order.
@@ -87,29 +207,134 @@ impl Store {
         let rows = stmt.query_map([meeting_id], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Changes the given fields of a talking point. Notes may be written after the meeting
+    /// ends (note-takers tidy up); everything else only while it is open.
+    pub fn update_agenda_item(&mut self, id: &str, patch: &AgendaItemPatch) -> Result<AgendaItem> {
+        let item = self.agenda_item(&crate::ids::parse_id("Agenda item", id)?)?;
+        let meeting = self.meeting(&item.meeting_id)?;
+        let mut fields = Map::new();
+        if let Some(t) = &patch.title {
+            fields.insert("title".into(), json!(validate::required("Title", t, LINE_MAX)?));
+        }
+        if let Some(d) = &patch.details {
+            fields.insert("details".into(), json!(validate::prose("Details", d)?));
+        }
+        if let Some(k) = &patch.kind {
+            fields.insert("kind".into(), json!(validate::one_of("Kind", k, AGENDA_KINDS)?));
+        }
+        if let Some(m) = patch.minutes {
+            fields.insert("minutes".into(), json!(validate::minutes("Timebox", m)?));
+        }
+        if let Some(c) = patch.confidential {
+            fields.insert("confidential".into(), json!(c));
+        }
+        if let Some(h) = &patch.help_wanted {
+            fields.insert("help_wanted".into(), json!(help_wanted(Some(h))?));
+        }
+        if !fields.is_empty() {
+            ensure_open(&meeting)?;
+        }
+        if let Some(n) = &patch.notes {
+            fields.insert("notes".into(), json!(validate::prose("Notes", n)?));
+        }
+        self.write(|tx| tx.update("agenda_items", entity::AGENDA_ITEM, &meeting.circle_id, &item.id, fields))?;
+        self.agenda_item(&item.id)
+    }
+
+    /// Moves a talking point to `position` (0-based) and renumbers the rest.
+    pub fn move_agenda_item(&mut self, id: &str, position: i64) -> Result<Vec<AgendaItem>> {
+        let item = self.agenda_item(&crate::ids::parse_id("Agenda item", id)?)?;
+        let meeting = self.meeting(&item.meeting_id)?;
+        ensure_open(&meeting)?;
+        let mut agenda = self.agenda(&meeting.id)?;
+        let last = agenda.len() as i64 - 1;
+        if !(0..=last).contains(&position) {
+            return Err(Error::invalid(
+                "Position",
+                format!("{} is past the end: this agenda has places 1 to {}", position + 1, last + 1),
+            ));
+        }
+        let from = agenda.iter().position(|i| i.id == item.id).unwrap();
+        let moved = agenda.remove(from);
+        agenda.insert(position as usize, moved);
+        self.write(|tx| {
+            for (new_position, i) in agenda.iter().enumerate() {
+                if i.position != new_position as i64 {
+                    let mut fields = Map::new();
+                    fields.insert("position".into(), json!(new_position));
+                    tx.update("agenda_items", entity::AGENDA_ITEM, &meeting.circle_id, &i.id, fields)?;
+                }
+            }
+            Ok(())
+        })?;
+        self.agenda(&meeting.id)
+    }
+
+    /// Removes a talking point that has not been discussed yet.
+    pub fn delete_agenda_item(&mut self, id: &str) -> Result<()> {
+        let item = self.agenda_item(&crate::ids::parse_id("Agenda item", id)?)?;
+        let meeting = self.meeting(&item.meeting_id)?;
+        ensure_open(&meeting)?;
+        if item.started_at.is_some() {
+            return Err(Error::invalid("Agenda item", "it has been discussed; mark it skipped instead of removing it"));
+        }
+        let rest: Vec<AgendaItem> = self.agenda(&meeting.id)?.into_iter().filter(|i| i.id != item.id).collect();
+        self.write(|tx| {
+            tx.execute("UPDATE action_items SET agenda_item_id = NULL WHERE agenda_item_id = ?1", [&item.id])?;
+            tx.execute("UPDATE decisions SET agenda_item_id = NULL WHERE agenda_item_id = ?1", [&item.id])?;
+            tx.execute("DELETE FROM agenda_items WHERE id = ?1", [&item.id])?;
+            tx.log_delete(&meeting.circle_id, entity::AGENDA_ITEM, &item.id)?;
+            for (new_position, i) in rest.iter().enumerate() {
+                if i.position != new_position as i64 {
+                    let mut fields = Map::new();
+                    fields.insert("position".into(), Value::from(new_position));
+                    tx.update("agenda_items", entity::AGENDA_ITEM, &meeting.circle_id, &i.id, fields)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Total of the agenda's timeboxes, in minutes, against the meeting's length.
+    pub fn agenda_minutes(&self, meeting_id: &str) -> Result<(i64, i64)> {
+        let meeting = self.meeting(meeting_id)?;
+        let total: i64 = self.conn().query_row(
+            "SELECT coalesce(sum(minutes), 0) FROM agenda_items WHERE meeting_id = ?1 AND status != 'skipped'",
+            [meeting_id],
+            |r| r.get(0),
+        )?;
+        Ok((total, meeting.minutes))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::test_support::store_with_meeting;
-    use crate::AgendaItemInput;
+    use crate::{AgendaItemInput, AgendaItemPatch};
+
+    fn add(store: &mut crate::Store, meeting: &str, title: &str) -> String {
+        store
+            .add_agenda_item(&AgendaItemInput { meeting_id: meeting.into(), title: title.into(), ..Default::default() })
+            .unwrap()
+            .id
+    }
+
+    fn titles(store: &crate::Store, meeting: &str) -> Vec<(i64, String)> {
+        store.agenda(meeting).unwrap().into_iter().map(|i| (i.position, i.title)).collect()
+    }
 
     #[test]
     fn items_are_appended_in_order_with_defaults() {
         let (mut store, meeting) = store_with_meeting();
         for title in ["Opening round", "Grant writing", "Closing"] {
-            store
-                .add_agenda_item(&AgendaItemInput {
-                    meeting_id: meeting.clone(),
-                    title: title.into(),
-                    ..Default::default()
-                })
-                .unwrap();
+            add(&mut store, &meeting, title);
         }
         let agenda = store.agenda(&meeting).unwrap();
         let order: Vec<_> = agenda.iter().map(|i| (i.position, i.title.as_str())).collect();
         assert_eq!(order, [(0, "Opening round"), (1, "Grant writing"), (2, "Closing")]);
         assert!(agenda.iter().all(|i| i.kind == "topic" && i.minutes == 10 && i.contributor_id.is_some()));
+        assert_eq!(store.agenda_minutes(&meeting).unwrap(), (30, 60));
     }
 
     #[test]
@@ -122,5 +347,41 @@ mod tests {
             assert_eq!(store.add_agenda_item(&input).unwrap_err().field(), Some("Timebox"));
         }
         assert!(store.agenda(&meeting).unwrap().is_empty());
+    }
+
+    #[test]
+    fn moving_renumbers_and_refuses_places_past_the_end() {
+        let (mut store, meeting) = store_with_meeting();
+        let ids: Vec<String> = ["A", "B", "C", "D"].iter().map(|t| add(&mut store, &meeting, t)).collect();
+        store.move_agenda_item(&ids[3], 0).unwrap();
+        assert_eq!(titles(&store, &meeting), [(0, "D".into()), (1, "A".into()), (2, "B".into()), (3, "C".into())]);
+        store.move_agenda_item(&ids[3], 3).unwrap();
+        assert_eq!(titles(&store, &meeting), [(0, "A".into()), (1, "B".into()), (2, "C".into()), (3, "D".into())]);
+        let err = store.move_agenda_item(&ids[0], 4).unwrap_err();
+        assert!(err.to_string().contains("5 is past the end"), "{err}");
+        assert!(store.move_agenda_item(&ids[0], -1).is_err());
+        store.delete_agenda_item(&ids[1]).unwrap();
+        assert_eq!(titles(&store, &meeting), [(0, "A".into()), (1, "C".into()), (2, "D".into())]);
+    }
+
+    #[test]
+    fn a_patch_changes_only_what_it_names_and_a_huge_note_is_refused_whole() {
+        let (mut store, meeting) = store_with_meeting();
+        let id = add(&mut store, &meeting, "Tenure file");
+        let patched = store
+            .update_agenda_item(
+                &id,
+                &AgendaItemPatch { minutes: Some(25), notes: Some("Bring the CV".into()), ..Default::default() },
+            )
+            .unwrap();
+        assert_eq!(
+            (patched.title.as_str(), patched.minutes, patched.notes.as_str()),
+            ("Tenure file", 25, "Bring the CV")
+        );
+        let paste = "x".repeat(5 * 1024 * 1024);
+        let err =
+            store.update_agenda_item(&id, &AgendaItemPatch { notes: Some(paste), ..Default::default() }).unwrap_err();
+        assert_eq!(err.code(), "too_long");
+        assert_eq!(store.agenda_item(&id).unwrap().notes, "Bring the CV", "the saved note is kept");
     }
 }

@@ -15,6 +15,11 @@ pub(crate) mod entity {
     pub const REFLECTION: &str = "reflection";
     pub const GOAL: &str = "goal";
     pub const RESOURCE: &str = "resource";
+    pub const DECISION: &str = "decision";
+    /// Keyed `meeting_id/member_id`.
+    pub const ATTENDANCE: &str = "attendance";
+    pub const TEMPLATE: &str = "agenda_template";
+    pub const GOAL_NOTE: &str = "goal_note";
 }
 
 /// One logged change to one record.

@@ -22,11 +22,14 @@ mod meetings;
 mod members;
 mod reflections;
 mod resources;
+pub mod runner;
 
 pub use changelog::Change;
 pub use clock::{Clock, FixedClock, Hlc, SystemClock};
 pub use error::{Error, Result};
+pub use meetings::Roles;
 pub use model::*;
+pub use runner::{EndSummary, RunView, Timer};
 pub use store::Store;
 
 #[cfg(test)]
@@ -52,6 +55,33 @@ pub(crate) mod test_support {
         let circle =
             store.create_circle(&CircleInput { name: "Early-career librarians".into(), ..Default::default() }).unwrap();
         (store, circle.id)
+    }
+
+    /// A time from RFC 3339.
+    pub fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
+        crate::validate::timestamp("t", s).unwrap()
+    }
+
+    /// Like [`store_with_meeting`], with a clock the test moves (set to the day before).
+    pub fn store_with_meeting_and_clock() -> (Store, std::sync::Arc<crate::FixedClock>, String) {
+        let clock = std::sync::Arc::new(crate::FixedClock::new(t("2026-03-04T12:00:00Z")));
+        let mut store = Store::open_in_memory_with_clock(clock.clone()).unwrap();
+        store
+            .create_identity(&IdentityInput {
+                name: "Ana Reyes".into(),
+                email: "ana@uni.edu".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let circle = store.create_circle(&CircleInput { name: "Circle".into(), ..Default::default() }).unwrap();
+        let meeting = store
+            .create_meeting(&MeetingInput {
+                circle_id: circle.id,
+                starts_at: "2026-03-05T18:00:00Z".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        (store, clock, meeting.id)
     }
 
     /// A store with a circle and a meeting on 5 March 2026; returns the meeting id.

@@ -1,18 +1,24 @@
-//! Meetings of a circle.
+//! Meetings of a circle: scheduling one or a series from the circle's cadence, and the
+//! roles held at each (with a fair-rotation suggestion).
 
 use crate::changelog::entity;
 use crate::clock::to_stored;
+use crate::store::Tx;
 use crate::validate::{self, LINE_MAX};
-use crate::{Error, Meeting, MeetingInput, Result, Store};
+use crate::{Error, Meeting, MeetingInput, Member, Result, Store};
+use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
 
 /// A meeting's length when none is given.
 pub const DEFAULT_MEETING_MINUTES: i64 = 60;
+/// The most meetings one series may schedule at once (two years of weekly meetings).
+pub const SERIES_MAX: usize = 104;
 
-const COLUMNS: &str =
-    "id, circle_id, title, starts_at, minutes, place, facilitator_id, timekeeper_id, note_taker_id, status";
+pub(crate) const COLUMNS: &str = "id, circle_id, title, starts_at, minutes, place, facilitator_id, timekeeper_id, \
+     note_taker_id, status, started_at, ended_at, paused_at, current_item_id, summary";
 
-fn from_row(r: &Row) -> rusqlite::Result<Meeting> {
+pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Meeting> {
     Ok(Meeting {
         id: r.get(0)?,
         circle_id: r.get(1)?,
@@ -24,50 +30,134 @@ fn from_row(r: &Row) -> rusqlite::Result<Meeting> {
         timekeeper_id: r.get(7)?,
         note_taker_id: r.get(8)?,
         status: r.get(9)?,
+        started_at: r.get(10)?,
+        ended_at: r.get(11)?,
+        paused_at: r.get(12)?,
+        current_item_id: r.get(13)?,
+        summary: r.get(14)?,
     })
 }
 
+/// The three rotating roles of a meeting, as member ids.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Roles {
+    pub facilitator_id: Option<String>,
+    pub timekeeper_id: Option<String>,
+    pub note_taker_id: Option<String>,
+}
+
+/// The meeting after `start` by a cadence: weekly, fortnightly, or the same weekday of the
+/// same week of the month (monthly, quarterly), so "second Tuesday" stays second Tuesday.
+pub fn next_by_cadence(start: DateTime<Utc>, cadence: &str) -> Option<DateTime<Utc>> {
+    match cadence {
+        "weekly" => Some(start + Duration::weeks(1)),
+        "fortnightly" => Some(start + Duration::weeks(2)),
+        "monthly" => Some(same_weekday_of_month(start, 1)),
+        "quarterly" => Some(same_weekday_of_month(start, 3)),
+        _ => None,
+    }
+}
+
+fn same_weekday_of_month(start: DateTime<Utc>, months: u32) -> DateTime<Utc> {
+    let week_of_month = (start.day() - 1) / 7; // 0 = first, 3 = fourth, 4 = fifth
+    let first_of_target = (start - Duration::days(start.day() as i64 - 1)) + Months::new(months);
+    let shift = (7 + start.weekday().num_days_from_monday() - first_of_target.weekday().num_days_from_monday()) % 7;
+    let candidate = first_of_target + Duration::days((shift + 7 * week_of_month.min(3)) as i64);
+    // A "fifth Tuesday" becomes the last one of a month that has only four.
+    if week_of_month == 4 && (candidate + Duration::weeks(1)).month() == candidate.month() {
+        candidate + Duration::weeks(1)
+    } else {
+        candidate
+    }
+}
+
+fn insert(tx: &mut Tx<'_>, m: &Meeting) -> Result<()> {
+    tx.execute(
+        &format!(
+            "INSERT INTO {} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            "meetings"
+        ),
+        rusqlite::params![
+            m.id,
+            m.circle_id,
+            m.title,
+            m.starts_at,
+            m.minutes,
+            m.place,
+            m.facilitator_id,
+            m.timekeeper_id,
+            m.note_taker_id,
+            m.status,
+            m.started_at,
+            m.ended_at,
+            m.paused_at,
+            m.current_item_id,
+            m.summary
+        ],
+    )?;
+    tx.log(&m.circle_id, entity::MEETING, &m.id, serde_json::to_value(m).unwrap())?;
+    crate::agenda::pull_carried_items(tx, m)
+}
+
 impl Store {
-    /// Schedules a meeting.
+    /// Schedules a meeting. Items carried over from ended meetings join its agenda.
     pub fn create_meeting(&mut self, input: &MeetingInput) -> Result<Meeting> {
+        Ok(self.create_series(input, 1)?.remove(0))
+    }
+
+    /// Schedules `count` meetings from `input.starts_at`, spaced by the circle's cadence.
+    pub fn create_series(&mut self, input: &MeetingInput, count: usize) -> Result<Vec<Meeting>> {
         let circle = self.circle(&crate::ids::parse_id("Circle", &input.circle_id)?)?;
-        let starts_at = validate::timestamp("Start", &input.starts_at)?;
-        let title = match input.title.as_deref().map(str::trim) {
-            None | Some("") => format!("{} meeting, {}", circle.name, starts_at.format("%-d %B %Y")),
-            Some(t) => validate::required("Title", t, LINE_MAX)?,
+        let first = validate::timestamp("Start", &input.starts_at)?;
+        if !(1..=SERIES_MAX).contains(&count) {
+            return Err(Error::invalid("Count", format!("schedule between 1 and {SERIES_MAX} meetings at a time")));
+        }
+        if count > 1 && next_by_cadence(first, &circle.cadence).is_none() {
+            return Err(Error::invalid(
+                "Cadence",
+                "this circle meets when it agrees; schedule its meetings one by one",
+            ));
+        }
+        let custom_title = match input.title.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) => Some(validate::required("Title", t, LINE_MAX)?),
         };
-        let meeting = Meeting {
-            id: crate::ids::new_id(),
-            circle_id: circle.id,
-            title,
-            starts_at: to_stored(starts_at),
-            minutes: validate::minutes("Length", input.minutes.unwrap_or(DEFAULT_MEETING_MINUTES))?,
-            place: validate::optional("Place or link", input.place.as_deref(), LINE_MAX)?,
-            facilitator_id: None,
-            timekeeper_id: None,
-            note_taker_id: None,
-            status: "scheduled".into(),
-        };
+        let minutes = validate::minutes("Length", input.minutes.unwrap_or(DEFAULT_MEETING_MINUTES))?;
+        let place = validate::optional("Place or link", input.place.as_deref(), LINE_MAX)?;
+        let mut starts = vec![first];
+        while starts.len() < count {
+            let next = next_by_cadence(*starts.last().unwrap(), &circle.cadence).unwrap();
+            starts.push(next);
+        }
+        let meetings: Vec<Meeting> = starts
+            .into_iter()
+            .map(|at| Meeting {
+                id: crate::ids::new_id(),
+                circle_id: circle.id.clone(),
+                title: custom_title
+                    .clone()
+                    .unwrap_or_else(|| format!("{} meeting, {}", circle.name, at.format("%-d %B %Y"))),
+                starts_at: to_stored(at),
+                minutes,
+                place: place.clone(),
+                facilitator_id: None,
+                timekeeper_id: None,
+                note_taker_id: None,
+                status: "scheduled".into(),
+                started_at: None,
+                ended_at: None,
+                paused_at: None,
+                current_item_id: None,
+                summary: String::new(),
+            })
+            .collect();
         self.write(|tx| {
-            let m = &meeting;
-            tx.execute(
-                &format!("INSERT INTO meetings ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-                rusqlite::params![
-                    m.id,
-                    m.circle_id,
-                    m.title,
-                    m.starts_at,
-                    m.minutes,
-                    m.place,
-                    m.facilitator_id,
-                    m.timekeeper_id,
-                    m.note_taker_id,
-                    m.status
-                ],
-            )?;
-            tx.log(&m.circle_id, entity::MEETING, &m.id, serde_json::to_value(m).unwrap())
+            for m in &meetings {
+                insert(tx, m)?;
+            }
+            Ok(())
         })?;
-        Ok(meeting)
+        Ok(meetings)
     }
 
     /// One meeting by id.
@@ -86,12 +176,113 @@ impl Store {
         let rows = stmt.query_map([circle_id], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Suggests who should hold each role at a meeting: the assignment of current members
+    /// that gives each role to whoever held it least often, then least recently (never
+    /// counts as longest ago), with nobody holding two roles while enough people are free.
+    pub fn suggest_roles(&self, meeting_id: &str) -> Result<Roles> {
+        let meeting = self.meeting(meeting_id)?;
+        let members: Vec<Member> =
+            self.members(&meeting.circle_id)?.into_iter().filter(|m| m.left_at.is_none()).collect();
+        if members.is_empty() {
+            return Ok(Roles::default());
+        }
+        // cost[role][member]: times held (dominant), then how recently (rank among members).
+        let mut cost = Vec::new();
+        for column in ["facilitator_id", "timekeeper_id", "note_taker_id"] {
+            let mut history = Vec::new();
+            for m in &members {
+                let (count, last): (i64, Option<String>) = self.conn().query_row(
+                    &format!(
+                        "SELECT count(*), max(starts_at) FROM meetings
+                         WHERE circle_id = ?1 AND {column} = ?2 AND status != 'cancelled' AND id != ?3 AND starts_at < ?4"
+                    ),
+                    (&meeting.circle_id, &m.id, &meeting.id, &meeting.starts_at),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                history.push((count, last.unwrap_or_default()));
+            }
+            let role_cost: Vec<i64> = history
+                .iter()
+                .map(|(count, last)| count * 1000 + history.iter().filter(|(_, other)| other < last).count() as i64)
+                .collect();
+            cost.push(role_cost);
+        }
+        // At most 10 members: trying every assignment (≤ 1,000) is simplest and exact.
+        let n = members.len();
+        let mut best: Option<(i64, [usize; 3])> = None;
+        for f in 0..n {
+            for t in 0..n {
+                for k in 0..n {
+                    let repeats = (f == t) as i64 + (f == k) as i64 + (t == k) as i64;
+                    let total = cost[0][f] + cost[1][t] + cost[2][k] + repeats * 1_000_000;
+                    if best.is_none_or(|(b, _)| total < b) {
+                        best = Some((total, [f, t, k]));
+                    }
+                }
+            }
+        }
+        let [f, t, k] = best.unwrap().1;
+        Ok(Roles {
+            facilitator_id: Some(members[f].id.clone()),
+            timekeeper_id: Some(members[t].id.clone()),
+            note_taker_id: Some(members[k].id.clone()),
+        })
+    }
+
+    /// Sets who holds the roles at a meeting (each must be a current member of its circle).
+    pub fn assign_roles(&mut self, meeting_id: &str, roles: &Roles) -> Result<Meeting> {
+        let meeting = self.meeting(&crate::ids::parse_id("Meeting", meeting_id)?)?;
+        let mut fields = serde_json::Map::new();
+        for (column, label, value) in [
+            ("facilitator_id", "Facilitator", &roles.facilitator_id),
+            ("timekeeper_id", "Timekeeper", &roles.timekeeper_id),
+            ("note_taker_id", "Note-taker", &roles.note_taker_id),
+        ] {
+            let id = match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                Some(id) => {
+                    let member = self.member(&crate::ids::parse_id(label, id)?)?;
+                    if member.circle_id != meeting.circle_id || member.left_at.is_some() {
+                        return Err(Error::invalid(
+                            label,
+                            format!("{} is not a current member of this circle", member.name),
+                        ));
+                    }
+                    serde_json::Value::String(member.id)
+                }
+                None => serde_json::Value::Null,
+            };
+            fields.insert(column.into(), id);
+        }
+        self.write(|tx| tx.update("meetings", entity::MEETING, &meeting.circle_id, &meeting.id, fields))?;
+        self.meeting(&meeting.id)
+    }
+
+    /// The first scheduled meeting of a circle that starts after `after` (RFC 3339).
+    pub(crate) fn next_meeting_after(&self, circle_id: &str, after: &str) -> Result<Option<Meeting>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM meetings WHERE circle_id = ?1 AND starts_at > ?2 AND status = 'scheduled'
+                     ORDER BY starts_at, id LIMIT 1"
+                ),
+                (circle_id, after),
+                from_row,
+            )
+            .optional()?)
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::test_support::store_with_circle;
-    use crate::MeetingInput;
+    use crate::{MeetingInput, MemberInput};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        validate::timestamp("t", s).unwrap()
+    }
 
     #[test]
     fn a_meeting_gets_a_title_and_a_utc_start() {
@@ -117,5 +308,87 @@ mod tests {
         let long = MeetingInput { starts_at: "2026-03-05T18:00:00Z".into(), minutes: Some(100_000), ..base.clone() };
         assert_eq!(store.create_meeting(&long).unwrap_err().field(), Some("Length"));
         assert!(store.meetings(&circle).unwrap().is_empty());
+    }
+
+    #[test]
+    fn monthly_keeps_the_weekday_of_the_month() {
+        // Second Tuesday of January 2026 → second Tuesday of February and March.
+        assert_eq!(next_by_cadence(at("2026-01-13T18:00:00Z"), "monthly"), Some(at("2026-02-10T18:00:00Z")));
+        assert_eq!(next_by_cadence(at("2026-02-10T18:00:00Z"), "monthly"), Some(at("2026-03-10T18:00:00Z")));
+        // A fifth Thursday (29 Jan 2026) becomes the last Thursday of February (26th).
+        assert_eq!(next_by_cadence(at("2026-01-29T18:00:00Z"), "monthly"), Some(at("2026-02-26T18:00:00Z")));
+        assert_eq!(next_by_cadence(at("2026-01-13T18:00:00Z"), "quarterly"), Some(at("2026-04-14T18:00:00Z")));
+        assert_eq!(next_by_cadence(at("2026-01-13T18:00:00Z"), "fortnightly"), Some(at("2026-01-27T18:00:00Z")));
+        assert_eq!(next_by_cadence(at("2026-01-13T18:00:00Z"), "ad_hoc"), None);
+    }
+
+    #[test]
+    fn a_series_follows_the_cadence() {
+        let (mut store, circle) = store_with_circle();
+        let input =
+            MeetingInput { circle_id: circle.clone(), starts_at: "2026-01-13T18:00:00Z".into(), ..Default::default() };
+        let series = store.create_series(&input, 3).unwrap();
+        let starts: Vec<_> = series.iter().map(|m| m.starts_at.as_str()).collect();
+        assert_eq!(starts, ["2026-01-13T18:00:00Z", "2026-02-10T18:00:00Z", "2026-03-10T18:00:00Z"]);
+        assert_eq!(store.create_series(&input, 0).unwrap_err().field(), Some("Count"));
+        assert_eq!(store.create_series(&input, 500).unwrap_err().field(), Some("Count"));
+    }
+
+    #[test]
+    fn rotation_suggests_whoever_held_a_role_least_and_longest_ago() {
+        let (mut store, circle) = store_with_circle();
+        let me = store.my_member_id(&circle).unwrap();
+        let mut ids = vec![me];
+        for (name, email) in [("Ben", "ben@x.org"), ("Chi", "chi@x.org")] {
+            let m = store
+                .add_member(&MemberInput {
+                    circle_id: circle.clone(),
+                    name: name.into(),
+                    email: email.into(),
+                    ..Default::default()
+                })
+                .unwrap();
+            ids.push(m.id);
+        }
+        let input =
+            MeetingInput { circle_id: circle.clone(), starts_at: "2026-01-06T18:00:00Z".into(), ..Default::default() };
+        let meetings = store.create_series(&input, 4).unwrap();
+        // Meeting 1: Ana facilitates, Ben keeps time, Chi takes notes.
+        let first = Roles {
+            facilitator_id: Some(ids[0].clone()),
+            timekeeper_id: Some(ids[1].clone()),
+            note_taker_id: Some(ids[2].clone()),
+        };
+        store.assign_roles(&meetings[0].id, &first).unwrap();
+        // Meeting 2: the suggestion moves every role on to someone who has not held it.
+        let second = store.suggest_roles(&meetings[1].id).unwrap();
+        assert_ne!(second.facilitator_id, first.facilitator_id);
+        assert_ne!(second.timekeeper_id, first.timekeeper_id);
+        assert_ne!(second.note_taker_id, first.note_taker_id);
+        let all = [&second.facilitator_id, &second.timekeeper_id, &second.note_taker_id];
+        assert!(all.iter().all(|r| r.is_some()));
+        assert_ne!(all[0], all[1], "nobody holds two roles while others are free");
+        store.assign_roles(&meetings[1].id, &second).unwrap();
+        // Meeting 3: Ana and whoever facilitated second have held it; the third person has not.
+        let third = store.suggest_roles(&meetings[2].id).unwrap();
+        let held: Vec<_> = [&first.facilitator_id, &second.facilitator_id].into_iter().cloned().collect();
+        assert!(!held.contains(&third.facilitator_id), "{third:?}");
+    }
+
+    #[test]
+    fn roles_must_go_to_current_members_of_the_circle() {
+        let (mut store, circle) = store_with_circle();
+        let m = store
+            .create_meeting(&MeetingInput {
+                circle_id: circle,
+                starts_at: "2026-01-06T18:00:00Z".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let other = store.create_circle(&crate::CircleInput { name: "Other".into(), ..Default::default() }).unwrap();
+        let stranger = store.my_member_id(&other.id).unwrap();
+        let err =
+            store.assign_roles(&m.id, &Roles { facilitator_id: Some(stranger), ..Default::default() }).unwrap_err();
+        assert_eq!(err.field(), Some("Facilitator"));
     }
 }

@@ -119,6 +119,15 @@ pub struct Meeting {
     pub note_taker_id: Option<String>,
     /// See [`MEETING_STATUSES`].
     pub status: String,
+    /// When run mode started and ended.
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    /// Set while the running meeting is paused.
+    pub paused_at: Option<String>,
+    /// The agenda item being discussed in run mode.
+    pub current_item_id: Option<String>,
+    /// A closing summary of the meeting as a whole.
+    pub summary: String,
 }
 
 /// The life of a meeting.
@@ -152,11 +161,27 @@ pub struct AgendaItem {
     pub status: String,
     /// "Stays in the circle": left out of anything that leaves the circle.
     pub confidential: bool,
+    /// Notes taken on it in run mode.
+    pub notes: String,
+    /// Timer anchor: time spent = (ended_at or now) - started_at - paused_secs.
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub paused_secs: i64,
+    /// The item this one continues, when carried over from an earlier meeting.
+    pub carried_from_id: Option<String>,
+    /// Member turns: whose turn it is.
+    pub member_id: Option<String>,
+    /// Member turns: the kind of help wanted; see [`HELP_KINDS`].
+    pub help_wanted: Option<String>,
+    /// The goal this item serves, if any.
+    pub goal_id: Option<String>,
 }
 
 /// Kinds of agenda item.
 pub const AGENDA_KINDS: &[&str] =
-    &["opening_round", "member_turn", "topic", "skill_share", "resource", "win", "closing_round"];
+    &["opening_round", "member_turn", "topic", "skill_share", "resource", "win", "action_review", "closing_round"];
+/// Kinds of help a member can ask for in their turn.
+pub const HELP_KINDS: &[&str] = &["advice", "feedback", "ideas", "resources", "connections", "listening"];
 /// Where an agenda item stands.
 pub const AGENDA_STATUSES: &[&str] = &["open", "done", "skipped", "carried"];
 
@@ -171,6 +196,22 @@ pub struct AgendaItemInput {
     pub minutes: Option<i64>,
     #[serde(default)]
     pub confidential: bool,
+    /// For a member turn: whose turn (a member id).
+    pub member_id: Option<String>,
+    pub help_wanted: Option<String>,
+    pub goal_id: Option<String>,
+}
+
+/// Changes to a talking point; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AgendaItemPatch {
+    pub title: Option<String>,
+    pub details: Option<String>,
+    pub kind: Option<String>,
+    pub minutes: Option<i64>,
+    pub confidential: Option<bool>,
+    pub notes: Option<String>,
+    pub help_wanted: Option<String>,
 }
 
 /// Something a member committed to do.
@@ -184,6 +225,9 @@ pub struct ActionItem {
     pub due: Option<String>,
     pub done: bool,
     pub created_at: String,
+    /// The talking point it came from, if any.
+    pub agenda_item_id: Option<String>,
+    pub done_at: Option<String>,
 }
 
 /// What is given to record an action item.
@@ -193,6 +237,55 @@ pub struct ActionItemInput {
     pub text: String,
     pub owner_id: Option<String>,
     pub due: Option<String>,
+    pub agenda_item_id: Option<String>,
+}
+
+/// A decision recorded at a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub id: String,
+    pub meeting_id: String,
+    pub agenda_item_id: Option<String>,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// Whether a member was at a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attendance {
+    pub meeting_id: String,
+    pub member_id: String,
+    pub present: bool,
+}
+
+/// One item of an agenda template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateItem {
+    pub title: String,
+    pub kind: String,
+    pub minutes: i64,
+    #[serde(default)]
+    pub details: String,
+}
+
+/// An agenda template: built in (`circle_id` is `None`) or saved by a circle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgendaTemplate {
+    pub id: String,
+    pub circle_id: Option<String>,
+    pub name: String,
+    /// What it builds; "Member turns" adds one turn per member when applied.
+    pub description: String,
+    pub items: Vec<TemplateItem>,
+}
+
+/// A progress note on a goal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalNote {
+    pub id: String,
+    pub goal_id: String,
+    pub text: String,
+    pub created_at: String,
 }
 
 /// A reflection written after (or apart from) a meeting. Private unless shared.

@@ -73,7 +73,8 @@ impl Store {
         self.write(|tx| {
             let r = Reflection { created_at: tx.now(), ..reflection };
             tx.execute(
-                &format!("INSERT INTO reflections ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                // `local = 1`: written here, so it is this person's own and goes into their search.
+                &format!("INSERT INTO reflections ({COLUMNS}, local) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)"),
                 rusqlite::params![
                     r.id,
                     r.circle_id,

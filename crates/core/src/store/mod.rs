@@ -143,8 +143,45 @@ impl Tx<'_> {
         to_stored(self.now)
     }
 
-    /// Appends a change to the log, with the next sequence number and clock reading.
+    /// Logs that `fields` of a record were written (all of them, for a new record).
     pub fn log(&mut self, circle_id: &str, entity: &str, entity_id: &str, fields: serde_json::Value) -> Result<()> {
+        self.append(circle_id, entity, entity_id, "put", fields)
+    }
+
+    /// Logs that a record was deleted.
+    pub fn log_delete(&mut self, circle_id: &str, entity: &str, entity_id: &str) -> Result<()> {
+        self.append(circle_id, entity, entity_id, "delete", serde_json::json!({}))
+    }
+
+    /// Sets `fields` (column name → value) on row `id` of `table` and logs exactly those
+    /// fields. Table and column names come from code, never from input.
+    pub fn update(
+        &mut self,
+        table: &str,
+        entity: &str,
+        circle_id: &str,
+        id: &str,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        let sets: Vec<String> = fields.keys().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 2)).collect();
+        let sql = format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "));
+        let mut params = vec![rusqlite::types::Value::Text(id.to_string())];
+        params.extend(fields.values().map(sql_value));
+        self.tx.execute(&sql, rusqlite::params_from_iter(params))?;
+        self.log(circle_id, entity, id, serde_json::Value::Object(fields))
+    }
+
+    fn append(
+        &mut self,
+        circle_id: &str,
+        entity: &str,
+        entity_id: &str,
+        op: &str,
+        fields: serde_json::Value,
+    ) -> Result<()> {
         self.hlc = self.hlc.tick(self.now.timestamp_millis());
         let change = Change {
             author_device: self.device_id.to_string(),
@@ -153,12 +190,26 @@ impl Tx<'_> {
             circle_id: circle_id.to_string(),
             entity: entity.to_string(),
             entity_id: entity_id.to_string(),
-            op: "put".to_string(),
+            op: op.to_string(),
             fields,
         };
         change.insert(&self.tx)?;
         self.next_seq += 1;
         Ok(())
+    }
+}
+
+/// A JSON field value as the SQLite value stored for it.
+fn sql_value(v: &serde_json::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as Sql;
+    match v {
+        serde_json::Value::Null => Sql::Null,
+        serde_json::Value::Bool(b) => Sql::Integer(*b as i64),
+        serde_json::Value::Number(n) => {
+            n.as_i64().map(Sql::Integer).unwrap_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)))
+        }
+        serde_json::Value::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
     }
 }
 
