@@ -95,6 +95,28 @@ impl Store {
         })
     }
 
+    /// Marks an action item done or not done.
+    pub fn set_action_done(&mut self, id: &str, done: bool) -> Result<ActionItem> {
+        let item = self.action_item(&crate::ids::parse_id("Action", id)?)?;
+        let meeting = self.meeting(&item.meeting_id)?;
+        self.write(|tx| {
+            let mut fields = serde_json::Map::new();
+            fields.insert("done".into(), done.into());
+            fields.insert("done_at".into(), if done { tx.now().into() } else { serde_json::Value::Null });
+            tx.update("action_items", entity::ACTION_ITEM, &meeting.circle_id, &item.id, fields)
+        })?;
+        self.action_item(&item.id)
+    }
+
+    /// One action item by id.
+    pub fn action_item(&self, id: &str) -> Result<ActionItem> {
+        use rusqlite::OptionalExtension;
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM action_items WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("action item", id))
+    }
+
     /// A meeting's action items in the order they were made.
     pub fn action_items(&self, meeting_id: &str) -> Result<Vec<ActionItem>> {
         let mut stmt = self

@@ -2,7 +2,9 @@
 
 use crate::changelog::entity;
 use crate::validate::{self, NAME_MAX};
-use crate::{Circle, CircleInput, CircleSummary, Error, Member, Result, Store, CADENCES, DEFAULT_AGREEMENT};
+use crate::{
+    Circle, CircleInput, CirclePatch, CircleSummary, Error, Member, Result, Store, CADENCES, DEFAULT_AGREEMENT,
+};
 use rusqlite::{OptionalExtension, Row};
 
 const COLUMNS: &str = "id, name, purpose, agreement, cadence, created_at";
@@ -54,6 +56,26 @@ impl Store {
             crate::members::insert(tx, &founder)?;
             Ok(circle)
         })
+    }
+
+    /// Changes a circle's name, purpose, agreement or cadence (`None` leaves one as it is).
+    pub fn update_circle(&mut self, id: &str, patch: &CirclePatch) -> Result<Circle> {
+        let circle = self.circle(&crate::ids::parse_id("Circle", id)?)?;
+        let mut fields = serde_json::Map::new();
+        if let Some(n) = &patch.name {
+            fields.insert("name".into(), validate::required("Circle name", n, NAME_MAX)?.into());
+        }
+        if let Some(p) = &patch.purpose {
+            fields.insert("purpose".into(), validate::prose("Purpose", p)?.into());
+        }
+        if let Some(a) = &patch.agreement {
+            fields.insert("agreement".into(), validate::prose("Agreement", a)?.into());
+        }
+        if let Some(c) = &patch.cadence {
+            fields.insert("cadence".into(), validate::one_of("Cadence", c, CADENCES)?.into());
+        }
+        self.write(|tx| tx.update("circles", entity::CIRCLE, &circle.id, &circle.id, fields))?;
+        self.circle(&circle.id)
     }
 
     /// One circle by id.

@@ -2,7 +2,7 @@
 
 use crate::changelog::entity;
 use crate::validate::{self, LINE_MAX};
-use crate::{Error, Goal, GoalInput, Result, Store};
+use crate::{Error, Goal, GoalInput, GoalNote, Result, Store, GOAL_STATUSES};
 use rusqlite::Row;
 
 const COLUMNS: &str = "id, circle_id, owner_member_id, text, target_date, status, visibility, created_at";
@@ -68,6 +68,59 @@ impl Store {
         })
     }
 
+    /// Sets a goal's status (active, achieved, dropped).
+    pub fn set_goal_status(&mut self, id: &str, status: &str) -> Result<Goal> {
+        let goal = self.goal(&crate::ids::parse_id("Goal", id)?)?;
+        let status = validate::one_of("Status", status, GOAL_STATUSES)?;
+        self.write(|tx| {
+            tx.execute("UPDATE goals SET status = ?2 WHERE id = ?1", (&goal.id, &status))?;
+            match (&goal.circle_id, goal.visibility.as_str()) {
+                (Some(circle), "shared") => {
+                    tx.log(circle, entity::GOAL, &goal.id, serde_json::json!({"status": status}))
+                }
+                _ => Ok(()),
+            }
+        })?;
+        self.goal(&goal.id)
+    }
+
+    /// Adds a progress note to a goal (private with a private goal, shared with a shared one).
+    pub fn add_goal_note(&mut self, goal_id: &str, text: &str) -> Result<GoalNote> {
+        let goal = self.goal(&crate::ids::parse_id("Goal", goal_id)?)?;
+        let text = validate::required_prose("Progress note", text)?;
+        self.write(|tx| {
+            let note = GoalNote { id: crate::ids::new_id(), goal_id: goal.id.clone(), text, created_at: tx.now() };
+            tx.execute(
+                "INSERT INTO goal_notes (id, goal_id, text, created_at) VALUES (?1, ?2, ?3, ?4)",
+                (&note.id, &note.goal_id, &note.text, &note.created_at),
+            )?;
+            if let (Some(circle), "shared") = (&goal.circle_id, goal.visibility.as_str()) {
+                tx.log(circle, entity::GOAL_NOTE, &note.id, serde_json::to_value(&note).unwrap())?;
+            }
+            Ok(note)
+        })
+    }
+
+    /// A goal's progress notes, oldest first.
+    pub fn goal_notes(&self, goal_id: &str) -> Result<Vec<GoalNote>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, goal_id, text, created_at FROM goal_notes WHERE goal_id = ?1 ORDER BY created_at, id",
+        )?;
+        let rows = stmt.query_map([goal_id], |r| {
+            Ok(GoalNote { id: r.get(0)?, goal_id: r.get(1)?, text: r.get(2)?, created_at: r.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One goal by id.
+    pub fn goal(&self, id: &str) -> Result<Goal> {
+        use rusqlite::OptionalExtension;
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM goals WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("goal", id))
+    }
+
     /// Goals on this laptop, oldest first.
     pub fn goals(&self) -> Result<Vec<Goal>> {
         let mut stmt = self.conn().prepare(&format!("SELECT {COLUMNS} FROM goals ORDER BY created_at, id"))?;
@@ -114,6 +167,15 @@ mod tests {
             .unwrap();
         assert_eq!(store.changes(&circle).unwrap().len(), before + 1);
         assert_eq!(store.goals().unwrap().len(), 2);
+        let g = store.goals().unwrap()[0].clone();
+        store.add_goal_note(&g.id, "Sent the abstract").unwrap();
+        assert_eq!(store.set_goal_status(&g.id, "achieved").unwrap().status, "achieved");
+        assert_eq!(
+            store.changes(&circle).unwrap().len(),
+            before + 1,
+            "a private goal's notes and status stay off the log"
+        );
+        assert_eq!(store.goal_notes(&g.id).unwrap().len(), 1);
         let bad = GoalInput { circle_id: None, text: "x".into(), target_date: Some("soon".into()), shared: false };
         assert_eq!(store.add_goal(&bad).unwrap_err().field(), Some("Target date"));
     }

@@ -17,19 +17,24 @@ mod agenda;
 mod changelog;
 mod circles;
 mod goals;
+pub mod home;
 mod identity;
 mod meetings;
 mod members;
 mod reflections;
 mod resources;
 pub mod runner;
+pub mod search;
+pub mod templates;
 
 pub use changelog::Change;
 pub use clock::{Clock, FixedClock, Hlc, SystemClock};
 pub use error::{Error, Result};
+pub use home::{CircleHome, OpenAction};
 pub use meetings::Roles;
 pub use model::*;
 pub use runner::{EndSummary, RunView, Timer};
+pub use search::SearchHit;
 pub use store::Store;
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use crate::changelog::entity;
 use crate::store::Tx;
 use crate::validate::{self, LINE_MAX, NAME_MAX};
-use crate::{Error, Member, MemberInput, Result, Store, MEMBER_ROLES};
+use crate::{Error, Member, MemberInput, MemberPatch, Result, Store, MEMBER_ROLES};
 use rusqlite::{OptionalExtension, Row};
 
 const COLUMNS: &str = "id, circle_id, person_id, name, email, pronouns, institution, role, contact, joined_at, left_at";
@@ -83,6 +83,50 @@ impl Store {
         })
     }
 
+    /// Changes a member's details.
+    pub fn update_member(&mut self, id: &str, patch: &MemberPatch) -> Result<Member> {
+        let member = self.member(&crate::ids::parse_id("Member", id)?)?;
+        let mut fields = serde_json::Map::new();
+        if let Some(n) = &patch.name {
+            fields.insert("name".into(), validate::required("Name", n, NAME_MAX)?.into());
+        }
+        if let Some(e) = &patch.email {
+            fields.insert("email".into(), validate::email("Email", e)?.into());
+        }
+        for (column, label, value, max) in [
+            ("pronouns", "Pronouns", &patch.pronouns, NAME_MAX),
+            ("institution", "Institution", &patch.institution, LINE_MAX),
+            ("contact", "Contact", &patch.contact, LINE_MAX),
+        ] {
+            if let Some(v) = value {
+                fields.insert(column.into(), validate::optional(label, Some(v), max)?.into());
+            }
+        }
+        if let Some(r) = &patch.role {
+            fields.insert("role".into(), validate::one_of("Role", r, MEMBER_ROLES)?.into());
+        }
+        self.write(|tx| tx.update("members", entity::MEMBER, &member.circle_id, &member.id, fields))?;
+        self.member(&member.id)
+    }
+
+    /// Marks a member as having left. They keep their history; nothing of theirs is deleted.
+    pub fn remove_member(&mut self, id: &str) -> Result<Member> {
+        let member = self.member(&crate::ids::parse_id("Member", id)?)?;
+        if member.left_at.is_some() {
+            return Err(Error::invalid("Member", format!("{} already left this circle", member.name)));
+        }
+        if self.identity()?.is_some_and(|me| member.person_id.as_deref() == Some(me.person_id.as_str())) {
+            return Err(Error::invalid("Member", "you cannot remove yourself; another member can"));
+        }
+        self.write(|tx| {
+            let now = tx.now();
+            let mut fields = serde_json::Map::new();
+            fields.insert("left_at".into(), now.into());
+            tx.update("members", entity::MEMBER, &member.circle_id, &member.id, fields)
+        })?;
+        self.member(&member.id)
+    }
+
     /// A circle's members, current and past, by name.
     pub fn members(&self, circle_id: &str) -> Result<Vec<Member>> {
         let mut stmt = self
@@ -124,6 +168,36 @@ mod tests {
         let bad = store.add_member(&MemberInput { email: "ben".into(), ..ben }).unwrap_err();
         assert_eq!(bad.field(), Some("Email"));
         assert_eq!(store.members(&circle).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_member_who_leaves_keeps_their_history() {
+        let (mut store, circle) = store_with_circle();
+        let ben = store
+            .add_member(&MemberInput {
+                circle_id: circle.clone(),
+                name: "Ben".into(),
+                email: "ben@x.org".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let edited = store
+            .update_member(
+                &ben.id,
+                &crate::MemberPatch {
+                    pronouns: Some("he/him".into()),
+                    institution: Some("".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!((edited.pronouns.as_deref(), edited.institution), (Some("he/him"), None));
+        let left = store.remove_member(&ben.id).unwrap();
+        assert!(left.left_at.is_some());
+        assert_eq!(store.members(&circle).unwrap().len(), 2, "still listed, as having left");
+        assert!(store.remove_member(&ben.id).unwrap_err().to_string().contains("already left"));
+        let me = store.my_member_id(&circle).unwrap();
+        assert!(store.remove_member(&me).is_err());
     }
 
     #[test]

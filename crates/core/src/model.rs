@@ -69,6 +69,26 @@ pub struct CircleInput {
     pub cadence: Option<String>,
 }
 
+/// Changes to a circle; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CirclePatch {
+    pub name: Option<String>,
+    pub purpose: Option<String>,
+    pub agreement: Option<String>,
+    pub cadence: Option<String>,
+}
+
+/// Changes to a member; `None` leaves a field as it is, an empty string clears an optional one.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberPatch {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub pronouns: Option<String>,
+    pub institution: Option<String>,
+    pub role: Option<String>,
+    pub contact: Option<String>,
+}
+
 /// A person in a circle. A member who left keeps their history (`left_at` is set).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Member {
@@ -307,6 +327,10 @@ pub struct Reflection {
 
 /// Who may see a reflection or a goal.
 pub const VISIBILITIES: &[&str] = &["private", "shared"];
+
+/// Prompts offered in turn after a meeting (free-form writing is always possible).
+pub const REFLECTION_PROMPTS: &[&str] =
+    &["What did I learn?", "What will I try?", "What support do I need?", "What am I grateful for?"];
 
 /// What is given to write a reflection.
 #[derive(Debug, Clone, Default, Deserialize)]

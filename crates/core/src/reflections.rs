@@ -93,6 +93,60 @@ impl Store {
         })
     }
 
+    /// Shares a reflection with its circle, or makes it private again. Making it private
+    /// sends a deletion in later syncs; copies already sent cannot be recalled.
+    pub fn set_reflection_shared(&mut self, id: &str, shared: bool) -> Result<Reflection> {
+        let r = self.reflection(&crate::ids::parse_id("Reflection", id)?)?;
+        let me = self.require_identity()?;
+        let mine = match &r.author_member_id {
+            None => true,
+            Some(author) => self.member(author)?.person_id.as_deref() == Some(me.person_id.as_str()),
+        };
+        if !mine {
+            return Err(Error::invalid("Reflection", "only its author can change who sees a reflection"));
+        }
+        let Some(circle_id) = r.circle_id.clone() else {
+            return Err(Error::invalid("Share", "a journal entry outside any circle cannot be shared"));
+        };
+        let visibility = if shared { "shared" } else { "private" };
+        if r.visibility == visibility {
+            return Ok(r);
+        }
+        self.write(|tx| {
+            tx.execute("UPDATE reflections SET visibility = ?2 WHERE id = ?1", (&r.id, visibility))?;
+            if shared {
+                let now_shared = Reflection { visibility: visibility.into(), ..r.clone() };
+                tx.log(&circle_id, entity::REFLECTION, &r.id, serde_json::to_value(&now_shared).unwrap())
+            } else {
+                tx.log_delete(&circle_id, entity::REFLECTION, &r.id)
+            }
+        })?;
+        self.reflection(&r.id)
+    }
+
+    /// One reflection by id.
+    pub fn reflection(&self, id: &str) -> Result<Reflection> {
+        use rusqlite::OptionalExtension;
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM reflections WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("reflection", id))
+    }
+
+    /// The prompt to offer next: the one after the prompt of this person's latest reflection.
+    pub fn next_prompt(&self) -> Result<&'static str> {
+        let last: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT prompt FROM reflections WHERE local = 1 AND prompt IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        let index = last.and_then(|p| crate::REFLECTION_PROMPTS.iter().position(|q| *q == p)).map_or(0, |i| i + 1);
+        Ok(crate::REFLECTION_PROMPTS[index % crate::REFLECTION_PROMPTS.len()])
+    }
+
     /// Reflections on this laptop, newest first: one's own (private and shared) and those shared by others.
     pub fn reflections(&self) -> Result<Vec<Reflection>> {
         let mut stmt =
@@ -134,6 +188,28 @@ mod tests {
         let log = store.changes(&circle).unwrap();
         assert_eq!(log.len(), before);
         assert!(!log.iter().any(|c| c.fields.to_string().contains(secret)));
+    }
+
+    #[test]
+    fn unsharing_sends_a_deletion_and_prompts_rotate() {
+        let (mut store, meeting) = store_with_meeting();
+        let circle = store.meeting(&meeting).unwrap().circle_id;
+        assert_eq!(store.next_prompt().unwrap(), "What did I learn?");
+        let r = store
+            .add_reflection(&ReflectionInput {
+                meeting_id: Some(meeting),
+                prompt: Some("What did I learn?".into()),
+                text: "Lots".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(store.next_prompt().unwrap(), "What will I try?");
+        let before = store.changes(&circle).unwrap().len();
+        assert_eq!(store.set_reflection_shared(&r.id, true).unwrap().visibility, "shared");
+        assert_eq!(store.set_reflection_shared(&r.id, false).unwrap().visibility, "private");
+        let log = store.changes(&circle).unwrap();
+        let ops: Vec<_> = log[before..].iter().map(|c| c.op.as_str()).collect();
+        assert_eq!(ops, ["put", "delete"]);
     }
 
     #[test]
