@@ -1,27 +1,92 @@
 //! Tauri commands: each one translates a call from the UI into one call on the core.
 
 use crate::{AppState, CommandError};
-use kinship_core::{Circle, CircleInput, CircleSummary, Identity, IdentityInput};
+use kinship_core::templates::builtin_templates;
+use kinship_core::*;
 use tauri::State;
 
 type Reply<T> = Result<T, CommandError>;
 
-#[tauri::command]
-pub fn get_identity(state: State<'_, AppState>) -> Reply<Option<Identity>> {
-    state.with_store(|s| s.identity())
+/// Declares `#[tauri::command]` functions that each run one expression on the store `s`.
+macro_rules! commands {
+    ($( $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => |$s:ident| $body:expr; )*) => {
+        $(
+            #[tauri::command]
+            pub fn $name(state: State<'_, AppState>, $($arg: $ty),*) -> Reply<$ret> {
+                state.with_store(|$s| $body)
+            }
+        )*
+        /// Every command's name (each needs an `allow-…` permission in tauri.conf.json).
+        pub const NAMES: &[&str] = &[$(stringify!($name),)* "builtin_agenda_templates"];
+
+        /// The invoke handler for every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name,)* builtin_agenda_templates]
+        }
+    };
 }
 
-#[tauri::command]
-pub fn create_identity(state: State<'_, AppState>, input: IdentityInput) -> Reply<Identity> {
-    state.with_store(|s| s.create_identity(&input))
+commands! {
+    get_identity() -> Option<Identity> => |s| s.identity();
+    create_identity(input: IdentityInput) -> Identity => |s| s.create_identity(&input);
+
+    list_circles() -> Vec<CircleSummary> => |s| s.list_circles();
+    create_circle(input: CircleInput) -> Circle => |s| s.create_circle(&input);
+    update_circle(id: String, patch: CirclePatch) -> Circle => |s| s.update_circle(&id, &patch);
+    circle_home(circle_id: String) -> CircleHome => |s| s.circle_home(&circle_id);
+
+    add_member(input: MemberInput) -> Member => |s| s.add_member(&input);
+    update_member(id: String, patch: MemberPatch) -> Member => |s| s.update_member(&id, &patch);
+    remove_member(id: String) -> Member => |s| s.remove_member(&id);
+
+    create_meetings(input: MeetingInput, count: usize) -> Vec<Meeting> => |s| s.create_series(&input, count);
+    get_meeting(id: String) -> Meeting => |s| s.meeting(&id);
+    suggest_roles(meeting_id: String) -> Roles => |s| s.suggest_roles(&meeting_id);
+    assign_roles(meeting_id: String, roles: Roles) -> Meeting => |s| s.assign_roles(&meeting_id, &roles);
+
+    agenda(meeting_id: String) -> Vec<AgendaItem> => |s| s.agenda(&meeting_id);
+    add_agenda_item(input: AgendaItemInput) -> AgendaItem => |s| s.add_agenda_item(&input);
+    update_agenda_item(id: String, patch: AgendaItemPatch) -> AgendaItem => |s| s.update_agenda_item(&id, &patch);
+    move_agenda_item(id: String, position: i64) -> Vec<AgendaItem> => |s| s.move_agenda_item(&id, position);
+    delete_agenda_item(id: String) -> () => |s| s.delete_agenda_item(&id);
+    templates(circle_id: String) -> Vec<AgendaTemplate> => |s| s.templates(&circle_id);
+    apply_template(meeting_id: String, template_id: String) -> Vec<AgendaItem> => |s| s.apply_template(&meeting_id, &template_id);
+    save_template(meeting_id: String, name: String) -> AgendaTemplate => |s| s.save_template(&meeting_id, &name);
+
+    run_view(meeting_id: String) -> RunView => |s| s.run_view(&meeting_id);
+    start_meeting(meeting_id: String, present: Vec<String>) -> RunView => |s| s.start_meeting(&meeting_id, Some(&present));
+    set_attendance(meeting_id: String, member_id: String, present: bool) -> () => |s| s.set_attendance(&meeting_id, &member_id, present);
+    next_item(meeting_id: String) -> RunView => |s| s.next_item(&meeting_id);
+    previous_item(meeting_id: String) -> RunView => |s| s.previous_item(&meeting_id);
+    skip_item(meeting_id: String) -> RunView => |s| s.skip_item(&meeting_id);
+    carry_item(meeting_id: String) -> RunView => |s| s.carry_item(&meeting_id);
+    pause_meeting(meeting_id: String) -> RunView => |s| s.pause_meeting(&meeting_id);
+    resume_meeting(meeting_id: String) -> RunView => |s| s.resume_meeting(&meeting_id);
+    add_decision(meeting_id: String, agenda_item_id: Option<String>, text: String) -> Decision => |s| s.add_decision(&meeting_id, agenda_item_id.as_deref(), &text);
+    end_meeting(meeting_id: String, summary: String) -> EndSummary => |s| s.end_meeting(&meeting_id, &summary);
+
+    add_action_item(input: ActionItemInput) -> ActionItem => |s| s.add_action_item(&input);
+    set_action_done(id: String, done: bool) -> ActionItem => |s| s.set_action_done(&id, done);
+
+    reflections() -> Vec<Reflection> => |s| s.reflections();
+    add_reflection(input: ReflectionInput) -> Reflection => |s| s.add_reflection(&input);
+    set_reflection_shared(id: String, shared: bool) -> Reflection => |s| s.set_reflection_shared(&id, shared);
+    next_prompt() -> &'static str => |s| s.next_prompt();
+
+    goals() -> Vec<Goal> => |s| s.goals();
+    add_goal(input: GoalInput) -> Goal => |s| s.add_goal(&input);
+    set_goal_status(id: String, status: String) -> Goal => |s| s.set_goal_status(&id, &status);
+    add_goal_note(goal_id: String, text: String) -> GoalNote => |s| s.add_goal_note(&goal_id, &text);
+    goal_notes(goal_id: String) -> Vec<GoalNote> => |s| s.goal_notes(&goal_id);
+
+    resources(circle_id: String) -> Vec<Resource> => |s| s.resources(&circle_id);
+    add_resource(input: ResourceInput) -> Resource => |s| s.add_resource(&input);
+
+    search(text: String, circle_id: Option<String>) -> Vec<SearchHit> => |s| s.search(&text, circle_id.as_deref());
 }
 
+/// The built-in agenda templates, for screens that show them before a circle is chosen.
 #[tauri::command]
-pub fn list_circles(state: State<'_, AppState>) -> Reply<Vec<CircleSummary>> {
-    state.with_store(|s| s.list_circles())
-}
-
-#[tauri::command]
-pub fn create_circle(state: State<'_, AppState>, input: CircleInput) -> Reply<Circle> {
-    state.with_store(|s| s.create_circle(&input))
+pub fn builtin_agenda_templates() -> Vec<AgendaTemplate> {
+    builtin_templates()
 }

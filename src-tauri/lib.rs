@@ -4,6 +4,7 @@
 mod commands;
 mod error;
 
+pub use commands::NAMES as COMMAND_NAMES;
 pub use error::CommandError;
 
 use kinship_core::Store;
@@ -34,12 +35,7 @@ impl AppState {
 pub fn run() {
     tauri::Builder::default()
         .manage(AppState::open())
-        .invoke_handler(tauri::generate_handler![
-            commands::get_identity,
-            commands::create_identity,
-            commands::list_circles,
-            commands::create_circle,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("Kinship could not start its window");
 }

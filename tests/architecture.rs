@@ -113,3 +113,20 @@ fn command_errors_reach_the_ui_as_code_message_and_field() {
     let not_found = kinship_desktop::CommandError::from(kinship_core::Error::NoIdentity);
     assert_eq!(serde_json::to_value(not_found).unwrap()["field"], serde_json::Value::Null);
 }
+
+#[test]
+fn the_window_may_call_every_command_and_nothing_else() {
+    let conf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("tauri.conf.json")).unwrap()).unwrap();
+    let mut allowed: Vec<String> = conf["app"]["security"]["capabilities"][0]["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    let mut commands: Vec<String> =
+        kinship_desktop::COMMAND_NAMES.iter().map(|n| format!("allow-{}", n.replace('_', "-"))).collect();
+    allowed.sort();
+    commands.sort();
+    assert_eq!(allowed, commands, "tauri.conf.json's capability must list exactly the commands");
+}

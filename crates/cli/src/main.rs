@@ -242,7 +242,7 @@ fn run(cli: Cli) -> kinship_core::Result<Output> {
             listed(&store.meetings(&circle)?, |m| format!("{}  {}  {}  {}", m.id, m.starts_at, m.status, m.title))
         }
         Command::Agenda(AgendaCommand::Add { meeting, title, minutes, kind, details, confidential }) => {
-            let input = AgendaItemInput { meeting_id: meeting, title, details, kind, minutes, confidential };
+            let input = AgendaItemInput { meeting_id: meeting, title, details, kind, minutes, confidential, ..Default::default() };
             let item = store.add_agenda_item(&input)?;
             created(&item, &item.id)
         }
@@ -250,7 +250,7 @@ fn run(cli: Cli) -> kinship_core::Result<Output> {
             listed(&store.agenda(&meeting)?, |i| format!("{}  {:>3} min  {}  {}", i.id, i.minutes, i.kind, i.title))
         }
         Command::Action(ActionCommand::Add { meeting, text, owner, due }) => {
-            let a = store.add_action_item(&ActionItemInput { meeting_id: meeting, text, owner_id: owner, due })?;
+            let a = store.add_action_item(&ActionItemInput { meeting_id: meeting, text, owner_id: owner, due, agenda_item_id: None })?;
             created(&a, &a.id)
         }
         Command::Action(ActionCommand::List { meeting }) => listed(&store.action_items(&meeting)?, |a| {
