@@ -10,9 +10,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// One desktop app at a time: two cores, and every app has its own driver and display.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-const WAIT: Duration = Duration::from_secs(20);
+pub const WAIT: Duration = Duration::from_secs(20);
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -27,13 +27,13 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
 }
 
 /// A virtual X display of our own, stopped when dropped.
-struct Display {
+pub struct Display {
     name: String,
     _server: Option<KillOnDrop>,
 }
 
 impl Display {
-    fn get() -> Display {
+    pub fn get() -> Display {
         if let Ok(name) = std::env::var("DISPLAY") {
             if !name.is_empty() {
                 return Display { name, _server: None };
@@ -64,13 +64,13 @@ impl Drop for KillOnDrop {
 }
 
 /// The desktop app on a data folder, driven through WebDriver.
-struct App {
-    client: Client,
+pub struct App {
+    pub client: Client,
     _driver: KillOnDrop,
 }
 
 impl App {
-    async fn launch(display: &Display, data_dir: &Path) -> App {
+    pub async fn launch(display: &Display, data_dir: &Path) -> App {
         let driver_bin = find_on_path("tauri-driver")
             .expect("tauri-driver is missing: `cargo install tauri-driver --locked` (the README's test command does)");
         let (port, native_port) = (free_port(), free_port());
@@ -102,7 +102,7 @@ impl App {
         App { client, _driver: driver }
     }
 
-    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .wait()
             .at_most(WAIT)
@@ -111,19 +111,19 @@ impl App {
             .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
     }
 
-    async fn fill(&self, css: &str, text: &str) {
+    pub async fn fill(&self, css: &str, text: &str) {
         let input = self.wait_for(css).await;
         input.clear().await.unwrap();
         input.send_keys(text).await.unwrap();
     }
 
     /// The id of the focused element.
-    async fn focused_id(&self) -> String {
+    pub async fn focused_id(&self) -> String {
         self.client.active_element().await.unwrap().attr("id").await.unwrap().unwrap_or_default()
     }
 
     /// Waits until `css` is shown and its text contains `expected`; returns the text.
-    async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
         let started = Instant::now();
         loop {
             if let Ok(el) = self.client.find(Locator::Css(css)).await {
@@ -138,14 +138,14 @@ impl App {
         }
     }
 
-    async fn screenshot(&self, name: &str) {
+    pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.unwrap();
         let dir = crate::util::bin_dir().join("e2e-screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(name), png).unwrap();
     }
 
-    async fn quit(self) {
+    pub async fn quit(self) {
         self.client.close().await.unwrap();
     }
 }

@@ -29,9 +29,62 @@ async function call(command, args = {}) {
   }
 }
 
+// Argument names are camelCase here; Tauri maps them to the commands' snake_case names.
 export const api = {
   getIdentity: () => call('get_identity'),
   createIdentity: (input) => call('create_identity', { input }),
+
   listCircles: () => call('list_circles'),
   createCircle: (input) => call('create_circle', { input }),
+  updateCircle: (id, patch) => call('update_circle', { id, patch }),
+  circleHome: (circleId) => call('circle_home', { circleId }),
+
+  addMember: (input) => call('add_member', { input }),
+  updateMember: (id, patch) => call('update_member', { id, patch }),
+  removeMember: (id) => call('remove_member', { id }),
+
+  createMeetings: (input, count = 1) => call('create_meetings', { input, count }),
+  getMeeting: (id) => call('get_meeting', { id }),
+  suggestRoles: (meetingId) => call('suggest_roles', { meetingId }),
+  assignRoles: (meetingId, roles) => call('assign_roles', { meetingId, roles }),
+
+  agenda: (meetingId) => call('agenda', { meetingId }),
+  addAgendaItem: (input) => call('add_agenda_item', { input }),
+  updateAgendaItem: (id, patch) => call('update_agenda_item', { id, patch }),
+  moveAgendaItem: (id, position) => call('move_agenda_item', { id, position }),
+  deleteAgendaItem: (id) => call('delete_agenda_item', { id }),
+  templates: (circleId) => call('templates', { circleId }),
+  applyTemplate: (meetingId, templateId) => call('apply_template', { meetingId, templateId }),
+  saveTemplate: (meetingId, name) => call('save_template', { meetingId, name }),
+
+  runView: (meetingId) => call('run_view', { meetingId }),
+  startMeeting: (meetingId, present) => call('start_meeting', { meetingId, present }),
+  setAttendance: (meetingId, memberId, present) => call('set_attendance', { meetingId, memberId, present }),
+  nextItem: (meetingId) => call('next_item', { meetingId }),
+  previousItem: (meetingId) => call('previous_item', { meetingId }),
+  skipItem: (meetingId) => call('skip_item', { meetingId }),
+  carryItem: (meetingId) => call('carry_item', { meetingId }),
+  pauseMeeting: (meetingId) => call('pause_meeting', { meetingId }),
+  resumeMeeting: (meetingId) => call('resume_meeting', { meetingId }),
+  addDecision: (meetingId, agendaItemId, text) => call('add_decision', { meetingId, agendaItemId, text }),
+  endMeeting: (meetingId, summary = '') => call('end_meeting', { meetingId, summary }),
+
+  addActionItem: (input) => call('add_action_item', { input }),
+  setActionDone: (id, done) => call('set_action_done', { id, done }),
+
+  reflections: () => call('reflections'),
+  addReflection: (input) => call('add_reflection', { input }),
+  setReflectionShared: (id, shared) => call('set_reflection_shared', { id, shared }),
+  nextPrompt: () => call('next_prompt'),
+
+  goals: () => call('goals'),
+  addGoal: (input) => call('add_goal', { input }),
+  setGoalStatus: (id, status) => call('set_goal_status', { id, status }),
+  addGoalNote: (goalId, text) => call('add_goal_note', { goalId, text }),
+  goalNotes: (goalId) => call('goal_notes', { goalId }),
+
+  resources: (circleId) => call('resources', { circleId }),
+  addResource: (input) => call('add_resource', { input }),
+
+  search: (text, circleId = null) => call('search', { text, circleId }),
 };

@@ -1,36 +1,76 @@
-// Starts the UI: asks the core who this laptop's person is, then shows the right view.
+// Starts the UI: asks the core who this laptop's person is, then shows the view the
+// address (#/…) names. Each view module exports `render(main, params)`.
 
 import { api } from './api.js';
 import { h, replace } from './dom.js';
-import { renderCircles } from './views/circles.js';
 import { renderWelcome } from './views/welcome.js';
 
 const main = document.getElementById('main');
 const whoami = document.getElementById('whoami');
 
+// Address → view module. The first match wins; its capture groups become params.
+const ROUTES = [
+  [/^#\/circle\/([0-9a-f-]{36})$/, './views/circle.js'],
+  [/^#\/meeting\/([0-9a-f-]{36})$/, './views/meeting.js'],
+  [/^#\/run\/([0-9a-f-]{36})$/, './views/run.js'],
+  [/^#\/reflect\/([0-9a-f-]{36})$/, './views/reflect.js'],
+  [/^#\/journal$/, './views/journal.js'],
+  [/^#\/search$/, './views/search.js'],
+  [/^(#\/?)?$/, './views/circles.js'],
+];
+
 function showIdentity(identity) {
   replace(whoami, identity.name, identity.pronouns ? h('span', { class: 'pronouns' }, ` (${identity.pronouns})`) : null);
+}
+
+function showFatal(title, err) {
+  replace(main, h('section', { class: 'card narrow fatal', role: 'alert' }, h('h1', {}, title), h('p', {}, err.message)));
+}
+
+let rendering = 0;
+
+/** Renders the view for the current address. Views call this again to refresh. */
+export async function route() {
+  const hash = window.location.hash;
+  const match = ROUTES.map(([pattern, module]) => [hash.match(pattern), module]).find(([m]) => m);
+  const [groups, module] = match ?? [[], './views/circles.js'];
+  const ticket = ++rendering;
+  try {
+    const view = await import(module);
+    if (ticket !== rendering) return; // a newer navigation won
+    await view.render(main, groups.slice(1));
+    document.title = `${main.querySelector('h1')?.textContent ?? 'Kinship'} · Kinship`;
+  } catch (err) {
+    showFatal('This page could not be shown', err);
+  }
+}
+
+/** Goes to an address like `#/circle/<id>` (and renders it). */
+export function navigate(hash) {
+  if (window.location.hash === hash) route();
+  else window.location.hash = hash;
 }
 
 async function start() {
   try {
     const identity = await api.getIdentity();
-    if (identity) {
-      showIdentity(identity);
-      await renderCircles(main);
-    } else {
+    if (!identity) {
       renderWelcome(main, {
         onDone: async (created) => {
           showIdentity(created);
-          await renderCircles(main);
+          document.getElementById('site-nav').hidden = false;
+          await route();
           main.focus();
         },
       });
+      return;
     }
+    showIdentity(identity);
+    document.getElementById('site-nav').hidden = false;
+    window.addEventListener('hashchange', () => route().then(() => main.focus()));
+    await route();
   } catch (err) {
-    replace(main, h('section', { class: 'card narrow fatal', role: 'alert' },
-      h('h1', {}, 'Kinship could not open your data'),
-      h('p', {}, err.message)));
+    showFatal('Kinship could not open your data', err);
   }
 }
 

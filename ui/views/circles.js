@@ -12,7 +12,7 @@ const cadenceLabel = Object.fromEntries(CADENCES);
 function circleCard(summary) {
   const members = summary.member_count === 1 ? '1 member' : `${summary.member_count} members`;
   return h('li', { class: 'circle-card', 'data-circle-id': summary.id },
-    h('h3', {}, summary.name),
+    h('h3', {}, h('a', { href: `#/circle/${summary.id}` }, summary.name)),
     summary.purpose ? h('p', { class: 'purpose' }, summary.purpose) : null,
     h('dl', { class: 'facts' },
       h('div', {}, h('dt', {}, 'Members'), h('dd', {}, members)),
@@ -30,7 +30,7 @@ function circleList(circles) {
   return h('ul', { class: 'circle-list', id: 'circle-list', 'aria-label': 'Your circles' }, circles.map(circleCard));
 }
 
-export async function renderCircles(main) {
+export async function render(main) {
   const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const listSlot = h('div', {});
   const form = h('form', { class: 'card', id: 'new-circle-form', novalidate: true, 'aria-labelledby': 'new-circle-title' },
