@@ -160,3 +160,117 @@ fn errors_are_json_on_stderr_with_a_stable_code_under_json() {
     assert_eq!(err["code"], "not_found");
     assert!(err["message"].as_str().unwrap().contains("01934d6e-0000-7000-8000-000000000000"));
 }
+
+#[test]
+fn a_meeting_runs_from_a_template_to_its_end_and_carries_what_was_left() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let ben = d.ok(&["member", "add", "--circle", &circle, "--name", "Ben Okafor", "--email", "ben@college.edu"]);
+    let series =
+        d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-01-13T18:00:00Z", "--count", "2"]);
+    let ids: Vec<&str> = series.lines().collect();
+    let (first, second) = (ids[0], ids[1]);
+    assert_eq!(
+        json(&d.ok(&["--json", "meeting", "list", "--circle", &circle]))[1]["starts_at"],
+        "2026-02-10T18:00:00Z"
+    );
+
+    let templates = d.ok(&["template", "list", "--circle", &circle]);
+    assert!(templates.contains("builtin:check-in") && templates.contains("Member turns"), "{templates}");
+    let applied = d.ok(&["template", "apply", "--meeting", first, "--template", "builtin:member-turns"]);
+    assert!(applied.contains("Ana Reyes’s turn") && applied.contains("Ben Okafor’s turn"), "{applied}");
+    let listed = d.ok(&["agenda", "list", "--meeting", first]);
+    assert!(listed.contains("timeboxes: 30 of 60 minutes"), "{listed}");
+
+    let roles = d.ok(&["meeting", "roles", "--meeting", first, "--suggest"]);
+    assert!(roles.contains("facilitator: ") && !roles.contains("-\n"), "{roles}");
+
+    let started = d.ok(&["meeting", "start", "--meeting", first, "--present", &ben]);
+    assert!(started.contains("> 1. Opening round") && started.contains("timer: "), "{started}");
+    let running = json(&d.ok(&["--json", "meeting", "show", "--meeting", first]));
+    let present: Vec<bool> =
+        running["attendance"].as_array().unwrap().iter().map(|a| a["present"].as_bool().unwrap()).collect();
+    assert_eq!(present.iter().filter(|p| **p).count(), 1, "only Ben was marked present");
+
+    d.ok(&["meeting", "next", "--meeting", first]);
+    d.ok(&["meeting", "carry", "--meeting", first]);
+    d.ok(&["decision", "add", "--meeting", first, "--text", "Meet in person in March"]);
+    d.ok(&["meeting", "pause", "--meeting", first]);
+    assert!(d.fails(&["meeting", "pause", "--meeting", first]).contains("already paused"));
+    let ended = d.ok(&["meeting", "end", "--meeting", first, "--summary", "Good first meeting"]);
+    assert!(ended.contains("decision: Meet in person in March"), "{ended}");
+    assert!(ended.contains("carried over: Ana Reyes’s turn"), "{ended}");
+    assert!(ended.contains("next meeting: 2026-02-10T18:00:00Z"), "{ended}");
+    assert!(d.fails(&["meeting", "end", "--meeting", first]).contains("already ended"));
+
+    let next_agenda = d.ok(&["agenda", "list", "--meeting", second]);
+    assert!(next_agenda.contains("Ana Reyes’s turn") && next_agenda.contains("(carried over)"), "{next_agenda}");
+    assert!(d.fails(&["agenda", "add", "--meeting", first, "--title", "Late"]).contains("has ended"));
+}
+
+#[test]
+fn reordering_past_the_end_says_how_many_places_there_are() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let m = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-01-13T18:00:00Z"]);
+    let a = d.ok(&["agenda", "add", "--meeting", &m, "--title", "A"]);
+    d.ok(&["agenda", "add", "--meeting", &m, "--title", "B"]);
+    assert_eq!(d.ok(&["agenda", "reorder", "--item", &a, "--position", "2"]), "1. B\n2. A");
+    let err = d.fails(&["agenda", "reorder", "--item", &a, "--position", "7"]);
+    assert!(err.contains("7 is past the end: this agenda has places 1 to 2"), "{err}");
+}
+
+#[test]
+fn private_things_stay_out_of_the_dump_and_search_finds_notes() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let m = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-01-13T18:00:00Z"]);
+    let item = d.ok(&["agenda", "add", "--meeting", &m, "--title", "Portfolio review"]);
+    d.ok(&["agenda", "edit", "--item", &item, "--notes", "Consider the digital humanities angle"]);
+    let private = d.ok(&["reflect", "--meeting", &m, "--text", "I doubt myself, PRIVATE-c0ffee"]);
+    d.ok(&["goal", "add", "--circle", &circle, "--text", "Private goal GOAL-beef"]);
+    let shared_goal = d.ok(&["goal", "add", "--circle", &circle, "--text", "Lead a workshop", "--share"]);
+    d.ok(&["goal", "note", "--goal", &shared_goal, "--text", "Proposal sent"]);
+    d.ok(&[
+        "resource",
+        "add",
+        "--circle",
+        &circle,
+        "--title",
+        "ACRL 2027 CFP",
+        "--kind",
+        "conference",
+        "--deadline",
+        "2027-01-15",
+        "--url",
+        "https://acrl.example.org/cfp",
+    ]);
+
+    let dump = d.ok(&["dump", "--circle", &circle]);
+    assert!(!dump.contains("PRIVATE-c0ffee") && !dump.contains("GOAL-beef"), "private text leaked into dump");
+    assert!(dump.contains("Lead a workshop") && dump.contains("ACRL 2027 CFP") && dump.contains("digital humanities"));
+
+    let hits = d.ok(&["search", "humanit"]);
+    assert!(hits.contains(&item) && hits.contains("[humanities]"), "{hits}");
+    assert!(d.ok(&["search", "doubt"]).contains(&private), "one's own private reflection is searchable locally");
+
+    assert_eq!(d.ok(&["reflection", "share", "--reflection", &private]), "shared");
+    assert!(d.ok(&["dump", "--circle", &circle]).contains("PRIVATE-c0ffee"));
+    assert_eq!(d.ok(&["reflection", "share", "--reflection", &private, "--private"]), "private");
+    assert!(!d.ok(&["dump", "--circle", &circle]).contains("PRIVATE-c0ffee"), "made private again");
+}
+
+#[test]
+fn a_member_who_leaves_is_listed_as_left_and_keeps_their_actions() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let ben = d.ok(&["member", "add", "--circle", &circle, "--name", "Ben", "--email", "ben@x.org"]);
+    let m = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-01-13T18:00:00Z"]);
+    let action = d.ok(&["action", "add", "--meeting", &m, "--text", "Send the syllabus", "--owner", &ben]);
+    let out = d.ok(&["member", "remove", "--circle", &circle, "--member", &ben]);
+    assert!(out.contains("history stays"), "{out}");
+    assert!(d.ok(&["member", "list", "--circle", &circle]).contains("Ben <ben@x.org>  member  (left)"));
+    assert!(d.ok(&["action", "list", "--meeting", &m]).contains(&action));
+    assert_eq!(d.ok(&["action", "done", "--action", &action]), "done");
+    assert!(d.fails(&["member", "remove", "--circle", &circle, "--member", &ben]).contains("already left"));
+}

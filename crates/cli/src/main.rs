@@ -1,194 +1,14 @@
 //! `kinship`: the headless command line over Kinship's core, for scripts, power users
 //! and tests. Every command is a thin translation into one call on the core's `Store`.
 
-use clap::{Args, Parser, Subcommand};
-use kinship_core::{
-    ActionItemInput, AgendaItemInput, CircleInput, IdentityInput, MeetingInput, MemberInput, ReflectionInput, Store,
-};
+mod args;
+
+use args::*;
+use clap::Parser;
+use kinship_core::*;
+use serde::Serialize;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use std::process::ExitCode;
-
-#[derive(Parser)]
-#[command(name = "kinship", version, about = "Kinship: peer mentoring circles, from the command line")]
-struct Cli {
-    /// The data folder (default: the same folder the desktop app uses).
-    #[arg(long, global = true, env = "KINSHIP_DATA_DIR", value_name = "DIR")]
-    data_dir: Option<PathBuf>,
-    /// Print machine-readable JSON (ids included) instead of text.
-    #[arg(long, global = true)]
-    json: bool,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Set up who you are on this laptop.
-    Init {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        pronouns: Option<String>,
-        #[arg(long)]
-        institution: Option<String>,
-        /// Your role or career stage, e.g. "early-career librarian".
-        #[arg(long)]
-        career_stage: Option<String>,
-    },
-    /// Create and list circles.
-    #[command(subcommand)]
-    Circle(CircleCommand),
-    /// Add and list a circle's members.
-    #[command(subcommand)]
-    Member(MemberCommand),
-    /// Schedule and list meetings.
-    #[command(subcommand)]
-    Meeting(MeetingCommand),
-    /// Add talking points to a meeting's agenda and list them.
-    #[command(subcommand)]
-    Agenda(AgendaCommand),
-    /// Record action items and list them.
-    #[command(subcommand)]
-    Action(ActionCommand),
-    /// Write a reflection (private unless --share).
-    Reflect(ReflectArgs),
-    /// Print a circle's shared state as canonical JSON.
-    Dump {
-        #[arg(long)]
-        circle: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum CircleCommand {
-    /// Create a circle; prints its id.
-    Create {
-        name: String,
-        #[arg(long, default_value = "")]
-        purpose: String,
-        /// weekly, fortnightly, monthly, quarterly or ad_hoc.
-        #[arg(long)]
-        cadence: Option<String>,
-    },
-    /// List your circles.
-    List,
-}
-
-#[derive(Subcommand)]
-enum MemberCommand {
-    /// Add a member to a circle; prints their id.
-    Add {
-        #[arg(long)]
-        circle: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        pronouns: Option<String>,
-        #[arg(long)]
-        institution: Option<String>,
-    },
-    /// List a circle's members.
-    List {
-        #[arg(long)]
-        circle: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum MeetingCommand {
-    /// Schedule a meeting; prints its id.
-    Create {
-        #[arg(long)]
-        circle: String,
-        /// Start, RFC 3339: 2026-03-05T18:00:00Z or 2026-03-05T13:00:00-05:00.
-        #[arg(long)]
-        starts_at: String,
-        /// Length in minutes (default 60).
-        #[arg(long, allow_negative_numbers = true)]
-        minutes: Option<i64>,
-        #[arg(long)]
-        title: Option<String>,
-        /// A room or a video-call link.
-        #[arg(long)]
-        place: Option<String>,
-    },
-    /// List a circle's meetings.
-    List {
-        #[arg(long)]
-        circle: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum AgendaCommand {
-    /// Add a talking point to a meeting; prints its id.
-    Add {
-        #[arg(long)]
-        meeting: String,
-        #[arg(long)]
-        title: String,
-        /// Timebox in minutes (default 10).
-        #[arg(long, allow_negative_numbers = true)]
-        minutes: Option<i64>,
-        /// opening_round, member_turn, topic, skill_share, resource, win or closing_round.
-        #[arg(long)]
-        kind: Option<String>,
-        #[arg(long, default_value = "")]
-        details: String,
-        /// Mark it "stays in the circle".
-        #[arg(long)]
-        confidential: bool,
-    },
-    /// List a meeting's agenda.
-    List {
-        #[arg(long)]
-        meeting: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum ActionCommand {
-    /// Record an action item; prints its id.
-    Add {
-        #[arg(long)]
-        meeting: String,
-        #[arg(long)]
-        text: String,
-        /// The member who owns it.
-        #[arg(long)]
-        owner: Option<String>,
-        /// Due date, 2026-03-19.
-        #[arg(long)]
-        due: Option<String>,
-    },
-    /// List a meeting's action items.
-    List {
-        #[arg(long)]
-        meeting: String,
-    },
-}
-
-#[derive(Args)]
-struct ReflectArgs {
-    /// The meeting reflected on.
-    #[arg(long)]
-    meeting: Option<String>,
-    /// The circle it belongs to (implied by --meeting).
-    #[arg(long)]
-    circle: Option<String>,
-    #[arg(long)]
-    prompt: Option<String>,
-    #[arg(long)]
-    text: String,
-    /// Share it with the circle. Without this it stays on this laptop.
-    #[arg(long)]
-    share: bool,
-}
 
 /// What a command produced: JSON for `--json`, and the text people read otherwise.
 struct Output {
@@ -196,67 +16,261 @@ struct Output {
     text: String,
 }
 
-fn created(record: impl serde::Serialize, id: &str) -> Output {
-    Output { json: serde_json::to_value(record).unwrap(), text: id.to_string() }
+fn output(record: impl Serialize, text: impl Into<String>) -> Output {
+    Output { json: serde_json::to_value(record).unwrap(), text: text.into() }
 }
 
-fn listed<T: serde::Serialize>(records: &[T], line: impl Fn(&T) -> String) -> Output {
-    Output {
-        json: serde_json::to_value(records).unwrap(),
-        text: records.iter().map(line).collect::<Vec<_>>().join("\n"),
+fn listed<T: Serialize>(records: &[T], line: impl Fn(&T) -> String) -> Output {
+    output(records, records.iter().map(line).collect::<Vec<_>>().join("\n"))
+}
+
+fn plural(n: i64, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
     }
 }
 
-fn run(cli: Cli) -> kinship_core::Result<Output> {
+fn clock(secs: i64) -> String {
+    let sign = if secs < 0 { "-" } else { "" };
+    format!("{sign}{}:{:02}", secs.abs() / 60, secs.abs() % 60)
+}
+
+fn run_view_text(v: &RunView) -> String {
+    let mut lines = vec![format!("{}  [{}]", v.meeting.title, v.meeting.status)];
+    for item in &v.agenda {
+        let current = if v.meeting.current_item_id.as_ref() == Some(&item.id) { ">" } else { " " };
+        lines.push(format!("{current} {}. {} ({} min, {})", item.position + 1, item.title, item.minutes, item.status));
+    }
+    if let Some(t) = &v.timer {
+        let state = if t.paused { ", paused" } else { "" };
+        lines.push(format!("timer: {} left of {}{state}", clock(t.remaining_secs), clock(t.timebox_secs)));
+    }
+    lines.extend(v.decisions.iter().map(|d| format!("decision: {}", d.text)));
+    lines.join("\n")
+}
+
+fn meeting_command(store: &mut Store, command: MeetingCommand) -> Result<Output> {
+    Ok(match command {
+        MeetingCommand::Create { circle, starts_at, minutes, title, place, count } => {
+            let meetings =
+                store.create_series(&MeetingInput { circle_id: circle, title, starts_at, minutes, place }, count)?;
+            let ids: Vec<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
+            let text = ids.join("\n");
+            if count == 1 {
+                output(&meetings[0], text)
+            } else {
+                output(&meetings, text)
+            }
+        }
+        MeetingCommand::List { circle } => {
+            listed(&store.meetings(&circle)?, |m| format!("{}  {}  {}  {}", m.id, m.starts_at, m.status, m.title))
+        }
+        MeetingCommand::Roles { meeting, suggest, facilitator, timekeeper, note_taker } => {
+            let suggested = if suggest { store.suggest_roles(&meeting)? } else { Roles::default() };
+            let roles = Roles {
+                facilitator_id: facilitator.or(suggested.facilitator_id),
+                timekeeper_id: timekeeper.or(suggested.timekeeper_id),
+                note_taker_id: note_taker.or(suggested.note_taker_id),
+            };
+            let m = store.assign_roles(&meeting, &roles)?;
+            let name = |id: &Option<String>| -> Result<String> {
+                Ok(match id {
+                    Some(id) => store.member(id)?.name,
+                    None => "-".into(),
+                })
+            };
+            let text = format!(
+                "facilitator: {}\ntimekeeper: {}\nnote-taker: {}",
+                name(&m.facilitator_id)?,
+                name(&m.timekeeper_id)?,
+                name(&m.note_taker_id)?
+            );
+            output(&m, text)
+        }
+        MeetingCommand::Start { meeting, present } => {
+            let v = store.start_meeting(&meeting, present.as_deref())?;
+            output(&v, run_view_text(&v))
+        }
+        MeetingCommand::Show(m) => {
+            let v = store.run_view(&m.meeting)?;
+            output(&v, run_view_text(&v))
+        }
+        MeetingCommand::Next(m) => view(store.next_item(&m.meeting)?),
+        MeetingCommand::Previous(m) => view(store.previous_item(&m.meeting)?),
+        MeetingCommand::Skip(m) => view(store.skip_item(&m.meeting)?),
+        MeetingCommand::Carry(m) => view(store.carry_item(&m.meeting)?),
+        MeetingCommand::Pause(m) => view(store.pause_meeting(&m.meeting)?),
+        MeetingCommand::Resume(m) => view(store.resume_meeting(&m.meeting)?),
+        MeetingCommand::End { meeting, summary } => {
+            let end = store.end_meeting(&meeting, &summary)?;
+            let mut lines = vec![format!("Ended: {} ({} present)", end.meeting.title, end.present)];
+            lines.extend(end.decisions.iter().map(|d| format!("decision: {}", d.text)));
+            lines.extend(end.actions.iter().map(|a| format!("action: {}", a.text)));
+            lines.extend(end.carried.iter().map(|i| format!("carried over: {}", i.title)));
+            if let Some(next) = &end.next_meeting {
+                lines.push(format!("next meeting: {}", next.starts_at));
+            }
+            output(&end, lines.join("\n"))
+        }
+    })
+}
+
+fn view(v: RunView) -> Output {
+    let text = run_view_text(&v);
+    output(&v, text)
+}
+
+fn agenda_command(store: &mut Store, command: AgendaCommand) -> Result<Output> {
+    Ok(match command {
+        AgendaCommand::Add { meeting, title, minutes, kind, details, confidential, member } => {
+            let input = AgendaItemInput {
+                meeting_id: meeting,
+                title,
+                details,
+                kind,
+                minutes,
+                confidential,
+                member_id: member,
+                ..Default::default()
+            };
+            let item = store.add_agenda_item(&input)?;
+            let id = item.id.clone();
+            output(&item, id)
+        }
+        AgendaCommand::List { meeting } => {
+            let agenda = store.agenda(&meeting)?;
+            let (total, length) = store.agenda_minutes(&meeting)?;
+            let mut out = listed(&agenda, |i| {
+                let carried = if i.carried_from_id.is_some() { "  (carried over)" } else { "" };
+                format!("{}  {:>3} min  {}  {}{carried}", i.id, i.minutes, i.kind, i.title)
+            });
+            if !agenda.is_empty() {
+                out.text.push_str(&format!("\ntimeboxes: {total} of {length} minutes"));
+            }
+            out
+        }
+        AgendaCommand::Reorder { item, position } => {
+            let agenda = store.move_agenda_item(&item, position - 1)?;
+            listed(&agenda, |i| format!("{}. {}", i.position + 1, i.title))
+        }
+        AgendaCommand::Edit { item, title, details, minutes, kind, notes } => {
+            let patch = AgendaItemPatch { title, details, minutes, kind, notes, ..Default::default() };
+            let i = store.update_agenda_item(&item, &patch)?;
+            let id = i.id.clone();
+            output(&i, id)
+        }
+        AgendaCommand::Remove { item } => {
+            store.delete_agenda_item(&item)?;
+            output(json!({ "removed": item }), "removed")
+        }
+    })
+}
+
+fn run(cli: Cli) -> Result<Output> {
     let dir = cli.data_dir.unwrap_or_else(kinship_core::paths::default_data_dir);
     let mut store = Store::open(&dir)?;
+    let store = &mut store;
     Ok(match cli.command {
         Command::Init { name, email, pronouns, institution, career_stage } => {
             let me = store.create_identity(&IdentityInput { name, email, pronouns, institution, career_stage })?;
             let text = format!("Welcome, {}. Kinship is set up in {}", me.name, dir.display());
-            Output { json: serde_json::to_value(&me).unwrap(), text }
+            output(&me, text)
         }
         Command::Circle(CircleCommand::Create { name, purpose, cadence }) => {
             let c = store.create_circle(&CircleInput { name, purpose, agreement: None, cadence })?;
-            created(&c, &c.id)
+            let id = c.id.clone();
+            output(&c, id)
         }
         Command::Circle(CircleCommand::List) => listed(&store.list_circles()?, |c| {
-            let members =
-                if c.member_count == 1 { "1 member".to_string() } else { format!("{} members", c.member_count) };
-            format!("{}  {}  ({members}, {})", c.circle.id, c.circle.name, c.circle.cadence)
+            format!("{}  {}  ({}, {})", c.circle.id, c.circle.name, plural(c.member_count, "member"), c.circle.cadence)
         }),
+        Command::Circle(CircleCommand::Show { circle }) => {
+            let home = store.circle_home(&circle)?;
+            let mut lines = vec![home.circle.name.clone(), home.circle.agreement.clone()];
+            if let Some(next) = &home.next_meeting {
+                lines.push(format!("next meeting: {} ({})", next.starts_at, next.title));
+            }
+            lines.push(format!("members: {}", home.members.iter().filter(|m| m.left_at.is_none()).count()));
+            lines.extend(home.open_actions.iter().map(|a| format!("open action: {}", a.action.text)));
+            lines.extend(
+                home.upcoming_deadlines
+                    .iter()
+                    .map(|r| format!("deadline {}: {}", r.deadline.as_deref().unwrap_or(""), r.title)),
+            );
+            output(&home, lines.join("\n"))
+        }
+        Command::Circle(CircleCommand::Edit { circle, name, purpose, agreement, cadence }) => {
+            let c = store.update_circle(&circle, &CirclePatch { name, purpose, agreement, cadence })?;
+            let id = c.id.clone();
+            output(&c, id)
+        }
         Command::Member(MemberCommand::Add { circle, name, email, pronouns, institution }) => {
             let input =
                 MemberInput { circle_id: circle, name, email, pronouns, institution, role: None, contact: None };
             let m = store.add_member(&input)?;
-            created(&m, &m.id)
+            let id = m.id.clone();
+            output(&m, id)
         }
-        Command::Member(MemberCommand::List { circle }) => {
-            listed(&store.members(&circle)?, |m| format!("{}  {} <{}>  {}", m.id, m.name, m.email, m.role))
+        Command::Member(MemberCommand::List { circle }) => listed(&store.members(&circle)?, |m| {
+            let left = if m.left_at.is_some() { "  (left)" } else { "" };
+            format!("{}  {} <{}>  {}{left}", m.id, m.name, m.email, m.role)
+        }),
+        Command::Member(MemberCommand::Edit { member, name, email, pronouns, institution, contact }) => {
+            let m = store
+                .update_member(&member, &MemberPatch { name, email, pronouns, institution, contact, role: None })?;
+            let id = m.id.clone();
+            output(&m, id)
         }
-        Command::Meeting(MeetingCommand::Create { circle, starts_at, minutes, title, place }) => {
-            let m = store.create_meeting(&MeetingInput { circle_id: circle, title, starts_at, minutes, place })?;
-            created(&m, &m.id)
+        Command::Member(MemberCommand::Remove { circle, member }) => {
+            let m = store.member(&member)?;
+            if m.circle_id != circle {
+                return Err(Error::Invalid { field: "Member", reason: format!("{} is not in that circle", m.name) });
+            }
+            let m = store.remove_member(&member)?;
+            let text = format!("{} left the circle; their history stays.", m.name);
+            output(&m, text)
         }
-        Command::Meeting(MeetingCommand::List { circle }) => {
-            listed(&store.meetings(&circle)?, |m| format!("{}  {}  {}  {}", m.id, m.starts_at, m.status, m.title))
+        Command::Meeting(command) => meeting_command(store, command)?,
+        Command::Agenda(command) => agenda_command(store, command)?,
+        Command::Template(TemplateCommand::List { circle }) => {
+            listed(&store.templates(&circle)?, |t| format!("{}  {}  ({} items)", t.id, t.name, t.items.len()))
         }
-        Command::Agenda(AgendaCommand::Add { meeting, title, minutes, kind, details, confidential }) => {
-            let input = AgendaItemInput { meeting_id: meeting, title, details, kind, minutes, confidential, ..Default::default() };
-            let item = store.add_agenda_item(&input)?;
-            created(&item, &item.id)
+        Command::Template(TemplateCommand::Apply { meeting, template }) => {
+            let agenda = store.apply_template(&meeting, &template)?;
+            listed(&agenda, |i| format!("{}. {} ({} min)", i.position + 1, i.title, i.minutes))
         }
-        Command::Agenda(AgendaCommand::List { meeting }) => {
-            listed(&store.agenda(&meeting)?, |i| format!("{}  {:>3} min  {}  {}", i.id, i.minutes, i.kind, i.title))
+        Command::Template(TemplateCommand::Save { meeting, name }) => {
+            let t = store.save_template(&meeting, &name)?;
+            let id = t.id.clone();
+            output(&t, id)
+        }
+        Command::Decision(DecisionCommand::Add { meeting, item, text }) => {
+            let d = store.add_decision(&meeting, item.as_deref(), &text)?;
+            let id = d.id.clone();
+            output(&d, id)
         }
         Command::Action(ActionCommand::Add { meeting, text, owner, due }) => {
-            let a = store.add_action_item(&ActionItemInput { meeting_id: meeting, text, owner_id: owner, due, agenda_item_id: None })?;
-            created(&a, &a.id)
+            let a = store.add_action_item(&ActionItemInput {
+                meeting_id: meeting,
+                text,
+                owner_id: owner,
+                due,
+                agenda_item_id: None,
+            })?;
+            let id = a.id.clone();
+            output(&a, id)
         }
         Command::Action(ActionCommand::List { meeting }) => listed(&store.action_items(&meeting)?, |a| {
             let done = if a.done { "done" } else { "open" };
             format!("{}  {}  {}  {}", a.id, done, a.due.as_deref().unwrap_or("-"), a.text)
         }),
+        Command::Action(ActionCommand::Done { action, undo }) => {
+            let a = store.set_action_done(&action, !undo)?;
+            let text = if a.done { "done" } else { "open" };
+            output(&a, text)
+        }
         Command::Reflect(args) => {
             let input = ReflectionInput {
                 circle_id: args.circle,
@@ -266,7 +280,45 @@ fn run(cli: Cli) -> kinship_core::Result<Output> {
                 shared: args.share,
             };
             let r = store.add_reflection(&input)?;
-            created(&r, &r.id)
+            let id = r.id.clone();
+            output(&r, id)
+        }
+        Command::Reflection(ReflectionCommand::List) => listed(&store.reflections()?, |r| {
+            format!("{}  {}  {}  {}", r.id, r.created_at, r.visibility, r.text.lines().next().unwrap_or(""))
+        }),
+        Command::Reflection(ReflectionCommand::Share { reflection, private }) => {
+            let r = store.set_reflection_shared(&reflection, !private)?;
+            let text = r.visibility.clone();
+            output(&r, text)
+        }
+        Command::Goal(GoalCommand::Add { text, circle, target_date, share }) => {
+            let g = store.add_goal(&GoalInput { circle_id: circle, text, target_date, shared: share })?;
+            let id = g.id.clone();
+            output(&g, id)
+        }
+        Command::Goal(GoalCommand::List) => listed(&store.goals()?, |g| {
+            format!("{}  {}  {}  {}  {}", g.id, g.status, g.visibility, g.target_date.as_deref().unwrap_or("-"), g.text)
+        }),
+        Command::Goal(GoalCommand::Note { goal, text }) => {
+            let n = store.add_goal_note(&goal, &text)?;
+            let id = n.id.clone();
+            output(&n, id)
+        }
+        Command::Goal(GoalCommand::Status { goal, status }) => {
+            let g = store.set_goal_status(&goal, &status)?;
+            let text = g.status.clone();
+            output(&g, text)
+        }
+        Command::Resource(ResourceCommand::Add { circle, title, url, kind, deadline, note }) => {
+            let r = store.add_resource(&ResourceInput { circle_id: circle, title, url, kind, deadline, note })?;
+            let id = r.id.clone();
+            output(&r, id)
+        }
+        Command::Resource(ResourceCommand::List { circle }) => listed(&store.resources(&circle)?, |r| {
+            format!("{}  {}  {}  {}", r.id, r.kind, r.deadline.as_deref().unwrap_or("-"), r.title)
+        }),
+        Command::Search { text, circle } => {
+            listed(&store.search(&text, circle.as_deref())?, |h| format!("{}  {}  {}", h.kind, h.record_id, h.snippet))
         }
         Command::Dump { circle } => {
             let dump = store.dump(&circle)?;

@@ -1,0 +1,444 @@
+//! The command line's grammar: every subcommand and flag, with the help text people see.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "kinship", version, about = "Kinship: peer mentoring circles, from the command line")]
+pub struct Cli {
+    /// The data folder (default: the same folder the desktop app uses).
+    #[arg(long, global = true, env = "KINSHIP_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON (ids included) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Set up who you are on this laptop.
+    Init {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        pronouns: Option<String>,
+        #[arg(long)]
+        institution: Option<String>,
+        /// Your role or career stage, e.g. "early-career librarian".
+        #[arg(long)]
+        career_stage: Option<String>,
+    },
+    /// Create, list, show and edit circles.
+    #[command(subcommand)]
+    Circle(CircleCommand),
+    /// Add, list, edit and remove a circle's members.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Schedule meetings, set roles and run them.
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
+    /// Build a meeting's agenda.
+    #[command(subcommand)]
+    Agenda(AgendaCommand),
+    /// Agenda templates: list, apply, save.
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// Record a decision at a meeting.
+    #[command(subcommand)]
+    Decision(DecisionCommand),
+    /// Record action items, mark them done, list them.
+    #[command(subcommand)]
+    Action(ActionCommand),
+    /// Write a reflection (private unless --share).
+    Reflect(ReflectArgs),
+    /// Your reflections: list, share, make private.
+    #[command(subcommand)]
+    Reflection(ReflectionCommand),
+    /// Your goals and their progress.
+    #[command(subcommand)]
+    Goal(GoalCommand),
+    /// The circle's board of resources and opportunities.
+    #[command(subcommand)]
+    Resource(ResourceCommand),
+    /// Search agenda items, notes, decisions, actions, resources and your reflections.
+    Search {
+        text: String,
+        #[arg(long)]
+        circle: Option<String>,
+    },
+    /// Print a circle's shared state as canonical JSON.
+    Dump {
+        #[arg(long)]
+        circle: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CircleCommand {
+    /// Create a circle; prints its id.
+    Create {
+        name: String,
+        #[arg(long, default_value = "")]
+        purpose: String,
+        /// weekly, fortnightly, monthly, quarterly or ad_hoc.
+        #[arg(long)]
+        cadence: Option<String>,
+    },
+    /// List your circles.
+    List,
+    /// The circle home: next meeting, members, open actions, deadlines.
+    Show {
+        #[arg(long)]
+        circle: String,
+    },
+    /// Change a circle's name, purpose, agreement or cadence.
+    Edit {
+        #[arg(long)]
+        circle: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        purpose: Option<String>,
+        #[arg(long)]
+        agreement: Option<String>,
+        #[arg(long)]
+        cadence: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MemberCommand {
+    /// Add a member to a circle; prints their id.
+    Add {
+        #[arg(long)]
+        circle: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        pronouns: Option<String>,
+        #[arg(long)]
+        institution: Option<String>,
+    },
+    /// List a circle's members.
+    List {
+        #[arg(long)]
+        circle: String,
+    },
+    /// Change a member's details (an empty value clears an optional one).
+    Edit {
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        pronouns: Option<String>,
+        #[arg(long)]
+        institution: Option<String>,
+        #[arg(long)]
+        contact: Option<String>,
+    },
+    /// Record that a member left the circle (their history stays).
+    Remove {
+        #[arg(long)]
+        circle: String,
+        #[arg(long)]
+        member: String,
+    },
+}
+
+/// A meeting named by id.
+#[derive(Args)]
+pub struct MeetingArg {
+    #[arg(long)]
+    pub meeting: String,
+}
+
+#[derive(Subcommand)]
+pub enum MeetingCommand {
+    /// Schedule a meeting (or --count N of them by the circle's cadence); prints the id(s).
+    Create {
+        #[arg(long)]
+        circle: String,
+        /// Start, RFC 3339: 2026-03-05T18:00:00Z or 2026-03-05T13:00:00-05:00.
+        #[arg(long)]
+        starts_at: String,
+        /// Length in minutes (default 60).
+        #[arg(long, allow_negative_numbers = true)]
+        minutes: Option<i64>,
+        #[arg(long)]
+        title: Option<String>,
+        /// A room or a video-call link.
+        #[arg(long)]
+        place: Option<String>,
+        /// How many meetings to schedule, spaced by the circle's cadence.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+    },
+    /// List a circle's meetings.
+    List {
+        #[arg(long)]
+        circle: String,
+    },
+    /// Set who facilitates, keeps time and takes notes (--suggest: fair rotation).
+    Roles {
+        #[arg(long)]
+        meeting: String,
+        /// Use Kinship's fair-rotation suggestion for every role not given.
+        #[arg(long)]
+        suggest: bool,
+        #[arg(long)]
+        facilitator: Option<String>,
+        #[arg(long)]
+        timekeeper: Option<String>,
+        #[arg(long)]
+        note_taker: Option<String>,
+    },
+    /// Start a meeting; everyone is present unless --present lists who is.
+    Start {
+        #[arg(long)]
+        meeting: String,
+        /// Member ids of those present, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        present: Option<Vec<String>>,
+    },
+    /// Run mode: the current item, its timer, decisions and actions.
+    Show(MeetingArg),
+    /// Finish the current item and go to the next.
+    Next(MeetingArg),
+    /// Go back to the previous item.
+    Previous(MeetingArg),
+    /// Skip the current item.
+    Skip(MeetingArg),
+    /// Carry the current item over to the next meeting.
+    Carry(MeetingArg),
+    /// Pause the meeting's timer.
+    Pause(MeetingArg),
+    /// Resume a paused meeting.
+    Resume(MeetingArg),
+    /// End the meeting; unfinished items carry over.
+    End {
+        #[arg(long)]
+        meeting: String,
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AgendaCommand {
+    /// Add a talking point to a meeting; prints its id.
+    Add {
+        #[arg(long)]
+        meeting: String,
+        #[arg(long)]
+        title: String,
+        /// Timebox in minutes (default 10).
+        #[arg(long, allow_negative_numbers = true)]
+        minutes: Option<i64>,
+        /// opening_round, member_turn, topic, skill_share, resource, win, action_review or closing_round.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value = "")]
+        details: String,
+        /// Mark it "stays in the circle".
+        #[arg(long)]
+        confidential: bool,
+        /// For a member turn: whose turn (member id).
+        #[arg(long)]
+        member: Option<String>,
+    },
+    /// List a meeting's agenda.
+    List {
+        #[arg(long)]
+        meeting: String,
+    },
+    /// Move a talking point to a place in the agenda (1 = first).
+    Reorder {
+        #[arg(long)]
+        item: String,
+        #[arg(long, allow_negative_numbers = true)]
+        position: i64,
+    },
+    /// Change a talking point.
+    Edit {
+        #[arg(long)]
+        item: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        details: Option<String>,
+        #[arg(long, allow_negative_numbers = true)]
+        minutes: Option<i64>,
+        #[arg(long)]
+        kind: Option<String>,
+        /// Replace the item's notes.
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Remove a talking point not yet discussed.
+    Remove {
+        #[arg(long)]
+        item: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// The templates a circle can use.
+    List {
+        #[arg(long)]
+        circle: String,
+    },
+    /// Add a template's items to a meeting's agenda.
+    Apply {
+        #[arg(long)]
+        meeting: String,
+        /// A template id from `template list` (builtin:check-in, builtin:member-turns, …).
+        #[arg(long)]
+        template: String,
+    },
+    /// Save a meeting's agenda as a template.
+    Save {
+        #[arg(long)]
+        meeting: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DecisionCommand {
+    /// Record a decision; prints its id.
+    Add {
+        #[arg(long)]
+        meeting: String,
+        /// The talking point it was made on.
+        #[arg(long)]
+        item: Option<String>,
+        #[arg(long)]
+        text: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ActionCommand {
+    /// Record an action item; prints its id.
+    Add {
+        #[arg(long)]
+        meeting: String,
+        #[arg(long)]
+        text: String,
+        /// The member who owns it.
+        #[arg(long)]
+        owner: Option<String>,
+        /// Due date, 2026-03-19.
+        #[arg(long)]
+        due: Option<String>,
+    },
+    /// List a meeting's action items.
+    List {
+        #[arg(long)]
+        meeting: String,
+    },
+    /// Mark an action item done (--undo: not done).
+    Done {
+        #[arg(long)]
+        action: String,
+        #[arg(long)]
+        undo: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct ReflectArgs {
+    /// The meeting reflected on.
+    #[arg(long)]
+    pub meeting: Option<String>,
+    /// The circle it belongs to (implied by --meeting).
+    #[arg(long)]
+    pub circle: Option<String>,
+    #[arg(long)]
+    pub prompt: Option<String>,
+    #[arg(long)]
+    pub text: String,
+    /// Share it with the circle. Without this it stays on this laptop.
+    #[arg(long)]
+    pub share: bool,
+}
+
+#[derive(Subcommand)]
+pub enum ReflectionCommand {
+    /// Your reflections, newest first.
+    List,
+    /// Share a reflection with its circle (--private: make it private again).
+    Share {
+        #[arg(long)]
+        reflection: String,
+        #[arg(long)]
+        private: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum GoalCommand {
+    /// Set a goal (private unless --share); prints its id.
+    Add {
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        circle: Option<String>,
+        #[arg(long)]
+        target_date: Option<String>,
+        #[arg(long)]
+        share: bool,
+    },
+    /// Your goals.
+    List,
+    /// Add a progress note to a goal.
+    Note {
+        #[arg(long)]
+        goal: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// Set a goal's status: active, achieved or dropped.
+    Status {
+        #[arg(long)]
+        goal: String,
+        #[arg(long)]
+        status: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ResourceCommand {
+    /// Share a resource or opportunity; prints its id.
+    Add {
+        #[arg(long)]
+        circle: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        url: Option<String>,
+        /// article, training, conference, workshop, job, grant or other.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        deadline: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// The circle's board.
+    List {
+        #[arg(long)]
+        circle: String,
+    },
+}
