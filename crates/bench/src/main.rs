@@ -1,0 +1,124 @@
+//! `kinship-bench WORKLOAD_DIR`: loads the ten-year reference circle (../shared/workloads in
+//! the Kinship team's layout; any folder holding `ten-year-circle.json.zst`) into a fresh
+//! store and times what each screen asks of the core. Prints one JSON object of figures.
+//!
+//! Loading writes rows straight into SQLite in one transaction: it measures the screens,
+//! not the import (sync bundles will have their own benchmark).
+
+use kinship_core::{IdentityInput, Store};
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::Instant;
+
+const RUNS: usize = 25;
+
+fn load(dir: &std::path::Path, workload: &Value) -> rusqlite::Result<()> {
+    let mut conn = Connection::open(kinship_core::store::db_path(dir))?;
+    let tx = conn.transaction()?;
+    let c = &workload["circle"];
+    let circle_id = c["id"].as_str().unwrap();
+    tx.execute(
+        "INSERT INTO circles (id, name, purpose, agreement, cadence, created_at) VALUES (?1, ?2, '', ?3, 'weekly', '2016-01-01T00:00:00Z')",
+        params![circle_id, c["name"].as_str(), kinship_core::DEFAULT_AGREEMENT],
+    )?;
+    let person: String = tx.query_row("SELECT person_id FROM identity", [], |r| r.get(0))?;
+    for (i, m) in workload["members"].as_array().unwrap().iter().enumerate() {
+        // The first member is this laptop's person, so their reflections are their own.
+        let person_id = (i == 0).then(|| person.clone());
+        tx.execute(
+            "INSERT INTO members (id, circle_id, person_id, name, email, role, joined_at) VALUES (?1, ?2, ?3, ?4, ?5, 'member', '2016-01-01T00:00:00Z')",
+            params![m["id"].as_str(), circle_id, person_id, m["name"].as_str(), m["email"].as_str()],
+        )?;
+    }
+    for m in workload["meetings"].as_array().unwrap() {
+        let id = m["id"].as_str().unwrap();
+        tx.execute(
+            "INSERT INTO meetings (id, circle_id, title, starts_at, minutes, status, started_at, ended_at) VALUES (?1, ?2, ?3, ?4, 90, 'ended', ?4, ?4)",
+            params![id, circle_id, m["title"].as_str(), m["starts_at"].as_str()],
+        )?;
+        for a in m["agenda_items"].as_array().unwrap() {
+            let status = if a["done"].as_bool().unwrap() { "done" } else { "open" };
+            tx.execute(
+                "INSERT INTO agenda_items (id, meeting_id, title, kind, minutes, position, status) VALUES (?1, ?2, ?3, 'topic', ?4, ?5, ?6)",
+                params![a["id"].as_str(), id, a["title"].as_str(), a["minutes"].as_i64(), a["position"].as_i64(), status],
+            )?;
+        }
+        for a in m["action_items"].as_array().unwrap() {
+            tx.execute(
+                "INSERT INTO action_items (id, meeting_id, text, owner_id, due, done, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![a["id"].as_str(), id, a["text"].as_str(), a["owner_member_id"].as_str(), a["due"].as_str(), a["done"].as_bool(), m["starts_at"].as_str()],
+            )?;
+        }
+    }
+    let me = workload["members"][0]["id"].as_str().unwrap();
+    for r in workload["reflections"].as_array().unwrap() {
+        let author = r["author_member_id"].as_str().unwrap();
+        tx.execute(
+            "INSERT INTO reflections (id, circle_id, author_member_id, meeting_id, text, visibility, created_at, local) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![r["id"].as_str(), circle_id, author, r["meeting_id"].as_str(), r["text"].as_str(), r["visibility"].as_str(), r["created_at"].as_str(), author == me],
+        )?;
+    }
+    tx.commit()
+}
+
+/// Median and slowest of `RUNS` timed calls, in milliseconds.
+fn time<T>(mut f: impl FnMut() -> T) -> Value {
+    let mut ms: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(f());
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    json!({ "median_ms": (ms[RUNS / 2] * 100.0).round() / 100.0, "max_ms": (ms[RUNS - 1] * 100.0).round() / 100.0 })
+}
+
+fn main() {
+    let dir: PathBuf = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
+        eprintln!("usage: kinship-bench WORKLOAD_DIR  (the folder holding ten-year-circle.json.zst)");
+        std::process::exit(2)
+    });
+    let compressed = std::fs::read(dir.join("ten-year-circle.json.zst")).expect("read ten-year-circle.json.zst");
+    let workload: Value = serde_json::from_slice(&zstd::decode_all(&compressed[..]).unwrap()).unwrap();
+
+    let data = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(data.path()).unwrap();
+        let first = &workload["members"][0];
+        store
+            .create_identity(&IdentityInput {
+                name: first["name"].as_str().unwrap().into(),
+                email: first["email"].as_str().unwrap().into(),
+                ..Default::default()
+            })
+            .unwrap();
+    }
+    let started = Instant::now();
+    load(data.path(), &workload).unwrap();
+    let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    let store = Store::open(data.path()).unwrap();
+    let circle = workload["circle"]["id"].as_str().unwrap().to_string();
+    let latest = workload["meetings"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_string();
+    let word =
+        workload["meetings"][250]["agenda_items"][3]["title"].as_str().unwrap().split(' ').nth(2).unwrap().to_string();
+
+    let figures = json!({
+        "workload": "ten-year-circle",
+        "runs_per_figure": RUNS,
+        "load_ms": load_ms.round(),
+        "screens": {
+            "circle_list": time(|| store.list_circles().unwrap()),
+            "circle_home": time(|| store.circle_home(&circle).unwrap()),
+            "agenda": time(|| (store.agenda(&latest).unwrap(), store.agenda_minutes(&latest).unwrap())),
+            "run_mode": time(|| store.run_view(&latest).unwrap()),
+            "journal_all_reflections": time(|| store.reflections().unwrap()),
+            "search": time(|| store.search(&word, None).unwrap()),
+            "dump": time(|| store.dump(&circle).unwrap().len()),
+        },
+        "search_word": word,
+    });
+    println!("{}", serde_json::to_string_pretty(&figures).unwrap());
+}
