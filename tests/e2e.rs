@@ -209,3 +209,27 @@ async fn a_person_sets_up_kinship_creates_a_circle_and_finds_it_after_a_restart(
     assert_eq!(app.client.find_all(Locator::Css("#circle-list li")).await.unwrap().len(), 2);
     app.quit().await;
 }
+
+#[tokio::test]
+async fn search_finds_a_note_and_opens_its_meeting() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let d = crate::util::DataDir::new();
+    let circle = d.with_circle();
+    let meeting = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-12-08T18:00:00Z"]);
+    let item = d.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Tenure dossier"]);
+    d.ok(&["agenda", "edit", "--item", &item, "--notes", "Ask <script>alert(1)</script> about external reviewers"]);
+
+    let display = Display::get();
+    let app = App::launch(&display, d.path()).await;
+    app.wait_for("#circle-list").await;
+    app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!("#/search")]).await.unwrap();
+    app.fill("#search-text", "review").await;
+    let hit = app.wait_for_text("#search-results li", "Tenure dossier").await;
+    assert!(hit.contains("<script>alert(1)</script>"), "markup in a note is shown as text: {hit}");
+    assert_eq!(app.wait_for("#search-results mark").await.text().await.unwrap(), "reviewers");
+    app.screenshot("search.png").await;
+    app.wait_for("#search-results li a").await.click().await.unwrap();
+    let url = app.client.current_url().await.unwrap();
+    assert!(url.fragment().unwrap_or("").contains(&meeting), "opened {url}");
+    app.quit().await;
+}

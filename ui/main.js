@@ -27,6 +27,16 @@ function showFatal(title, err) {
   replace(main, h('section', { class: 'card narrow fatal', role: 'alert' }, h('h1', {}, title), h('p', {}, err.message)));
 }
 
+/** Marks the site-navigation link of the section being shown. */
+function markCurrentNav(hash) {
+  const section = hash.startsWith('#/journal') || hash.startsWith('#/reflect') ? '#/journal'
+    : hash.startsWith('#/search') ? '#/search' : '#/';
+  for (const link of document.querySelectorAll('#site-nav a')) {
+    if (link.getAttribute('href') === section) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
 let rendering = 0;
 
 /** Renders the view for the current address. Views call this again to refresh. */
@@ -39,6 +49,7 @@ export async function route() {
     const view = await import(module);
     if (ticket !== rendering) return; // a newer navigation won
     await view.render(main, groups.slice(1));
+    markCurrentNav(hash);
     document.title = `${main.querySelector('h1')?.textContent ?? 'Kinship'} · Kinship`;
   } catch (err) {
     showFatal('This page could not be shown', err);
