@@ -53,16 +53,7 @@ impl Store {
                 Some(due.to_string())
             }
         };
-        let agenda_item_id = match input.agenda_item_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(id) => {
-                let item = self.agenda_item(&crate::ids::parse_id("Agenda item", id)?)?;
-                if item.meeting_id != meeting.id {
-                    return Err(Error::invalid("Agenda item", "that item is on another meeting's agenda"));
-                }
-                Some(item.id)
-            }
-            None => None,
-        };
+        let agenda_item_id = self.item_on_meeting(&meeting.id, input.agenda_item_id.as_deref())?;
         let item = ActionItem {
             id: crate::ids::new_id(),
             meeting_id: meeting.id,

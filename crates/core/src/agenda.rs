@@ -199,6 +199,16 @@ impl Store {
             .ok_or_else(|| Error::not_found("agenda item", id))
     }
 
+    /// The talking point `id`, if one is named, checked to be on `meeting_id`'s agenda.
+    pub(crate) fn item_on_meeting(&self, meeting_id: &str, id: Option<&str>) -> Result<Option<String>> {
+        let Some(id) = id.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+        let item = self.agenda_item(&crate::ids::parse_id("Agenda item", id)?)?;
+        if item.meeting_id != meeting_id {
+            return Err(Error::invalid("Agenda item", "that item is on another meeting's agenda"));
+        }
+        Ok(Some(item.id))
+    }
+
     /// A meeting's agenda in order.
     pub fn agenda(&self, meeting_id: &str) -> Result<Vec<AgendaItem>> {
         let mut stmt = self

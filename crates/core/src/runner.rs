@@ -302,16 +302,7 @@ impl Store {
     /// Records a decision, optionally tied to a talking point.
     pub fn add_decision(&mut self, meeting_id: &str, agenda_item_id: Option<&str>, text: &str) -> Result<Decision> {
         let meeting = self.meeting(&crate::ids::parse_id("Meeting", meeting_id)?)?;
-        let item_id = match agenda_item_id.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(id) => {
-                let item = self.agenda_item(&crate::ids::parse_id("Agenda item", id)?)?;
-                if item.meeting_id != meeting.id {
-                    return Err(Error::invalid("Agenda item", "that item is on another meeting's agenda"));
-                }
-                Some(item.id)
-            }
-            None => None,
-        };
+        let item_id = self.item_on_meeting(&meeting.id, agenda_item_id)?;
         let text = validate::required("Decision", text, LINE_MAX)?;
         self.write(|tx| {
             let d = Decision {
