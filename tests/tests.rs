@@ -19,3 +19,9 @@ mod architecture;
 
 /// The real desktop app under Xvfb, driven through WebDriver (tauri-driver + WebKitWebDriver).
 mod e2e;
+
+/// Run mode, the end screen, a private reflection and the journal, through the real window.
+mod e2e_run;
+
+/// The circle home and a meeting's agenda in the real window: schedule, template, reorder by keyboard.
+mod e2e_agenda;

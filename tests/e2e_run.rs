@@ -1,0 +1,125 @@
+//! Run mode through the real window: attendance, the countdown, notes, keyboard shortcuts,
+//! decisions and action items, ending the meeting, then a private reflection in the journal.
+
+use crate::e2e::{App, Display, ONE_AT_A_TIME};
+use crate::util::DataDir;
+use fantoccini::Locator;
+
+const NOTE: &str = "Everyone is settling into new roles";
+const DECISION: &str = "We present at the spring conference together";
+const ACTION: &str = "Draft the proposal abstract";
+const REFLECTION: &str = "I learned that asking for feedback early saves weeks";
+
+/// A circle with two members, the meeting to run (four items) and the one after it.
+fn seed() -> (DataDir, String, String) {
+    let d = DataDir::new();
+    let c = d.with_circle();
+    d.ok(&["member", "add", "--circle", &c, "--name", "Ben Okafor", "--email", "ben@college.edu"]);
+    let m = d.ok(&["meeting", "create", "--circle", &c, "--starts-at", "2026-12-08T18:00:00Z"]);
+    d.ok(&["meeting", "create", "--circle", &c, "--starts-at", "2027-01-12T18:00:00Z"]);
+    for (title, minutes) in
+        [("Opening round", "5"), ("Job talk practice", "20"), ("Conference planning", "15"), ("Closing round", "5")]
+    {
+        d.ok(&["agenda", "add", "--meeting", &m, "--title", title, "--minutes", minutes]);
+    }
+    (d, c, m)
+}
+
+async fn go(app: &App, hash: &str) {
+    app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(hash)]).await.unwrap();
+}
+
+async fn click(app: &App, css: &str) {
+    app.wait_for(css).await.click().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let (d, c, m) = seed();
+    let app = App::launch(&display, d.path()).await;
+    app.wait_for("#circle-list").await;
+    go(&app, &format!("#/run/{m}")).await;
+
+    // Attendance: everyone is ticked to begin with.
+    app.wait_for_text("#attendance-form", "Ben Okafor").await;
+    let boxes = app.client.find_all(Locator::Css("#attendance-form input[type=checkbox]")).await.unwrap();
+    assert_eq!(boxes.len(), 2);
+    for b in &boxes {
+        assert!(b.is_selected().await.unwrap(), "everyone is present by default");
+    }
+    click(&app, "#start-meeting").await;
+
+    // The first item, its countdown (quiet for screen readers), and a note.
+    app.wait_for_text("#run-item", "Opening round").await;
+    let clock = app.wait_for_text("#run-clock .clock-digits", ":").await;
+    assert!(clock == "5:00" || clock.starts_with("4:5"), "countdown starts at the timebox, not {clock:?}");
+    let live = app.wait_for("#run-clock").await.attr("aria-live").await.unwrap();
+    assert_eq!(live.as_deref(), Some("off"), "the clock is not announced every second");
+    app.fill("#item-notes", NOTE).await;
+    // Typing "n" in the notes is text, not the Next shortcut.
+    app.wait_for_text("#run-item", "Opening round").await;
+
+    // N outside a text field goes to the next item (and the note is saved first).
+    app.wait_for("#main").await.send_keys("n").await.unwrap();
+    app.wait_for_text("#run-item", "Job talk practice").await;
+    // The polite live region (visually hidden, so read its textContent) names the new item.
+    let live = app.wait_for("#run-live").await.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(live.contains("Job talk practice"), "announced: {live:?}");
+    app.wait_for("#run-agenda li.status-done:first-child").await;
+
+    // A decision and an action item owned by someone present.
+    app.fill("#decision-text", DECISION).await;
+    click(&app, "#decision-form button[type=submit]").await;
+    app.wait_for_text("#decision-list", DECISION).await;
+    app.fill("#action-text", ACTION).await;
+    app.wait_for("#action-owner").await.select_by_label("Ben Okafor").await.unwrap();
+    app.client
+        .execute("document.getElementById('action-due').value = '2026-12-22'", vec![])
+        .await
+        .unwrap();
+    click(&app, "#action-form button[type=submit]").await;
+    app.wait_for_text("#action-list", "Ben Okafor").await;
+    app.wait_for_text("#action-list", ACTION).await;
+    app.screenshot("run-mode.png").await;
+
+    // Carry this one over; end during the third, so the fourth carries over too.
+    click(&app, "#run-carry").await;
+    app.wait_for_text("#run-item", "Conference planning").await;
+    click(&app, "#end-meeting").await;
+    app.fill("#end-summary", "Good energy; two topics for January.").await;
+    click(&app, "#confirm-end").await;
+
+    let end = app.wait_for_text("#end-screen", "ended").await;
+    assert!(end.contains("2 people present"), "{end}");
+    app.wait_for_text("#end-decision-list", DECISION).await;
+    app.wait_for_text("#end-action-list", "Ben Okafor").await;
+    let carried = app.wait_for_text("#end-carried-list", "Job talk practice").await;
+    assert!(carried.contains("Closing round") && !carried.contains("Conference planning"), "{carried}");
+    assert!(end.contains("2027"), "names the meeting they carry over to: {end}");
+    app.screenshot("end-screen.png").await;
+
+    // The reflection: private unless the separate box is ticked.
+    click(&app, "#write-reflection").await;
+    app.wait_for_text("#privacy-state", "Private: stays on this laptop").await;
+    assert!(!app.wait_for("#reflection-share").await.is_selected().await.unwrap(), "private by default");
+    app.fill("#reflection-form textarea[name=text]", REFLECTION).await;
+    app.screenshot("reflection.png").await;
+    click(&app, "#reflection-form button[type=submit]").await;
+
+    app.wait_for_text("#journal-list", REFLECTION).await;
+    let badge = app.wait_for("#journal-list li:first-child .badge").await.text().await.unwrap();
+    assert_eq!(badge.to_lowercase(), "private");
+    app.quit().await;
+
+    // What the circle would get: the note and the action, never the private reflection.
+    let dump = d.ok(&["dump", "--circle", &c]);
+    assert!(dump.contains(NOTE), "the note was saved: {dump}");
+    assert!(dump.contains(ACTION), "{dump}");
+    assert!(!dump.contains(REFLECTION), "a private reflection never leaves the laptop");
+    // `dump` has no decisions yet (see the report); the meeting's record has it.
+    let record = d.ok(&["meeting", "show", "--meeting", &m]);
+    assert!(record.contains(DECISION), "{record}");
+    assert!(d.ok(&["reflection", "list"]).contains(REFLECTION), "kept on this laptop");
+}

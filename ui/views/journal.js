@@ -1,0 +1,161 @@
+// Your journal: your own reflections, newest first, each clearly private or shared, with
+// a search box and a form for an entry that belongs to no meeting (always private).
+
+import { api } from '../api.js';
+import { formatDateTime, h, replace } from '../dom.js';
+import { clearErrors, errorSummary, showError } from '../forms.js';
+import { promptField, reflectionTextField } from './reflect.js';
+
+/** Your member id in each circle, the circles' names, and the titles of your meetings. */
+async function loadContext(reflections) {
+  const circles = await api.listCircles();
+  const homes = await Promise.all(circles.map((c) => api.circleHome(c.id)));
+  const meetings = {};
+  for (const home of homes) for (const m of home.meetings) meetings[m.id] = m;
+  return {
+    myIds: new Set(homes.map((home) => home.me)),
+    circleNames: Object.fromEntries(circles.map((c) => [c.id, c.name])),
+    meetings,
+    reflections,
+  };
+}
+
+/** Mine: private ones (only ever the author's) and shared ones written as one of my members. */
+function isMine(r, myIds) {
+  return r.visibility === 'private' || r.author_member_id === null || myIds.has(r.author_member_id);
+}
+
+/** True when every word of `query` is in the entry's prompt or text. */
+function matches(r, query) {
+  const haystack = `${r.prompt ?? ''} ${r.text}`.toLocaleLowerCase();
+  return query.toLocaleLowerCase().split(/\s+/).filter(Boolean).every((w) => haystack.includes(w));
+}
+
+function badge(r) {
+  const shared = r.visibility === 'shared';
+  return h('span', { class: `badge ${shared ? 'badge-shared' : 'badge-private'}` }, shared ? 'Shared' : 'Private');
+}
+
+function whereFrom(r, ctx) {
+  const circle = r.circle_id ? ctx.circleNames[r.circle_id] : null;
+  const meeting = r.meeting_id ? ctx.meetings[r.meeting_id] : null;
+  if (meeting) return `After ${meeting.title}${circle ? ` (${circle})` : ''}`;
+  if (circle) return circle;
+  return 'Journal entry, not tied to a circle';
+}
+
+/** The share / make-private control, with an in-place confirmation before sharing. */
+function shareControl(r, ctx, onChanged) {
+  const slot = h('div', { class: 'share-control' });
+  const problem = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const set = async (shared) => {
+    try {
+      await api.setReflectionShared(r.id, shared);
+      onChanged(shared ? 'Shared with the circle. They will see it in the next sync.' : 'Made private. Future syncs will not carry it.');
+    } catch (err) {
+      problem.textContent = err.message;
+      problem.hidden = false;
+    }
+  };
+  const ask = () => {
+    const yes = h('button', { type: 'button', class: 'primary', onclick: () => set(true) }, 'Yes, share it');
+    replace(slot, h('div', { class: 'confirm', role: 'group', 'aria-label': 'Confirm sharing' },
+      h('p', {}, `Share this with ${ctx.circleNames[r.circle_id] ?? 'the circle'}? Everyone in the circle will see it after the next sync.`),
+      h('div', { class: 'actions' }, yes, h('button', { type: 'button', onclick: idle }, 'Cancel'))), problem);
+    yes.focus();
+  };
+  function idle() {
+    if (!r.circle_id) return replace(slot, h('p', { class: 'muted' }, 'Only on this laptop; a journal entry cannot be shared.'));
+    replace(slot, r.visibility === 'shared'
+      ? h('button', { type: 'button', onclick: () => set(false) }, 'Make private')
+      : h('button', { type: 'button', onclick: ask }, 'Share with the circle…'), problem);
+  }
+  idle();
+  return slot;
+}
+
+function entry(r, ctx, onChanged) {
+  return h('li', { class: `journal-entry ${r.visibility}`, 'data-reflection-id': r.id },
+    h('article', { 'aria-labelledby': `r-${r.id}` },
+      h('header', { class: 'journal-entry-head' },
+        h('h2', { id: `r-${r.id}` }, r.prompt ?? 'Free writing'),
+        badge(r)),
+      h('p', { class: 'muted' }, h('time', { datetime: r.created_at }, formatDateTime(r.created_at)), ' · ', whereFrom(r, ctx)),
+      h('p', { class: 'prose' }, r.text),
+      shareControl(r, ctx, onChanged)));
+}
+
+function newEntryForm(onSaved) {
+  const form = h('form', { class: 'card', id: 'journal-form', novalidate: true, 'aria-labelledby': 'journal-form-title' });
+  form.append(
+    h('h2', { id: 'journal-form-title' }, 'New journal entry'),
+    h('p', { class: 'privacy' }, 'Private: stays on this laptop, never in any sync.'),
+    errorSummary(),
+    promptField(''),
+    reflectionTextField(form),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save entry')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      await api.addReflection({ text: form.elements.text.value, prompt: form.elements.prompt.value || null });
+      clearErrors(form);
+      form.reset();
+      form.dispatchEvent(new Event('change')); // the label follows the reset prompt
+      await onSaved('Entry saved in your journal.');
+    } catch (err) {
+      showError(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+export async function render(main) {
+  const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', id: 'journal-status' });
+  const listSlot = h('div', { id: 'journal-list-slot' });
+  const search = h('input', { type: 'search', id: 'journal-search', name: 'q', autocomplete: 'off' });
+  const count = h('p', { class: 'muted', id: 'journal-count' });
+  let ctx = null;
+
+  function draw() {
+    const mine = ctx.reflections.filter((r) => isMine(r, ctx.myIds));
+    const shown = mine.filter((r) => matches(r, search.value));
+    count.textContent = search.value.trim() ? `${shown.length} of ${mine.length} entries match.` : `${mine.length} ${mine.length === 1 ? 'entry' : 'entries'}.`;
+    if (mine.length === 0) {
+      return replace(listSlot, h('div', { class: 'empty' }, h('p', {}, 'Nothing here yet. After a meeting, “Write your reflection” brings you here; or start a journal entry with the form.')));
+    }
+    replace(listSlot, shown.length
+      ? h('ol', { class: 'journal-list', id: 'journal-list', 'aria-label': 'Your reflections, newest first' }, shown.map((r) => entry(r, ctx, refresh)))
+      : h('p', { class: 'empty' }, 'No entry has all of those words.'));
+  }
+
+  async function refresh(message) {
+    try {
+      ctx = await loadContext(await api.reflections());
+      draw();
+      if (message) status.textContent = message;
+    } catch (err) {
+      replace(listSlot, h('p', { class: 'error-text', role: 'alert' }, err.message));
+    }
+  }
+
+  search.addEventListener('input', () => {
+    if (!ctx) return;
+    draw();
+    status.textContent = count.textContent;
+  });
+
+  replace(main, h('div', { class: 'journal' },
+    h('section', { class: 'journal-main', 'aria-labelledby': 'journal-title' },
+      h('h1', { id: 'journal-title' }, 'Your journal'),
+      h('p', { class: 'lede' }, 'Your reflections, newest first. Private ones never leave this laptop.'),
+      h('div', { class: 'field journal-search' }, h('label', { for: 'journal-search' }, 'Search your journal'), search),
+      count,
+      listSlot),
+    h('aside', { class: 'side' }, newEntryForm(refresh)),
+    status));
+  await refresh();
+}
