@@ -1,0 +1,183 @@
+//! The circle home and a meeting's agenda, in the real window: a person opens their circle,
+//! schedules a meeting, builds its agenda from a template, adds and reorders talking points
+//! with the keyboard, and sees the timebox total.
+
+use crate::e2e::{App, Display, ONE_AT_A_TIME, WAIT};
+use crate::util::DataDir;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use std::time::{Duration, Instant};
+
+/// A circle with a second member, an ended meeting whose talking point was carried over and
+/// whose action item is still open, and a resource with an upcoming deadline.
+fn seeded() -> (DataDir, String) {
+    let d = DataDir::new();
+    let c = d.with_circle();
+    d.ok(&["circle", "edit", "--circle", &c, "--purpose", "Monthly support for our first years in academic libraries."]);
+    let ben = d.ok(&[
+        "member", "add", "--circle", &c, "--name", "Ben Okafor", "--email", "ben@college.edu", "--pronouns", "he/him",
+        "--institution", "Lakeside College",
+    ]);
+    let past = d.ok(&["meeting", "create", "--circle", &c, "--starts-at", "2026-01-13T18:00:00Z"]);
+    d.ok(&["agenda", "add", "--meeting", &past, "--title", "Conference proposal feedback", "--minutes", "15"]);
+    d.ok(&["action", "add", "--meeting", &past, "--text", "Share job-talk slides", "--owner", &ben, "--due", "2026-12-01"]);
+    d.ok(&["meeting", "start", "--meeting", &past]);
+    d.ok(&["meeting", "carry", "--meeting", &past]);
+    d.ok(&["meeting", "end", "--meeting", &past]);
+    d.ok(&[
+        "resource", "add", "--circle", &c, "--title", "ACRL 2027 call for proposals", "--url", "https://acrl.example.org/cfp",
+        "--kind", "conference", "--deadline", "2027-03-01",
+    ]);
+    (d, c)
+}
+
+/// The agenda's titles, in the order shown.
+async fn agenda_titles(app: &App) -> Vec<String> {
+    let mut titles = Vec::new();
+    for el in app.client.find_all(Locator::Css("#agenda-list .agenda-item .item-title")).await.unwrap() {
+        titles.push(el.text().await.unwrap());
+    }
+    titles
+}
+
+/// Waits until the agenda shows `expected`, in order.
+async fn wait_for_order(app: &App, expected: &[&str]) {
+    let started = Instant::now();
+    loop {
+        let titles = agenda_titles(app).await;
+        if titles == expected {
+            return;
+        }
+        assert!(started.elapsed() < WAIT, "the agenda reads {titles:?}, never {expected:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the polite live region says `expected` (it is visually hidden, so read its textContent).
+async fn wait_for_announcement(app: &App, expected: &str) {
+    let started = Instant::now();
+    loop {
+        let said = app.client.execute("return document.getElementById('live-status')?.textContent ?? ''", vec![]).await.unwrap();
+        if said.as_str().unwrap_or_default().contains(expected) {
+            return;
+        }
+        assert!(started.elapsed() < WAIT, "the live region says {said}, never {expected:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn click(app: &App, css: &str) {
+    app.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("could not click {css}: {e}"));
+}
+
+/// The agenda item that has the keyboard focus (the item itself or a button in it).
+async fn focused_item_title(app: &App) -> String {
+    let script = "return document.activeElement.closest('.agenda-item')?.querySelector('.item-title')?.textContent ?? ''";
+    app.client.execute(script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let (d, _circle) = seeded();
+    let app = App::launch(&display, d.path()).await;
+
+    // The circle list links to the circle home.
+    app.wait_for_text("#circle-list", "Early-career librarians").await;
+    app.client.find(Locator::LinkText("Early-career librarians")).await.unwrap().click().await.unwrap();
+    app.wait_for_text("#circle-title", "Early-career librarians").await;
+    let members = app.wait_for_text("#member-list", "Ben Okafor").await;
+    assert!(members.contains("Ana Reyes") && members.contains("Lakeside College"), "{members}");
+    app.wait_for_text("#agreement", "What is said in the circle stays in the circle.").await;
+    app.wait_for_text("#open-actions", "Share job-talk slides").await;
+
+    // Schedule a meeting: a start with no date says what to fix.
+    click(&app, "#schedule-form button[type=submit]").await;
+    app.wait_for_text("#schedule-form .error-summary", "Start cannot be empty").await;
+    // WebKitGTK shows datetime-local as month/day/year, hour:minute fields (C locale).
+    app.wait_for("#schedule-form input[name=starts_at]").await.send_keys("12/08/2026, 13:00").await.unwrap();
+    let typed = app.wait_for("#schedule-form input[name=starts_at]").await.prop("value").await.unwrap();
+    assert_eq!(typed.as_deref(), Some("2026-12-08T13:00"), "the start field takes a typed date and time");
+    app.fill("#schedule-form input[name=minutes]", "90").await;
+    app.fill("#schedule-form input[name=place]", "Library room 204").await;
+    app.fill("#schedule-form input[name=title]", "December check-in").await;
+    click(&app, "#schedule-form button[type=submit]").await;
+    app.wait_for_text("#upcoming-meetings", "December check-in").await;
+    app.wait_for_text(".next-meeting", "December check-in").await;
+    app.wait_for_text(".next-meeting", "Library room 204").await;
+    app.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+    app.screenshot("circle-home.png").await;
+
+    // Its agenda: the point carried over from last time is already on it.
+    app.client.find(Locator::LinkText("December check-in")).await.unwrap().click().await.unwrap();
+    app.wait_for_text("#meeting-title", "December check-in").await;
+    app.wait_for_text("#agenda-list", "Carried over").await;
+    app.wait_for_text("#agenda-total", "Timeboxes: 15 of 90 minutes").await;
+    app.wait_for_text("#action-review", "Share job-talk slides").await;
+
+    // Apply the "Check-in circle" template.
+    click(&app, "#template-form input[value='builtin:check-in']").await;
+    click(&app, "#template-form button[type=submit]").await;
+    wait_for_order(&app, &["Conference proposal feedback", "Opening round", "Topic", "Topic", "Action review", "Closing round"])
+        .await;
+    app.wait_for_text("#agenda-total", "Timeboxes: 75 of 90 minutes").await;
+
+    // A talking point with no title: the error says what to fix, beside the field.
+    click(&app, "#add-item-form button[type=submit]").await;
+    app.wait_for_text("#add-item-form .error-summary", "Title cannot be empty").await;
+    let invalid = app.wait_for("#add-item-form input[name=title]").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+
+    // A member turn for Ben, 20 minutes: now the agenda runs 5 minutes over.
+    app.fill("#add-item-form input[name=title]", "Job talk practice").await;
+    app.fill("#add-item-form textarea[name=details]", "Ten minutes of my talk, then questions.").await;
+    app.wait_for("#add-item-form select[name=kind]").await.select_by_value("member_turn").await.unwrap();
+    app.wait_for("#add-item-form select[name=member_id]").await.select_by_label("Ben Okafor").await.unwrap();
+    app.wait_for("#add-item-form select[name=help_wanted]").await.select_by_value("feedback").await.unwrap();
+    app.fill("#add-item-form input[name=minutes]", "20").await;
+    click(&app, "#add-item-form input[name=confidential]").await;
+    click(&app, "#add-item-form button[type=submit]").await;
+    app.wait_for_text("#agenda-list", "Job talk practice").await;
+    let total = app.wait_for_text("#agenda-total", "Timeboxes: 95 of 90 minutes").await;
+    assert!(total.contains("5 minutes over"), "the total warns when over: {total}");
+    let added = app.wait_for_text("#agenda-list .agenda-item:last-child", "Job talk practice").await;
+    assert!(added.contains("Ben Okafor’s turn") && added.contains("Stays in the circle"), "{added}");
+
+    // Reorder from the keyboard: the Move up button, then Alt+ArrowUp; focus stays on the item.
+    click(&app, "#agenda-list .agenda-item:last-child .move-up").await;
+    wait_for_order(
+        &app,
+        &["Conference proposal feedback", "Opening round", "Topic", "Topic", "Action review", "Job talk practice", "Closing round"],
+    )
+    .await;
+    wait_for_announcement(&app, "“Job talk practice” moved to place 6 of 7.").await;
+    assert_eq!(focused_item_title(&app).await, "Job talk practice", "focus follows the moved item");
+    let alt_up = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: Key::Alt.into() })
+        .then(KeyAction::Down { value: Key::Up.into() })
+        .then(KeyAction::Up { value: Key::Up.into() })
+        .then(KeyAction::Up { value: Key::Alt.into() });
+    app.client.perform_actions(alt_up).await.unwrap();
+    wait_for_order(
+        &app,
+        &["Conference proposal feedback", "Opening round", "Topic", "Topic", "Job talk practice", "Action review", "Closing round"],
+    )
+    .await;
+    assert_eq!(focused_item_title(&app).await, "Job talk practice", "focus follows the moved item");
+
+    // Fair roles for the meeting, saved.
+    click(&app, "#suggest-roles").await;
+    let started = Instant::now();
+    while app.wait_for("#roles-form select[name=facilitator_id]").await.prop("value").await.unwrap().unwrap_or_default().is_empty() {
+        assert!(started.elapsed() < WAIT, "Suggest fairly never filled the roles");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click(&app, "#roles-form button[type=submit]").await;
+    wait_for_announcement(&app, "Roles saved.").await;
+
+    app.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+    app.screenshot("agenda.png").await;
+    app.quit().await;
+}

@@ -1,0 +1,414 @@
+// Circle home (#/circle/<id>): the circle's agreement, members, meetings, open action
+// items and upcoming deadlines, with forms to edit the circle, add members and schedule.
+
+import { api } from '../api.js';
+import { formatDate, formatDateTime, h, replace } from '../dom.js';
+import { clearErrors, errorSummary, field, orNull, showError, values } from '../forms.js';
+
+const CADENCES = [
+  ['weekly', 'Weekly'], ['fortnightly', 'Every two weeks'], ['monthly', 'Monthly'], ['quarterly', 'Quarterly'], ['ad_hoc', 'When we agree'],
+];
+const CADENCE_LABEL = Object.fromEntries(CADENCES);
+const ROLES = [['member', 'Member'], ['convener', 'Convener']];
+const ROLE_LABEL = Object.fromEntries(ROLES);
+
+/** Meeting statuses as people say them. Shared with the meeting view. */
+export const MEETING_STATUS = { scheduled: 'Scheduled', running: 'Running now', ended: 'Ended', cancelled: 'Cancelled' };
+
+/** A polite live region: what a screen reader says after an action succeeds. */
+export function liveRegion() {
+  return h('p', { class: 'visually-hidden', id: 'live-status', role: 'status', 'aria-live': 'polite' });
+}
+
+/** Says `message` in `region`; clearing first makes a repeated message heard again. */
+export function announce(region, message) {
+  region.textContent = '';
+  setTimeout(() => { region.textContent = message; }, 50);
+}
+
+/** A stored calendar date (YYYY-MM-DD) for people. Parsed as local, not UTC, so it never shifts a day. */
+export function formatDay(ymd) {
+  const [y, m, d] = ymd.split('-').map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/** `<input type=datetime-local>`'s value ("2026-12-08T13:00") as RFC 3339 with this laptop's offset then. */
+export function localToRfc3339(value) {
+  const when = new Date(value);
+  if (!value || Number.isNaN(when.getTime())) return null;
+  // The offset of that date, not today's: a meeting after a daylight-saving change keeps its hour.
+  const offset = -when.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const seconds = value.length === 16 ? ':00' : '';
+  return `${value}${seconds}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
+}
+
+/**
+ * A whole number from a form, or null when blank (the core then uses its default).
+ * Throws an error shaped like the core's so showError marks the field.
+ */
+export function wholeNumber(value, coreField) {
+  if (value === undefined || value.trim() === '') return null;
+  if (!/^\d+$/.test(value.trim())) throw { field: coreField, message: `${coreField} must be a whole number, like 20.` };
+  return Number(value);
+}
+
+/**
+ * An inline "are you sure?" in place of a browser dialog, which desktop webviews do not
+ * all show. Focus moves to the confirm button; `onCancel` puts it back.
+ */
+export function confirmPanel({ question, detail, confirmLabel, onConfirm, onCancel }) {
+  const yes = h('button', { type: 'button', class: 'danger' }, confirmLabel);
+  const panel = h('div', { class: 'confirm-box', role: 'group', 'aria-label': question },
+    h('p', { class: 'confirm-question' }, question),
+    detail ? h('p', { class: 'hint' }, detail) : null,
+    h('div', { class: 'actions' }, yes, h('button', { type: 'button', onclick: onCancel }, 'Keep it')));
+  yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    try { await onConfirm(); } finally { yes.disabled = false; }
+  });
+  setTimeout(() => yes.focus(), 0);
+  return panel;
+}
+
+/** Disables a form's submit button while `work` runs and shows its error on the form. */
+export async function submitting(form, work) {
+  const button = form.querySelector('button[type=submit]');
+  if (button) button.disabled = true;
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    showError(form, err);
+    return false;
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+function isUpcoming(meeting, now) {
+  if (meeting.status === 'running') return true;
+  if (meeting.status !== 'scheduled') return false;
+  return new Date(meeting.starts_at).getTime() + meeting.minutes * 60_000 >= now;
+}
+
+export async function render(main, [circleId]) {
+  const status = liveRegion();
+  const slots = {
+    about: h('section', { class: 'card about', 'aria-labelledby': 'about-title' }),
+    members: h('section', { class: 'card', 'aria-labelledby': 'members-title' }),
+    next: h('section', { class: 'card next-meeting', 'aria-labelledby': 'next-title' }),
+    meetings: h('section', { class: 'card', 'aria-labelledby': 'meetings-title' }),
+    actions: h('section', { class: 'card', 'aria-labelledby': 'actions-title' }),
+    deadlines: h('section', { class: 'card', 'aria-labelledby': 'deadlines-title' }),
+  };
+  const heading = h('h1', { id: 'circle-title' });
+  let home = null;
+
+  // Re-reads the circle and redraws every part; forms being typed in live outside the parts.
+  async function refresh() {
+    home = await api.circleHome(circleId);
+    replace(heading, home.circle.name);
+    document.title = `${home.circle.name} · Kinship`;
+    renderAbout(slots.about, home, { refresh, status });
+    renderMembers(slots.members, home, { refresh, status });
+    renderNext(slots.next, home);
+    renderMeetings(slots.meetings, home);
+    renderActions(slots.actions, home, { refresh, status });
+    renderDeadlines(slots.deadlines, home);
+  }
+
+  await refresh();
+  replace(main,
+    h('div', { class: 'circle-home' },
+      h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, '← All circles')),
+      heading,
+      h('div', { class: 'circle-grid' },
+        h('div', { class: 'circle-main' }, slots.about, slots.next, slots.meetings, slots.actions),
+        h('div', { class: 'circle-side' },
+          scheduleForm(circleId, () => home, { refresh, status }),
+          slots.members,
+          memberForm(circleId, { refresh, status }),
+          slots.deadlines)),
+      status));
+}
+
+// ── About: purpose, agreement, cadence, and the form that edits them ──────────────────
+
+function renderAbout(slot, home, ctx) {
+  const { circle } = home;
+  const edit = h('button', { type: 'button', id: 'edit-circle', onclick: () => editAbout(slot, home, ctx) }, 'Edit');
+  replace(slot,
+    h('div', { class: 'section-head' }, h('h2', { id: 'about-title' }, 'About this circle'), edit),
+    circle.purpose ? h('p', { class: 'purpose' }, circle.purpose) : h('p', { class: 'hint' }, 'No purpose written yet.'),
+    h('h3', {}, 'Our agreement'),
+    h('p', { class: 'agreement', id: 'agreement' }, circle.agreement || 'No agreement written yet.'),
+    h('p', { class: 'cadence' }, h('strong', {}, 'Meets: '), CADENCE_LABEL[circle.cadence] ?? circle.cadence));
+}
+
+function editAbout(slot, home, ctx) {
+  const { circle } = home;
+  const form = h('form', { id: 'circle-form', novalidate: true, 'aria-labelledby': 'about-title' },
+    h('h2', { id: 'about-title' }, 'Edit this circle'),
+    errorSummary(),
+    field({ name: 'name', label: 'Circle name', field: 'Circle name', required: true, maxlength: 120, value: circle.name }),
+    field({ name: 'purpose', label: 'What the circle is for', field: 'Purpose', multiline: true, value: circle.purpose }),
+    field({ name: 'agreement', label: 'Our agreement', field: 'Agreement', multiline: true, value: circle.agreement,
+      hint: 'One ground rule a line. Everyone in the circle sees it.' }),
+    field({ name: 'cadence', label: 'How often you meet', field: 'Cadence', required: true, options: CADENCES, value: circle.cadence }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Save changes'),
+      h('button', { type: 'button', onclick: () => { renderAbout(slot, home, ctx); slot.querySelector('#edit-circle').focus(); } }, 'Cancel')));
+  form.querySelector('textarea[name=agreement]').rows = 6;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = values(form);
+    const ok = await submitting(form, () => api.updateCircle(circle.id, { name: v.name, purpose: v.purpose, agreement: v.agreement, cadence: v.cadence }));
+    if (!ok) return;
+    await ctx.refresh();
+    announce(ctx.status, 'Circle details saved.');
+    slot.querySelector('#edit-circle').focus();
+  });
+  replace(slot, form);
+  form.querySelector('input').focus();
+}
+
+// ── Members ──────────────────────────────────────────────────────────────────────────
+
+function memberFacts(m) {
+  const bits = [m.pronouns, m.institution, ROLE_LABEL[m.role] ?? m.role].filter(Boolean);
+  return h('p', { class: 'member-facts' }, bits.join(' · '));
+}
+
+function renderMembers(slot, home, ctx) {
+  const current = home.members.filter((m) => !m.left_at).length;
+  replace(slot,
+    h('h2', { id: 'members-title', tabindex: '-1' }, `Members (${current})`),
+    h('ul', { class: 'member-list', id: 'member-list' }, home.members.map((m) => memberRow(m, home, ctx))));
+}
+
+function memberRow(m, home, ctx) {
+  const li = h('li', { class: m.left_at ? 'member left' : 'member', 'data-member-id': m.id });
+  const show = () => {
+    const isMe = m.id === home.me;
+    const buttons = m.left_at ? null : h('div', { class: 'row-actions' },
+      h('button', { type: 'button', class: 'small', 'aria-label': `Edit ${m.name}`, onclick: () => editMember(li, m, ctx, show) }, 'Edit'),
+      isMe ? null : h('button', { type: 'button', class: 'small', 'aria-label': `Remove ${m.name} from circle`, onclick: () => confirmRemove(li, m, ctx) }, 'Remove from circle'));
+    replace(li,
+      h('p', { class: 'member-name' }, m.name, isMe ? h('span', { class: 'tag' }, 'you') : null),
+      memberFacts(m),
+      h('p', { class: 'member-contact' }, [m.email, m.contact].filter(Boolean).join(' · ')),
+      m.left_at ? h('p', { class: 'left-note' }, `Left on ${formatDate(m.left_at)}`) : null,
+      buttons);
+  };
+  show();
+  return li;
+}
+
+function confirmRemove(li, m, ctx) {
+  const open = li.querySelector('.confirm-box');
+  if (open) { open.querySelector('button').focus(); return; }
+  const cancel = () => { panel.remove(); li.querySelector('button:last-child').focus(); };
+  const panel = confirmPanel({
+    question: `Remove ${m.name} from the circle?`,
+    detail: 'They keep their history: past meetings, action items and shared reflections stay as they are. You can add them again later.',
+    confirmLabel: 'Yes, remove',
+    onConfirm: async () => {
+      try {
+        await api.removeMember(m.id);
+      } catch (err) {
+        replace(panel, h('p', { class: 'error-text', role: 'alert' }, err.message));
+        return;
+      }
+      await ctx.refresh();
+      announce(ctx.status, `${m.name} has left the circle; their history stays.`);
+      document.getElementById('members-title')?.focus();
+    },
+    onCancel: cancel,
+  });
+  li.append(panel);
+}
+
+function editMember(li, m, ctx, show) {
+  const form = h('form', { class: 'member-form', novalidate: true, 'aria-label': `Edit ${m.name}` },
+    errorSummary(),
+    field({ name: 'name', label: 'Name', required: true, maxlength: 120, value: m.name }),
+    field({ name: 'email', label: 'Email', type: 'email', required: true, value: m.email }),
+    field({ name: 'pronouns', label: 'Pronouns', value: m.pronouns ?? '' }),
+    field({ name: 'institution', label: 'Institution', value: m.institution ?? '' }),
+    field({ name: 'role', label: 'Role in the circle', field: 'Role', required: true, options: ROLES, value: m.role }),
+    field({ name: 'contact', label: 'Other contact', field: 'Contact', value: m.contact ?? '', hint: 'A phone number or chat handle.' }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Save'),
+      h('button', { type: 'button', onclick: () => { show(); li.querySelector('button').focus(); } }, 'Cancel')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = values(form);
+    // Blank optional fields are sent as "" so the core clears them.
+    const ok = await submitting(form, () => api.updateMember(m.id, v));
+    if (!ok) return;
+    await ctx.refresh();
+    announce(ctx.status, `${v.name}’s details saved.`);
+    document.querySelector(`[data-member-id="${CSS.escape(m.id)}"] button`)?.focus();
+  });
+  replace(li, form);
+  form.querySelector('input').focus();
+}
+
+function memberForm(circleId, ctx) {
+  const form = h('form', { class: 'card', id: 'member-form', novalidate: true, 'aria-labelledby': 'member-form-title' },
+    h('h2', { id: 'member-form-title' }, 'Add member'),
+    errorSummary(),
+    field({ name: 'name', label: 'Name', required: true, maxlength: 120, autocomplete: 'off' }),
+    field({ name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'off' }),
+    field({ name: 'pronouns', label: 'Pronouns' }),
+    field({ name: 'institution', label: 'Institution' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add member')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = values(form);
+    const ok = await submitting(form, () => api.addMember({
+      circle_id: circleId, name: v.name, email: v.email, pronouns: orNull(v.pronouns), institution: orNull(v.institution),
+    }));
+    if (!ok) return;
+    clearErrors(form);
+    form.reset();
+    await ctx.refresh();
+    announce(ctx.status, `${v.name} added to the circle.`);
+    form.querySelector('input').focus();
+  });
+  return form;
+}
+
+// ── Meetings ─────────────────────────────────────────────────────────────────────────
+
+function meetingFacts(m) {
+  return [formatDateTime(m.starts_at), `${m.minutes} min`, m.place].filter(Boolean).join(' · ');
+}
+
+function renderNext(slot, home) {
+  const m = home.next_meeting;
+  if (!m) {
+    replace(slot, h('h2', { id: 'next-title' }, 'Next meeting'), h('p', { class: 'hint' }, 'Nothing scheduled yet. Use “Schedule meetings” to plan the next one.'));
+    return;
+  }
+  replace(slot,
+    h('h2', { id: 'next-title' }, 'Next meeting'),
+    h('p', { class: 'next-title' }, m.title),
+    h('p', {}, meetingFacts(m)),
+    h('div', { class: 'actions' },
+      h('a', { class: 'link-button', href: `#/meeting/${m.id}` }, 'Open the agenda'),
+      m.status === 'running' ? h('a', { class: 'link-button primary', href: `#/run/${m.id}` }, 'Join the running meeting') : null));
+}
+
+function meetingRow(m) {
+  return h('li', { class: 'meeting-row' },
+    h('a', { href: `#/meeting/${m.id}` }, m.title),
+    h('span', { class: 'meeting-when' }, meetingFacts(m)),
+    h('span', { class: `status status-${m.status}` }, MEETING_STATUS[m.status] ?? m.status));
+}
+
+function renderMeetings(slot, home) {
+  const now = Date.now();
+  const upcoming = home.meetings.filter((m) => isUpcoming(m, now)).sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+  const past = home.meetings.filter((m) => !isUpcoming(m, now)); // already newest first
+  const list = (items, empty, id) => items.length
+    ? h('ul', { class: 'meeting-list', id }, items.map(meetingRow))
+    : h('p', { class: 'hint' }, empty);
+  replace(slot,
+    h('h2', { id: 'meetings-title' }, 'Meetings'),
+    h('h3', {}, 'Upcoming'), list(upcoming, 'No upcoming meetings.', 'upcoming-meetings'),
+    h('h3', {}, 'Past'), list(past, 'No past meetings yet.', 'past-meetings'));
+}
+
+function scheduleForm(circleId, getHome, ctx) {
+  const form = h('form', { class: 'card', id: 'schedule-form', novalidate: true, 'aria-labelledby': 'schedule-title' },
+    h('h2', { id: 'schedule-title' }, 'Schedule meetings'),
+    errorSummary(),
+    field({ name: 'starts_at', label: 'Starts', field: 'Start', type: 'datetime-local', required: true, hint: 'In your own time zone.' }),
+    field({ name: 'minutes', label: 'Length in minutes', field: 'Length', type: 'number', required: true, value: '60' }),
+    field({ name: 'place', label: 'Place or link', field: 'Place or link', hint: 'A room, or a video-call link (shown as text).' }),
+    field({ name: 'title', label: 'Title', field: 'Title', hint: 'Left blank, it is named after the circle and the date.' }),
+    field({ name: 'count', label: 'How many meetings', field: 'Count', type: 'number', required: true, value: '1',
+      hint: '1 schedules one meeting; more schedule a series that follows the circle’s rhythm.' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Schedule')));
+  for (const name of ['minutes', 'count']) {
+    const input = form.querySelector(`input[name=${name}]`);
+    input.min = '1';
+    input.defaultValue = input.value; // so form.reset() goes back to 60 minutes, 1 meeting
+  }
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = values(form);
+    let created = [];
+    const ok = await submitting(form, async () => {
+      const startsAt = localToRfc3339(v.starts_at);
+      if (!startsAt) throw { field: 'Start', message: 'Start cannot be empty. Please choose a date and time.' };
+      const count = wholeNumber(v.count, 'Count') ?? 1;
+      created = await api.createMeetings({
+        circle_id: circleId, starts_at: startsAt, minutes: wholeNumber(v.minutes, 'Length'), place: orNull(v.place), title: orNull(v.title),
+      }, count);
+    });
+    if (!ok) return;
+    clearErrors(form);
+    form.reset();
+    await ctx.refresh();
+    const cadence = CADENCE_LABEL[getHome().circle.cadence]?.toLowerCase();
+    announce(ctx.status, created.length === 1 ? `Meeting scheduled for ${formatDateTime(created[0].starts_at)}.` : `${created.length} meetings scheduled, ${cadence}.`);
+    document.querySelector('#upcoming-meetings a')?.focus();
+  });
+  return form;
+}
+
+// ── Action items and deadlines ───────────────────────────────────────────────────────
+
+/** One open action item: what, who, by when, from which meeting. Shared with the meeting view. */
+export function actionFacts(a) {
+  return [
+    a.owner_name ? `Owner: ${a.owner_name}` : 'No owner yet',
+    a.due ? `Due ${formatDay(a.due)}` : null,
+    `From ${a.meeting_title}`,
+  ].filter(Boolean).join(' · ');
+}
+
+function renderActions(slot, home, ctx) {
+  const rows = home.open_actions.map((a, index) => {
+    const id = `action-${a.id}`;
+    const box = h('input', { type: 'checkbox', id });
+    box.addEventListener('change', async () => {
+      box.disabled = true;
+      try {
+        await api.setActionDone(a.id, box.checked);
+      } catch (err) {
+        box.disabled = false;
+        box.checked = false;
+        announce(ctx.status, err.message);
+        return;
+      }
+      await ctx.refresh();
+      announce(ctx.status, `Done: ${a.text}`);
+      // Keep the keyboard where it was: the next item, or the heading when the list is empty.
+      const boxes = slot.querySelectorAll('input[type=checkbox]');
+      (boxes[Math.min(index, boxes.length - 1)] ?? slot.querySelector('h2')).focus();
+    });
+    return h('li', { class: 'action-row' }, box,
+      h('label', { for: id }, h('span', { class: 'action-text' }, a.text), h('span', { class: 'hint' }, actionFacts(a))));
+  });
+  replace(slot,
+    h('h2', { id: 'actions-title', tabindex: '-1' }, 'Open action items'),
+    rows.length ? h('ul', { class: 'action-list', id: 'open-actions' }, rows) : h('p', { class: 'hint' }, 'Nothing open: every commitment is done.'));
+}
+
+const RESOURCE_KIND = { article: 'Article', training: 'Training', conference: 'Conference', workshop: 'Workshop', job: 'Job', grant: 'Grant', other: 'Other' };
+
+function renderDeadlines(slot, home) {
+  const rows = home.upcoming_deadlines.map((r) => h('li', { class: 'deadline-row' },
+    h('p', { class: 'deadline-title' }, r.title),
+    h('p', { class: 'hint' }, `${RESOURCE_KIND[r.kind] ?? r.kind} · deadline ${formatDay(r.deadline)}`),
+    // Shown as text to copy: a link would open inside Kinship's window.
+    r.url ? h('p', { class: 'url' }, r.url) : null));
+  replace(slot,
+    h('h2', { id: 'deadlines-title' }, 'Upcoming deadlines'),
+    rows.length ? h('ul', { class: 'deadline-list' }, rows) : h('p', { class: 'hint' }, 'No upcoming deadlines on the circle’s board.'));
+}
