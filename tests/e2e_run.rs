@@ -29,6 +29,13 @@ async fn go(app: &App, hash: &str) {
     app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(hash)]).await.unwrap();
 }
 
+/// A screenshot of the top of the page once the last change is painted.
+async fn shoot(app: &App, name: &str) {
+    app.client.execute("document.activeElement?.blur(); window.scrollTo(0, 0)", vec![]).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    app.screenshot(name).await;
+}
+
 async fn click(app: &App, css: &str) {
     app.wait_for(css).await.click().await.unwrap();
 }
@@ -82,7 +89,7 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     click(&app, "#action-form button[type=submit]").await;
     app.wait_for_text("#action-list", "Ben Okafor").await;
     app.wait_for_text("#action-list", ACTION).await;
-    app.screenshot("run-mode.png").await;
+    shoot(&app, "run-mode.png").await;
 
     // Carry this one over; end during the third, so the fourth carries over too.
     click(&app, "#run-carry").await;
@@ -91,21 +98,22 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     app.fill("#end-summary", "Good energy; two topics for January.").await;
     click(&app, "#confirm-end").await;
 
-    let end = app.wait_for_text("#end-screen", "ended").await;
+    let end = app.wait_for_text("#end-screen", "people present").await;
     assert!(end.contains("2 people present"), "{end}");
     app.wait_for_text("#end-decision-list", DECISION).await;
-    app.wait_for_text("#end-action-list", "Ben Okafor").await;
+    let actions = app.wait_for_text("#end-action-list", "Ben Okafor").await;
+    assert!(actions.contains("22"), "the due day as entered: {actions}");
     let carried = app.wait_for_text("#end-carried-list", "Job talk practice").await;
     assert!(carried.contains("Closing round") && !carried.contains("Conference planning"), "{carried}");
     assert!(end.contains("2027"), "names the meeting they carry over to: {end}");
-    app.screenshot("end-screen.png").await;
+    shoot(&app, "end-screen.png").await;
 
     // The reflection: private unless the separate box is ticked.
     click(&app, "#write-reflection").await;
     app.wait_for_text("#privacy-state", "Private: stays on this laptop").await;
     assert!(!app.wait_for("#reflection-share").await.is_selected().await.unwrap(), "private by default");
     app.fill("#reflection-form textarea[name=text]", REFLECTION).await;
-    app.screenshot("reflection.png").await;
+    shoot(&app, "reflection.png").await;
     click(&app, "#reflection-form button[type=submit]").await;
 
     app.wait_for_text("#journal-list", REFLECTION).await;

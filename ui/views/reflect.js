@@ -19,7 +19,7 @@ export function promptField(chosen) {
 export function reflectionTextField(form) {
   const f = field({ name: 'text', label: 'Your reflection', field: 'Reflection', required: true, multiline: true });
   const area = f.querySelector('textarea');
-  area.rows = 12;
+  area.rows = 8;
   const label = f.querySelector('label');
   const sync = () => {
     const prompt = form.querySelector('select[name=prompt]')?.value;

@@ -221,7 +221,7 @@ function runScreen(ctx, first) {
   const decisionsSlot = h('ul', { class: 'run-list', id: 'decision-list' });
   const actionsSlot = h('ul', { class: 'run-list', id: 'action-list' });
   const elapsed = h('span', { class: 'muted', id: 'meeting-elapsed' });
-  const notesArea = h('textarea', { id: 'item-notes', name: 'notes', rows: 6, 'aria-describedby': 'notes-status' });
+  const notesArea = h('textarea', { id: 'item-notes', name: 'notes', rows: 4, 'aria-describedby': 'notes-status' });
   const ownerSelect = h('select', { id: 'action-owner', name: 'owner' });
   const buttons = {};
 
@@ -321,7 +321,8 @@ function runScreen(ctx, first) {
     buttons.pause.setAttribute('aria-pressed', String(paused));
     buttons.previous.disabled = !item ? view.agenda.length === 0 : item.position === Math.min(...view.agenda.map((i) => i.position));
     for (const key of ['next', 'skip', 'carry']) buttons[key].disabled = !item;
-    elapsed.textContent = `${Math.floor(view.meeting_elapsed_secs / 60)} min so far`;
+    const mins = Math.floor(view.meeting_elapsed_secs / 60);
+    elapsed.textContent = mins < 1 ? 'just started' : `${mins} min so far`;
     replace(agendaSlot, view.agenda.map((i) => agendaRow(i, i.id === currentId)));
     replace(decisionsSlot, listOrEmpty(view.decisions.map((d) => h('li', {}, d.text)), 'No decisions yet.'));
     replace(actionsSlot, listOrEmpty(view.actions.map((a) => actionRow(ctx, a)), 'No action items yet.'));
@@ -392,9 +393,14 @@ function attendanceNote(ctx, view) {
     h('p', { class: 'muted' }, here.join(', ') || 'No one marked present.'));
 }
 
+/** A stored day (2026-12-22) in words, read as a local day so it never shifts a day west of UTC. */
+function formatDay(ymd) {
+  return formatDate(`${ymd}T00:00:00`);
+}
+
 function actionRow(ctx, a) {
   const owner = a.owner_id ? ctx.names[a.owner_id] ?? 'A member' : 'No owner yet';
-  return h('li', {}, h('span', {}, a.text), h('span', { class: 'muted' }, ` · ${owner}${a.due ? ` · due ${formatDate(a.due)}` : ''}`));
+  return h('li', {}, h('span', {}, a.text), h('span', { class: 'muted' }, ` · ${owner}${a.due ? ` · due ${formatDay(a.due)}` : ''}`));
 }
 
 /** The owner choices: members marked present, keeping the current choice. */
@@ -510,11 +516,13 @@ function endScreen(ctx, end) {
     ? `These go on the agenda of the meeting on ${formatDateTime(end.next_meeting.starts_at)}.`
     : 'These go on the agenda of the next meeting you schedule.';
   return h('div', { class: 'run run-end', id: 'end-screen' },
-    h('h1', {}, `${m.title}: ended`),
-    h('p', { class: 'lede' },
-      `${end.present} ${end.present === 1 ? 'person' : 'people'} present`,
-      minutes !== null ? ` · ${minutes} minute${minutes === 1 ? '' : 's'}` : '',
-      m.ended_at ? ` · ended ${formatDateTime(m.ended_at)}` : ''),
+    h('div', {},
+      h('p', { class: 'run-kind' }, 'Meeting ended'),
+      h('h1', {}, m.title),
+      h('p', { class: 'lede' },
+        `${end.present} ${end.present === 1 ? 'person' : 'people'} present`,
+        minutes === null ? '' : minutes < 1 ? ' · under a minute' : ` · ${minutes} minute${minutes === 1 ? '' : 's'}`,
+        m.ended_at ? ` · ended ${formatDateTime(m.ended_at)}` : '')),
     h('p', { class: 'reflect-cta' },
       h('a', { href: `#/reflect/${m.id}`, class: 'button-link primary', id: 'write-reflection' }, 'Write your reflection'),
       h('span', { class: 'muted' }, ' Private unless you choose to share it.')),
