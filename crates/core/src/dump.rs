@@ -22,10 +22,21 @@ impl Store {
         let meetings = self.meetings(&circle.id)?;
         let mut agenda_items = Vec::new();
         let mut action_items = Vec::new();
+        let mut decisions = Vec::new();
+        let mut attendance = Vec::new();
         for meeting in &meetings {
             agenda_items.extend(self.agenda(&meeting.id)?);
             action_items.extend(self.action_items(&meeting.id)?);
+            decisions.extend(self.decisions(&meeting.id)?);
+            attendance.extend(self.attendance(&meeting.id)?);
         }
+        attendance.sort_by(|a, b| (&a.meeting_id, &a.member_id).cmp(&(&b.meeting_id, &b.member_id)));
+        let goals = self.shared_goals(&circle.id)?;
+        let mut goal_notes = Vec::new();
+        for goal in &goals {
+            goal_notes.extend(self.goal_notes(&goal.id)?);
+        }
+        let templates: Vec<_> = self.templates(&circle.id)?.into_iter().filter(|t| t.circle_id.is_some()).collect();
         let dump = serde_json::json!({
             "format": DUMP_FORMAT,
             "circle": circle,
@@ -33,8 +44,12 @@ impl Store {
             "meetings": sorted_by_id(meetings),
             "agenda_items": sorted_by_id(agenda_items),
             "action_items": sorted_by_id(action_items),
+            "decisions": sorted_by_id(decisions),
+            "attendance": attendance,
+            "agenda_templates": sorted_by_id(templates),
             "reflections": sorted_by_id(self.shared_reflections(&circle.id)?),
-            "goals": sorted_by_id(self.shared_goals(&circle.id)?),
+            "goals": sorted_by_id(goals),
+            "goal_notes": sorted_by_id(goal_notes),
             "resources": sorted_by_id(self.resources(&circle.id)?),
         });
         let mut out = String::new();
@@ -116,6 +131,9 @@ mod tests {
             .unwrap();
         let dump = store.dump(&circle).unwrap();
         assert!(dump.starts_with(r#"{"action_items":[],"agenda_items":[{"#), "{dump}");
+        for key in ["\"decisions\":[]", "\"attendance\":[]", "\"agenda_templates\":[]", "\"goal_notes\":[]"] {
+            assert!(dump.contains(key), "{key} in {dump}");
+        }
         assert!(dump.contains("Job talk practice"));
         assert!(dump.contains("SHARED-WORDS"));
         assert!(!dump.contains("PRIVATE-WORDS"));
