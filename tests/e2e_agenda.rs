@@ -19,6 +19,8 @@ fn seeded() -> (DataDir, String) {
         "member", "add", "--circle", &c, "--name", "Ben Okafor", "--email", "ben@college.edu", "--pronouns", "he/him",
         "--institution", "Lakeside College",
     ]);
+    let left = d.ok(&["member", "add", "--circle", &c, "--name", "Chioma Eze", "--email", "chioma@uni.edu"]);
+    d.ok(&["member", "remove", "--circle", &c, "--member", &left]);
     let past = d.ok(&["meeting", "create", "--circle", &c, "--starts-at", "2026-01-13T18:00:00Z"]);
     d.ok(&["agenda", "add", "--meeting", &past, "--title", "Conference proposal feedback", "--minutes", "15"]);
     d.ok(&["action", "add", "--meeting", &past, "--text", "Share job-talk slides", "--owner", &ben, "--due", "2026-12-01"]);
@@ -90,6 +92,8 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.wait_for_text("#circle-title", "Early-career librarians").await;
     let members = app.wait_for_text("#member-list", "Ben Okafor").await;
     assert!(members.contains("Ana Reyes") && members.contains("Lakeside College"), "{members}");
+    app.wait_for_text("#member-list .member.left", "Chioma Eze").await;
+    app.wait_for_text("#member-list .member.left", "Left on").await;
     app.wait_for_text("#agreement", "What is said in the circle stays in the circle.").await;
     app.wait_for_text("#open-actions", "Share job-talk slides").await;
 
@@ -177,7 +181,8 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     click(&app, "#roles-form button[type=submit]").await;
     wait_for_announcement(&app, "Roles saved.").await;
 
-    app.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+    app.client.execute("document.activeElement.blur(); window.scrollTo(0, 0)", vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
     app.screenshot("agenda.png").await;
     app.quit().await;
 }

@@ -127,8 +127,8 @@ export async function render(main, [circleId]) {
       h('div', { class: 'circle-grid' },
         h('div', { class: 'circle-main' }, slots.about, slots.next, slots.meetings, slots.actions),
         h('div', { class: 'circle-side' },
-          scheduleForm(circleId, () => home, { refresh, status }),
           slots.members,
+          scheduleForm(circleId, () => home, { refresh, status }),
           memberForm(circleId, { refresh, status }),
           slots.deadlines)),
       status));

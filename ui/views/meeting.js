@@ -145,7 +145,7 @@ function itemMeta(item, { names }) {
 }
 
 function badges(item) {
-  return h('p', { class: 'badges' },
+  return h('span', { class: 'badges' },
     h('span', { class: `tag item-status status-${item.status}` }, ITEM_STATUS[item.status] ?? item.status),
     item.carried_from_id ? h('span', { class: 'tag carried' }, 'Carried over') : null,
     item.confidential ? h('span', { class: 'tag confidential' }, 'Stays in the circle') : null);
@@ -159,9 +159,8 @@ function agendaRow(item, index, ctx) {
   replace(li,
     h('span', { class: 'position', 'aria-hidden': 'true' }, String(index + 1)),
     h('div', { class: 'item-body' },
-      h('p', { class: 'item-title' }, item.title),
+      h('p', { class: 'item-head' }, h('span', { class: 'item-title' }, item.title), ' ', badges(item)),
       h('p', { class: 'item-meta' }, itemMeta(item, ctx)),
-      badges(item),
       item.details ? h('p', { class: 'item-details' }, item.details) : null),
     ctx.editable ? h('div', { class: 'row-actions' },
       h('button', { type: 'button', class: 'small move-up', 'aria-label': named('Move up'), disabled: index === 0,
