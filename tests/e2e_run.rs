@@ -119,15 +119,19 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     app.wait_for_text("#journal-list", REFLECTION).await;
     let badge = app.wait_for("#journal-list li:first-child .badge").await.text().await.unwrap();
     assert_eq!(badge.to_lowercase(), "private");
+    // Sharing asks first; cancelling leaves it private.
+    click(&app, "#journal-list li:first-child .share-control button").await;
+    app.wait_for_text("#journal-list li:first-child .confirm", "next sync").await;
+    click(&app, "#journal-list li:first-child .confirm button:not(.primary)").await;
+    app.wait_for_text("#journal-list li:first-child .share-control", "Share with the circle").await;
+    shoot(&app, "journal.png").await;
     app.quit().await;
 
-    // What the circle would get: the note and the action, never the private reflection.
+    // What the circle would get: the note, decision and action, never the private reflection.
     let dump = d.ok(&["dump", "--circle", &c]);
     assert!(dump.contains(NOTE), "the note was saved: {dump}");
+    assert!(dump.contains(DECISION), "{dump}");
     assert!(dump.contains(ACTION), "{dump}");
     assert!(!dump.contains(REFLECTION), "a private reflection never leaves the laptop");
-    // `dump` has no decisions yet (see the report); the meeting's record has it.
-    let record = d.ok(&["meeting", "show", "--meeting", &m]);
-    assert!(record.contains(DECISION), "{record}");
     assert!(d.ok(&["reflection", "list"]).contains(REFLECTION), "kept on this laptop");
 }

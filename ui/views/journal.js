@@ -51,7 +51,9 @@ function shareControl(r, ctx, onChanged) {
   const set = async (shared) => {
     try {
       await api.setReflectionShared(r.id, shared);
-      onChanged(shared ? 'Shared with the circle. They will see it in the next sync.' : 'Made private. Future syncs will not carry it.');
+      await onChanged(shared ? 'Shared with the circle. They will see it in the next sync.' : 'Made private. Future syncs will not carry it.');
+      // The list was redrawn: keep the keyboard where it was, on this entry's control.
+      document.querySelector(`[data-reflection-id="${CSS.escape(r.id)}"] .share-control button`)?.focus();
     } catch (err) {
       problem.textContent = err.message;
       problem.hidden = false;
