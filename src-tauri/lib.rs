@@ -34,6 +34,7 @@ impl AppState {
 /// Starts the desktop app.
 pub fn run() {
     tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .manage(AppState::open())
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())

@@ -97,10 +97,13 @@ fn the_content_security_policy_is_strict() {
         "{csp}"
     );
     let permissions = conf["app"]["security"]["capabilities"][0]["permissions"].as_array().unwrap();
-    assert!(
-        permissions.iter().all(|p| p.as_str().unwrap().starts_with("allow-")),
-        "only our own commands: {permissions:?}"
-    );
+    // Our own commands, and one plugin permission: opening web and mail links outside the window.
+    let (own, plugins): (Vec<_>, Vec<_>) = permissions.iter().partition(|p| p.is_string());
+    assert!(own.iter().all(|p| p.as_str().unwrap().starts_with("allow-")), "{own:?}");
+    assert_eq!(plugins.len(), 1, "{plugins:?}");
+    assert_eq!(plugins[0]["identifier"], "opener:allow-open-url");
+    let scopes: Vec<&str> = plugins[0]["allow"].as_array().unwrap().iter().map(|a| a["url"].as_str().unwrap()).collect();
+    assert_eq!(scopes, ["https://*", "http://*", "mailto:*"], "no file: or custom schemes");
 }
 
 #[test]
@@ -122,7 +125,7 @@ fn the_window_may_call_every_command_and_nothing_else() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p.as_str().unwrap().to_string())
+        .filter_map(|p| p.as_str().map(str::to_string))
         .collect();
     let mut commands: Vec<String> =
         kinship_desktop::COMMAND_NAMES.iter().map(|n| format!("allow-{}", n.replace('_', "-"))).collect();

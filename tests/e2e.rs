@@ -117,6 +117,14 @@ impl App {
         input.send_keys(text).await.unwrap();
     }
 
+    /// Sets an input's value directly (date pickers do not take typed ISO dates reliably).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        let script = "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+                      el.dispatchEvent(new Event('input', { bubbles: true }));";
+        self.client.execute(script, vec![serde_json::json!(css), serde_json::json!(value)]).await.unwrap();
+    }
+
     /// The id of the focused element.
     pub async fn focused_id(&self) -> String {
         self.client.active_element().await.unwrap().attr("id").await.unwrap().unwrap_or_default()
@@ -232,4 +240,50 @@ async fn search_finds_a_note_and_opens_its_meeting() {
     let url = app.client.current_url().await.unwrap();
     assert!(url.fragment().unwrap_or("").contains(&meeting), "opened {url}");
     app.quit().await;
+}
+
+#[tokio::test]
+async fn goals_and_the_resources_board_work_from_the_window() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let d = crate::util::DataDir::new();
+    let circle = d.with_circle();
+    let display = Display::get();
+    let app = App::launch(&display, d.path()).await;
+    app.wait_for("#circle-list").await;
+    let go = |hash: String| {
+        let client = app.client.clone();
+        async move { client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(hash)]).await.unwrap() }
+    };
+
+    go("#/goals".into()).await;
+    app.fill("#new-goal-form input[name=text]", "Publish my first peer-reviewed article").await;
+    app.set_value("#new-goal-form input[name=target_date]", "2027-06-01").await;
+    app.wait_for("#new-goal-form button[type=submit]").await.click().await.unwrap();
+    let card = app.wait_for_text("#goal-list .goal-card", "Publish my first").await;
+    assert!(card.to_lowercase().contains("private"), "goals are private by default: {card}");
+    assert!(card.contains("June 1, 2027") || card.contains("1 June 2027"), "{card}");
+    app.fill("#goal-list .note-form textarea", "Abstract accepted").await;
+    app.wait_for("#goal-list .note-form button[type=submit]").await.click().await.unwrap();
+    app.wait_for_text("#goal-list .goal-notes", "Abstract accepted").await;
+    app.screenshot("goals.png").await;
+
+    go(format!("#/board/{circle}")).await;
+    app.fill("#new-resource-form input[name=title]", "ACRL 2027 call for proposals").await;
+    app.fill("#new-resource-form input[name=url]", "javascript:alert(1)").await;
+    app.wait_for("#new-resource-form button[type=submit]").await.click().await.unwrap();
+    app.wait_for_text("#new-resource-form .error-summary", "not a web address").await;
+    app.fill("#new-resource-form input[name=url]", "https://acrl.example.org/2027/cfp").await;
+    app.set_value("#new-resource-form input[name=deadline]", "2027-01-15").await;
+    app.fill("#new-resource-form textarea[name=note]", "Panel or poster; we could co-present.").await;
+    app.wait_for("#new-resource-form button[type=submit]").await.click().await.unwrap();
+    let resource = app.wait_for_text("#resource-list .resource-card", "ACRL 2027").await;
+    assert!(resource.contains("Deadline: ") && resource.contains("Open in browser"), "{resource}");
+    assert!(app.client.find_all(Locator::Css("#resource-list a[href^=http]")).await.unwrap().is_empty(), "no in-window links");
+    app.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+    app.screenshot("board.png").await;
+    app.quit().await;
+
+    let dump = d.ok(&["dump", "--circle", &circle]);
+    assert!(dump.contains("ACRL 2027 call for proposals"));
+    assert!(!dump.contains("Publish my first"), "a private goal stays on this laptop");
 }

@@ -87,4 +87,7 @@ export const api = {
   addResource: (input) => call('add_resource', { input }),
 
   search: (text, circleId = null) => call('search', { text, circleId }),
+
+  /** Opens a web address in the person's browser (never inside Kinship's window). */
+  openLink: (url) => call('plugin:opener|open_url', { url }),
 };

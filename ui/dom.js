@@ -40,3 +40,21 @@ export function formatDateTime(iso) {
 export function formatDate(iso) {
   return new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
 }
+
+/** A stored calendar date (YYYY-MM-DD) for people. Parsed as local, not UTC, so it never shifts a day. */
+export function formatDay(ymd) {
+  const [y, m, d] = ymd.split('-').map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/** `<input type=datetime-local>`'s value ("2026-12-08T13:00") as RFC 3339 with this laptop's offset then. */
+export function localToRfc3339(value) {
+  const when = new Date(value);
+  if (!value || Number.isNaN(when.getTime())) return null;
+  // The offset of that date, not today's: a meeting after a daylight-saving change keeps its hour.
+  const offset = -when.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const seconds = value.length === 16 ? ':00' : '';
+  return `${value}${seconds}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
+}

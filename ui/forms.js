@@ -77,3 +77,57 @@ export function values(form) {
 export function orNull(value) {
   return value && value.trim() !== '' ? value : null;
 }
+
+/** A polite live region: what a screen reader says after an action succeeds. */
+export function liveRegion() {
+  return h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+}
+
+/** Says `message` in `region`; clearing first makes a repeated message heard again. */
+export function announce(region, message) {
+  region.textContent = '';
+  setTimeout(() => { region.textContent = message; }, 50);
+}
+
+/**
+ * A whole number from a form, or null when blank (the core then uses its default).
+ * Throws an error shaped like the core's so showError marks the field.
+ */
+export function wholeNumber(value, coreField) {
+  if (value === undefined || value.trim() === '') return null;
+  if (!/^\d+$/.test(value.trim())) throw { field: coreField, message: `${coreField} must be a whole number, like 20.` };
+  return Number(value);
+}
+
+/**
+ * An inline "are you sure?" in place of a browser dialog, which desktop webviews do not
+ * all show. Focus moves to the confirm button; `onCancel` puts it back.
+ */
+export function confirmPanel({ question, detail, confirmLabel, onConfirm, onCancel }) {
+  const yes = h('button', { type: 'button', class: 'danger' }, confirmLabel);
+  const panel = h('div', { class: 'confirm-box', role: 'group', 'aria-label': question },
+    h('p', { class: 'confirm-question' }, question),
+    detail ? h('p', { class: 'hint' }, detail) : null,
+    h('div', { class: 'actions' }, yes, h('button', { type: 'button', onclick: onCancel }, 'Keep it')));
+  yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    try { await onConfirm(); } finally { yes.disabled = false; }
+  });
+  setTimeout(() => yes.focus(), 0);
+  return panel;
+}
+
+/** Disables a form's submit button while `work` runs and shows its error on the form. */
+export async function submitting(form, work) {
+  const button = form.querySelector('button[type=submit]');
+  if (button) button.disabled = true;
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    showError(form, err);
+    return false;
+  } finally {
+    if (button) button.disabled = false;
+  }
+}

@@ -14,7 +14,9 @@ const ROUTES = [
   [/^#\/meeting\/([0-9a-f-]{36})$/, './views/meeting.js'],
   [/^#\/run\/([0-9a-f-]{36})$/, './views/run.js'],
   [/^#\/reflect\/([0-9a-f-]{36})$/, './views/reflect.js'],
+  [/^#\/board\/([0-9a-f-]{36})$/, './views/board.js'],
   [/^#\/journal$/, './views/journal.js'],
+  [/^#\/goals$/, './views/goals.js'],
   [/^#\/search$/, './views/search.js'],
   [/^(#\/?)?$/, './views/circles.js'],
 ];
@@ -30,7 +32,8 @@ function showFatal(title, err) {
 /** Marks the site-navigation link of the section being shown. */
 function markCurrentNav(hash) {
   const section = hash.startsWith('#/journal') || hash.startsWith('#/reflect') ? '#/journal'
-    : hash.startsWith('#/search') ? '#/search' : '#/';
+    : hash.startsWith('#/goals') ? '#/goals'
+      : hash.startsWith('#/search') ? '#/search' : '#/';
   for (const link of document.querySelectorAll('#site-nav a')) {
     if (link.getAttribute('href') === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
