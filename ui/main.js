@@ -18,6 +18,8 @@ const ROUTES = [
   [/^#\/journal$/, './views/journal.js'],
   [/^#\/goals$/, './views/goals.js'],
   [/^#\/search$/, './views/search.js'],
+  [/^#\/record$/, './views/record.js'],
+  [/^#\/data$/, './views/data.js'],
   [/^(#\/?)?$/, './views/circles.js'],
 ];
 
@@ -33,7 +35,9 @@ function showFatal(title, err) {
 function markCurrentNav(hash) {
   const section = hash.startsWith('#/journal') || hash.startsWith('#/reflect') ? '#/journal'
     : hash.startsWith('#/goals') ? '#/goals'
-      : hash.startsWith('#/search') ? '#/search' : '#/';
+      : hash.startsWith('#/search') ? '#/search'
+        : hash.startsWith('#/record') ? '#/record'
+          : hash.startsWith('#/data') ? '#/data' : '#/';
   for (const link of document.querySelectorAll('#site-nav a')) {
     if (link.getAttribute('href') === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
