@@ -80,7 +80,7 @@ export function orNull(value) {
 
 /** A polite live region: what a screen reader says after an action succeeds. */
 export function liveRegion() {
-  return h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  return h('p', { class: 'visually-hidden', id: 'live-status', role: 'status', 'aria-live': 'polite' });
 }
 
 /** Says `message` in `region`; clearing first makes a repeated message heard again. */

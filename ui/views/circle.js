@@ -2,8 +2,10 @@
 // items and upcoming deadlines, with forms to edit the circle, add members and schedule.
 
 import { api } from '../api.js';
-import { formatDate, formatDateTime, h, replace } from '../dom.js';
-import { clearErrors, errorSummary, field, orNull, showError, values } from '../forms.js';
+import { formatDate, formatDateTime, formatDay, h, localToRfc3339, replace } from '../dom.js';
+import {
+  announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, orNull, showError, submitting, values, wholeNumber,
+} from '../forms.js';
 
 const CADENCES = [
   ['weekly', 'Weekly'], ['fortnightly', 'Every two weeks'], ['monthly', 'Monthly'], ['quarterly', 'Quarterly'], ['ad_hoc', 'When we agree'],
@@ -14,78 +16,6 @@ const ROLE_LABEL = Object.fromEntries(ROLES);
 
 /** Meeting statuses as people say them. Shared with the meeting view. */
 export const MEETING_STATUS = { scheduled: 'Scheduled', running: 'Running now', ended: 'Ended', cancelled: 'Cancelled' };
-
-/** A polite live region: what a screen reader says after an action succeeds. */
-export function liveRegion() {
-  return h('p', { class: 'visually-hidden', id: 'live-status', role: 'status', 'aria-live': 'polite' });
-}
-
-/** Says `message` in `region`; clearing first makes a repeated message heard again. */
-export function announce(region, message) {
-  region.textContent = '';
-  setTimeout(() => { region.textContent = message; }, 50);
-}
-
-/** A stored calendar date (YYYY-MM-DD) for people. Parsed as local, not UTC, so it never shifts a day. */
-export function formatDay(ymd) {
-  const [y, m, d] = ymd.split('-').map(Number);
-  return new Date(y, m - 1, d).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
-}
-
-/** `<input type=datetime-local>`'s value ("2026-12-08T13:00") as RFC 3339 with this laptop's offset then. */
-export function localToRfc3339(value) {
-  const when = new Date(value);
-  if (!value || Number.isNaN(when.getTime())) return null;
-  // The offset of that date, not today's: a meeting after a daylight-saving change keeps its hour.
-  const offset = -when.getTimezoneOffset();
-  const sign = offset >= 0 ? '+' : '-';
-  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
-  const seconds = value.length === 16 ? ':00' : '';
-  return `${value}${seconds}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
-}
-
-/**
- * A whole number from a form, or null when blank (the core then uses its default).
- * Throws an error shaped like the core's so showError marks the field.
- */
-export function wholeNumber(value, coreField) {
-  if (value === undefined || value.trim() === '') return null;
-  if (!/^\d+$/.test(value.trim())) throw { field: coreField, message: `${coreField} must be a whole number, like 20.` };
-  return Number(value);
-}
-
-/**
- * An inline "are you sure?" in place of a browser dialog, which desktop webviews do not
- * all show. Focus moves to the confirm button; `onCancel` puts it back.
- */
-export function confirmPanel({ question, detail, confirmLabel, onConfirm, onCancel }) {
-  const yes = h('button', { type: 'button', class: 'danger' }, confirmLabel);
-  const panel = h('div', { class: 'confirm-box', role: 'group', 'aria-label': question },
-    h('p', { class: 'confirm-question' }, question),
-    detail ? h('p', { class: 'hint' }, detail) : null,
-    h('div', { class: 'actions' }, yes, h('button', { type: 'button', onclick: onCancel }, 'Keep it')));
-  yes.addEventListener('click', async () => {
-    yes.disabled = true;
-    try { await onConfirm(); } finally { yes.disabled = false; }
-  });
-  setTimeout(() => yes.focus(), 0);
-  return panel;
-}
-
-/** Disables a form's submit button while `work` runs and shows its error on the form. */
-export async function submitting(form, work) {
-  const button = form.querySelector('button[type=submit]');
-  if (button) button.disabled = true;
-  try {
-    await work();
-    return true;
-  } catch (err) {
-    showError(form, err);
-    return false;
-  } finally {
-    if (button) button.disabled = false;
-  }
-}
 
 function isUpcoming(meeting, now) {
   if (meeting.status === 'running') return true;
@@ -406,9 +336,10 @@ function renderDeadlines(slot, home) {
   const rows = home.upcoming_deadlines.map((r) => h('li', { class: 'deadline-row' },
     h('p', { class: 'deadline-title' }, r.title),
     h('p', { class: 'hint' }, `${RESOURCE_KIND[r.kind] ?? r.kind} · deadline ${formatDay(r.deadline)}`),
-    // Shown as text to copy: a link would open inside Kinship's window.
+    // Shown as text here; the board's "Open in browser" opens it outside Kinship's window.
     r.url ? h('p', { class: 'url' }, r.url) : null));
   replace(slot,
     h('h2', { id: 'deadlines-title' }, 'Upcoming deadlines'),
-    rows.length ? h('ul', { class: 'deadline-list' }, rows) : h('p', { class: 'hint' }, 'No upcoming deadlines on the circle’s board.'));
+    rows.length ? h('ul', { class: 'deadline-list' }, rows) : h('p', { class: 'hint' }, 'No upcoming deadlines on the circle’s board.'),
+    h('p', {}, h('a', { href: `#/board/${home.circle.id}`, id: 'board-link' }, 'Resources and opportunities board')));
 }

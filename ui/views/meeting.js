@@ -3,8 +3,10 @@
 
 import { api } from '../api.js';
 import { formatDateTime, h, replace } from '../dom.js';
-import { clearErrors, errorSummary, field, orNull, showError, values } from '../forms.js';
-import { MEETING_STATUS, actionFacts, announce, confirmPanel, liveRegion, submitting, wholeNumber } from './circle.js';
+import {
+  announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, orNull, showError, submitting, values, wholeNumber,
+} from '../forms.js';
+import { MEETING_STATUS, actionFacts } from './circle.js';
 
 const KINDS = [
   ['topic', 'Topic'], ['member_turn', 'Member turn'], ['opening_round', 'Opening round'], ['skill_share', 'Skill share'],

@@ -3,7 +3,7 @@
 // core's RunView (never counted here), so a hidden window or a sleeping laptop stays right.
 
 import { api } from '../api.js';
-import { formatDate, formatDateTime, h, replace } from '../dom.js';
+import { formatDate, formatDateTime, formatDay, h, replace } from '../dom.js';
 
 const KIND_LABELS = {
   opening_round: 'Opening round', member_turn: 'Member turn', topic: 'Topic', skill_share: 'Skill share',
@@ -393,10 +393,6 @@ function attendanceNote(ctx, view) {
     h('p', { class: 'muted' }, here.join(', ') || 'No one marked present.'));
 }
 
-/** A stored day (2026-12-22) in words, read as a local day so it never shifts a day west of UTC. */
-function formatDay(ymd) {
-  return formatDate(`${ymd}T00:00:00`);
-}
 
 function actionRow(ctx, a) {
   const owner = a.owner_id ? ctx.names[a.owner_id] ?? 'A member' : 'No owner yet';
