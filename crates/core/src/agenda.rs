@@ -164,16 +164,7 @@ impl Store {
         let meeting = self.meeting(&crate::ids::parse_id("Meeting", &input.meeting_id)?)?;
         ensure_open(&meeting)?;
         let contributor = self.my_member_id(&meeting.circle_id)?;
-        let member_id = match input.member_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(id) => {
-                let member = self.member(&crate::ids::parse_id("Whose turn", id)?)?;
-                if member.circle_id != meeting.circle_id {
-                    return Err(Error::invalid("Whose turn", format!("{} is not in this circle", member.name)));
-                }
-                Some(member.id)
-            }
-            None => None,
-        };
+        let member_id = self.turn_taker(&meeting, input.member_id.as_deref())?;
         let item = AgendaItem {
             details: validate::prose("Details", &input.details)?,
             contributor_id: Some(contributor),
@@ -197,6 +188,16 @@ impl Store {
             .query_row(&format!("SELECT {COLUMNS} FROM agenda_items WHERE id = ?1"), [id], from_row)
             .optional()?
             .ok_or_else(|| Error::not_found("agenda item", id))
+    }
+
+    /// The member whose turn an item is, if one is named, checked to be in the meeting's circle.
+    fn turn_taker(&self, meeting: &Meeting, member_id: Option<&str>) -> Result<Option<String>> {
+        let Some(id) = member_id.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+        let member = self.member(&crate::ids::parse_id("Whose turn", id)?)?;
+        if member.circle_id != meeting.circle_id {
+            return Err(Error::invalid("Whose turn", format!("{} is not in this circle", member.name)));
+        }
+        Ok(Some(member.id))
     }
 
     /// The talking point `id`, if one is named, checked to be on `meeting_id`'s agenda.
@@ -241,6 +242,9 @@ impl Store {
         }
         if let Some(h) = &patch.help_wanted {
             fields.insert("help_wanted".into(), json!(help_wanted(Some(h))?));
+        }
+        if let Some(m) = &patch.member_id {
+            fields.insert("member_id".into(), json!(self.turn_taker(&meeting, Some(m))?));
         }
         if !fields.is_empty() {
             ensure_open(&meeting)?;
@@ -388,6 +392,16 @@ mod tests {
             (patched.title.as_str(), patched.minutes, patched.notes.as_str()),
             ("Tenure file", 25, "Bring the CV")
         );
+        let circle = store.meeting(&meeting).unwrap().circle_id;
+        let me = store.my_member_id(&circle).unwrap();
+        let turn = store
+            .update_agenda_item(&id, &AgendaItemPatch { member_id: Some(me.clone()), ..Default::default() })
+            .unwrap();
+        assert_eq!(turn.member_id, Some(me));
+        let cleared = store
+            .update_agenda_item(&id, &AgendaItemPatch { member_id: Some(String::new()), ..Default::default() })
+            .unwrap();
+        assert_eq!(cleared.member_id, None);
         let paste = "x".repeat(5 * 1024 * 1024);
         let err =
             store.update_agenda_item(&id, &AgendaItemPatch { notes: Some(paste), ..Default::default() }).unwrap_err();

@@ -232,6 +232,8 @@ pub struct AgendaItemPatch {
     pub confidential: Option<bool>,
     pub notes: Option<String>,
     pub help_wanted: Option<String>,
+    /// Whose turn: a member id, or an empty string for nobody's.
+    pub member_id: Option<String>,
 }
 
 /// Something a member committed to do.

@@ -34,6 +34,8 @@ pub struct RunView {
     pub actions: Vec<ActionItem>,
     /// Wall-clock seconds since the meeting started (to its end, once ended).
     pub meeting_elapsed_secs: i64,
+    /// The circle's next scheduled meeting after this one: where carried items go.
+    pub next_meeting: Option<Meeting>,
 }
 
 /// What a meeting produced, shown on its end screen.
@@ -394,6 +396,7 @@ impl Store {
             _ => 0,
         };
         Ok(RunView {
+            next_meeting: self.next_meeting_after(&meeting.circle_id, &meeting.starts_at)?,
             attendance: self.attendance(&meeting.id)?,
             decisions: self.decisions(&meeting.id)?,
             actions: self.action_items(&meeting.id)?,
