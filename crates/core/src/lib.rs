@@ -3,12 +3,16 @@
 //! The core never depends on a GUI toolkit; the desktop shell and the `kinship`
 //! CLI are thin layers that translate their input into calls on [`Store`].
 
+pub mod backup;
+pub mod calendar;
 pub mod clock;
 pub mod dump;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod model;
 pub mod paths;
+pub mod record;
 pub mod store;
 pub mod validate;
 
