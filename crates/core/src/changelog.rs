@@ -27,7 +27,7 @@ pub(crate) mod entity {
 pub struct Change {
     /// The device that made the change.
     pub author_device: String,
-    /// 1, 2, 3… per device, without gaps.
+    /// 1, 2, 3… per device and circle, without gaps.
     pub seq: i64,
     /// Hybrid logical clock reading; orders concurrent writes.
     pub hlc: String,

@@ -28,6 +28,14 @@ pub enum Error {
     #[error("This data was saved by a newer version of Kinship (data version {found}; this version reads up to {supported}). Update Kinship to open it; nothing was changed.")]
     NewerDatabase { found: i64, supported: i64 },
 
+    #[error(
+        "This file is not a Kinship bundle Kinship can use: {0}. Nothing was changed; ask the sender for a new one."
+    )]
+    Bundle(String),
+
+    #[error("This bundle was made by a newer version of Kinship (data version {found}; this version reads up to {supported}). Update Kinship to open this bundle; nothing was changed.")]
+    NewerBundle { found: i64, supported: i64 },
+
     #[error("Could not read or write Kinship's data: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -49,6 +57,8 @@ impl Error {
             Error::NoIdentity => "no_identity",
             Error::IdentityExists { .. } => "identity_exists",
             Error::NewerDatabase { .. } => "newer_database",
+            Error::Bundle(_) => "bad_bundle",
+            Error::NewerBundle { .. } => "newer_bundle",
             Error::Storage(_) => "storage",
             Error::Migration(_) => "migration",
             Error::Io { .. } => "io",

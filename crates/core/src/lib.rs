@@ -14,6 +14,7 @@ pub mod model;
 pub mod paths;
 pub mod record;
 pub mod store;
+pub mod sync;
 pub mod validate;
 
 mod actions;

@@ -76,24 +76,29 @@ impl Store {
 
     /// Runs `f` in one transaction: all of its writes and log entries land, or none do.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_or_preview(false, f)
+    }
+
+    /// Like [`Store::write`]; with `preview` the transaction is rolled back after `f`, so a
+    /// caller can report exactly what a write would do without doing it.
+    pub(crate) fn write_or_preview<T>(&mut self, preview: bool, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction()?;
-        let (hlc_millis, hlc_counter, next_seq): (i64, u32, i64) =
-            tx.query_row("SELECT hlc_millis, hlc_counter, next_seq FROM local_device", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+        let (hlc_millis, hlc_counter): (i64, u32) =
+            tx.query_row("SELECT hlc_millis, hlc_counter FROM local_device", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let mut w = Tx {
             tx,
             device_id: &self.device_id,
             now: self.clock.now(),
             hlc: Hlc { millis: hlc_millis, counter: hlc_counter },
-            next_seq,
         };
         let out = f(&mut w)?;
-        w.tx.execute(
-            "UPDATE local_device SET hlc_millis = ?1, hlc_counter = ?2, next_seq = ?3",
-            (w.hlc.millis, w.hlc.counter, w.next_seq),
-        )?;
-        w.tx.commit()?;
+        // (local_device.next_seq, from schema 1, is unused: sequences are per circle since schema 3.)
+        w.tx.execute("UPDATE local_device SET hlc_millis = ?1, hlc_counter = ?2", (w.hlc.millis, w.hlc.counter))?;
+        if preview {
+            w.tx.rollback()?;
+        } else {
+            w.tx.commit()?;
+        }
         Ok(out)
     }
 }
@@ -134,13 +139,20 @@ pub(crate) struct Tx<'a> {
     device_id: &'a str,
     now: DateTime<Utc>,
     hlc: Hlc,
-    next_seq: i64,
 }
 
 impl Tx<'_> {
     /// The wall-clock time of this write, as stored.
     pub fn now(&self) -> String {
         to_stored(self.now)
+    }
+
+    /// Moves this device's clock past `seen` (a remote reading), so later local writes
+    /// order after what was received.
+    pub fn observe(&mut self, seen: Hlc) {
+        if seen > self.hlc {
+            self.hlc = seen;
+        }
     }
 
     /// Logs that `fields` of a record were written (all of them, for a new record).
@@ -183,9 +195,16 @@ impl Tx<'_> {
         fields: serde_json::Value,
     ) -> Result<()> {
         self.hlc = self.hlc.tick(self.now.timestamp_millis());
+        let seq: i64 = self.tx.query_row(
+            "SELECT coalesce(max(seq), 0) + 1 FROM change_log WHERE circle_id = ?1 AND author_device = ?2",
+            (circle_id, self.device_id),
+            |r| r.get(0),
+        )?;
+        let mut fields = fields;
+        crate::sync::merge::record_bases(&self.tx, entity, entity_id, op, &mut fields)?;
         let change = Change {
             author_device: self.device_id.to_string(),
-            seq: self.next_seq,
+            seq,
             hlc: self.hlc.encode(self.device_id),
             circle_id: circle_id.to_string(),
             entity: entity.to_string(),
@@ -194,13 +213,12 @@ impl Tx<'_> {
             fields,
         };
         change.insert(&self.tx)?;
-        self.next_seq += 1;
         Ok(())
     }
 }
 
 /// A JSON field value as the SQLite value stored for it.
-fn sql_value(v: &serde_json::Value) -> rusqlite::types::Value {
+pub(crate) fn sql_value(v: &serde_json::Value) -> rusqlite::types::Value {
     use rusqlite::types::Value as Sql;
     match v {
         serde_json::Value::Null => Sql::Null,

@@ -1,0 +1,236 @@
+//! What a laptop has (version vectors), what it sends (bundles of the changes a peer
+//! lacks), and importing a bundle: validated in full, then applied in one transaction.
+
+use super::bundle::{Bundle, FORMAT};
+use super::merge::{self, Conflict};
+use crate::changelog::entity;
+use crate::clock::Hlc;
+use crate::validate::PROSE_MAX;
+use crate::{Change, Error, Result, Store};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// For each device, the highest sequence number held with none missing before it.
+pub type VersionVector = BTreeMap<String, i64>;
+
+/// Changes of one device that have not arrived although later ones have.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    pub device: String,
+    pub from_seq: i64,
+    pub to_seq: i64,
+}
+
+/// What an import did (or, for a preview, would do).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    pub sender_device: String,
+    /// Changes this laptop did not have.
+    pub new_changes: usize,
+    /// Changes it already had (importing a bundle twice changes nothing).
+    pub already_had: usize,
+    /// Records that appear, by kind.
+    pub added: BTreeMap<String, usize>,
+    /// Records that change, by kind.
+    pub changed: BTreeMap<String, usize>,
+    /// Records removed, by kind.
+    pub removed: BTreeMap<String, usize>,
+    /// Records waiting for a parent that has not arrived.
+    pub waiting: usize,
+    /// Prose edits that lost to a concurrent one, now waiting for a person.
+    pub conflicts: Vec<Conflict>,
+    pub gaps: Vec<Gap>,
+    /// The bundle holds changes stamped more than a day ahead of this laptop's clock.
+    pub future_clock: bool,
+}
+
+/// How far ahead of this laptop's clock a change may be stamped before it is flagged.
+const FUTURE_SLACK_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn parse_hlc(hlc: &str, device: &str) -> Option<Hlc> {
+    let mut parts = hlc.splitn(3, '-');
+    let millis = parts.next()?.parse().ok()?;
+    let counter = parts.next()?.parse().ok()?;
+    (parts.next()? == device).then_some(Hlc { millis, counter })
+}
+
+fn validate_change(store: &Store, bundle: &Bundle, c: &Change) -> Result<()> {
+    let bad = |why: String| Err(Error::Bundle(why));
+    if c.circle_id != bundle.circle_id {
+        return bad("it mixes changes of different circles".into());
+    }
+    if c.seq < 1 || !matches!(c.op.as_str(), "put" | "delete") {
+        return bad(format!("change {} of {} is malformed", c.seq, c.author_device));
+    }
+    if parse_hlc(&c.hlc, &c.author_device).is_none() {
+        return bad(format!("change {} of {} has a malformed clock", c.seq, c.author_device));
+    }
+    let ids_ok = if c.entity == entity::ATTENDANCE {
+        c.entity_id
+            .split_once('/')
+            .is_some_and(|(a, b)| uuid::Uuid::parse_str(a).is_ok() && uuid::Uuid::parse_str(b).is_ok())
+    } else {
+        uuid::Uuid::parse_str(&c.entity_id).is_ok()
+    };
+    if !ids_ok || uuid::Uuid::parse_str(&c.author_device).is_err() {
+        return bad(format!("change {} of {} names a malformed id", c.seq, c.author_device));
+    }
+    let fields = c.fields.as_object().ok_or_else(|| Error::Bundle("a change has no fields".into()))?;
+    merge::check_fields(store.conn(), &c.entity, fields)?;
+    for value in fields.values() {
+        if let Some(text) = value.as_str() {
+            if text.chars().count() > PROSE_MAX {
+                return bad(format!("a text in it is longer than Kinship allows ({PROSE_MAX} characters)"));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// What this laptop holds of a circle's log, per device.
+    pub fn version_vector(&self, circle_id: &str) -> Result<VersionVector> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT author_device, seq FROM change_log WHERE circle_id = ?1 ORDER BY author_device, seq")?;
+        let mut vv = VersionVector::new();
+        for row in stmt.query_map([circle_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (device, seq) = row?;
+            let held = vv.entry(device).or_insert(0);
+            if seq == *held + 1 {
+                *held = seq;
+            }
+        }
+        Ok(vv)
+    }
+
+    /// Changes of one device a peer lacks: sequences missing from the peer's view.
+    fn gaps_in(&self, circle_id: &str) -> Result<Vec<Gap>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT author_device, seq FROM change_log WHERE circle_id = ?1 ORDER BY author_device, seq")?;
+        let mut gaps = Vec::new();
+        let mut last: Option<(String, i64)> = None;
+        for row in stmt.query_map([circle_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (device, seq) = row?;
+            let expected = match &last {
+                Some((d, s)) if *d == device => s + 1,
+                _ => 1,
+            };
+            if seq > expected {
+                gaps.push(Gap { device: device.clone(), from_seq: expected, to_seq: seq - 1 });
+            }
+            last = Some((device, seq));
+        }
+        Ok(gaps)
+    }
+
+    /// A bundle of the circle's changes a peer with `peer_has` lacks (everything for `None`).
+    /// It carries every device's changes, so they travel onward through whoever relays them.
+    pub fn export_bundle(&self, circle_id: &str, peer_has: Option<&VersionVector>) -> Result<Bundle> {
+        self.circle(circle_id)?;
+        let empty = VersionVector::new();
+        let peer_has = peer_has.unwrap_or(&empty);
+        let changes = self
+            .changes(circle_id)?
+            .into_iter()
+            .filter(|c| c.seq > peer_has.get(&c.author_device).copied().unwrap_or(0))
+            .collect();
+        Ok(Bundle {
+            format: FORMAT.into(),
+            schema: crate::store::SCHEMA_VERSION,
+            circle_id: circle_id.into(),
+            sender_device: self.device_id().into(),
+            have: self.version_vector(circle_id)?,
+            changes,
+        })
+    }
+
+    /// Applies a bundle in one transaction (or, with `preview`, reports what it would do
+    /// and changes nothing). Any invalid change refuses the whole bundle.
+    pub fn import_bundle(&mut self, bundle: &Bundle, preview: bool) -> Result<ImportReport> {
+        for c in &bundle.changes {
+            validate_change(self, bundle, c)?;
+        }
+        let now_ms = self.now().timestamp_millis();
+        let mut report = ImportReport { sender_device: bundle.sender_device.clone(), ..Default::default() };
+        let circle_id = bundle.circle_id.clone();
+        self.write_or_preview(preview, |tx| {
+            let mut touched = BTreeSet::new();
+            let mut newest = Hlc::default();
+            for c in &bundle.changes {
+                let existing: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT hlc, fields FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq = ?3",
+                        (&c.circle_id, &c.author_device, c.seq),
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .ok();
+                match existing {
+                    Some((hlc, fields)) => {
+                        let same = hlc == c.hlc
+                            && serde_json::from_str::<serde_json::Value>(&fields).ok().as_ref() == Some(&c.fields);
+                        if !same {
+                            return Err(Error::Bundle(format!(
+                                "it holds a different version of change {} by {} than this laptop has",
+                                c.seq, c.author_device
+                            )));
+                        }
+                        report.already_had += 1;
+                    }
+                    None => {
+                        c.insert(tx)?;
+                        report.new_changes += 1;
+                        touched.insert((c.entity.clone(), c.entity_id.clone()));
+                        let hlc = parse_hlc(&c.hlc, &c.author_device).unwrap_or_default();
+                        if hlc.millis > now_ms + FUTURE_SLACK_MS {
+                            report.future_clock = true;
+                        } else {
+                            newest = newest.max(hlc);
+                        }
+                    }
+                }
+            }
+            let before: BTreeMap<(String, String), bool> =
+                touched.iter().map(|(e, id)| ((e.clone(), id.clone()), row_exists(tx, e, id))).collect();
+            report.waiting = merge::rebuild(tx, &circle_id, &touched)?;
+            for ((entity, id), existed) in before {
+                let exists = row_exists(tx, &entity, &id);
+                let bucket = match (existed, exists) {
+                    (false, true) => &mut report.added,
+                    (true, true) => &mut report.changed,
+                    (true, false) => &mut report.removed,
+                    (false, false) => continue,
+                };
+                *bucket.entry(entity).or_default() += 1;
+            }
+            report.conflicts = merge::conflicts(tx, &circle_id)?;
+            tx.observe(newest);
+            Ok(())
+        })?;
+        report.gaps = if preview { Vec::new() } else { self.gaps_in(&circle_id)? };
+        Ok(report)
+    }
+
+    /// Prose conflicts waiting for a person in a circle.
+    pub fn conflicts(&self, circle_id: &str) -> Result<Vec<Conflict>> {
+        merge::conflicts(self.conn(), circle_id)
+    }
+
+    /// Records that this laptop's person is member `member_id` (as joining a circle does).
+    pub fn claim_membership(&mut self, member_id: &str) -> Result<()> {
+        let me = self.require_identity()?;
+        let member = self.member(member_id)?;
+        self.write(|tx| {
+            let mut fields = serde_json::Map::new();
+            fields.insert("person_id".into(), me.person_id.into());
+            tx.update("members", entity::MEMBER, &member.circle_id, &member.id, fields)
+        })
+    }
+}
+
+fn row_exists(conn: &rusqlite::Connection, entity: &str, id: &str) -> bool {
+    let Some(table) = merge::table_of(entity) else { return false };
+    let key = if entity == entity::ATTENDANCE { "meeting_id || '/' || member_id" } else { "id" };
+    conn.query_row(&format!("SELECT 1 FROM {table} WHERE {key} = ?1"), [id], |_| Ok(())).is_ok()
+}

@@ -1,0 +1,328 @@
+//! Rebuilding records from the change log.
+//!
+//! Rules (decided on purpose, see ARCHITECTURE.md):
+//! - Each field takes the value of the `put` with the highest HLC that wrote it.
+//! - Prose fields (notes, details, agreement, reflections…) carry `$base`: the HLCs of the
+//!   values the writer saw. A losing value that no later write saw is a *concurrent* edit:
+//!   its text is kept in `conflicts` until a person resolves it. Nothing is dropped silently.
+//! - A `delete` removes the record whatever else arrives, and it too carries `$base`: prose
+//!   written to the record that the deleting person had not seen is kept in `conflicts`
+//!   with reason `deleted`, whatever the clocks say.
+//! - A record whose parent has not arrived yet stays in the log, and appears once it can.
+
+use crate::changelog::entity;
+use crate::{Error, Result};
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The key under which a `put` lists, per prose field, the HLCs of the values it replaced.
+pub const BASE_KEY: &str = "$base";
+
+/// Record kinds that sync, their tables, in the order parents come before children.
+pub const ENTITY_TABLES: &[(&str, &str)] = &[
+    (entity::CIRCLE, "circles"),
+    (entity::MEMBER, "members"),
+    (entity::MEETING, "meetings"),
+    (entity::GOAL, "goals"),
+    (entity::AGENDA_ITEM, "agenda_items"),
+    (entity::ACTION_ITEM, "action_items"),
+    (entity::DECISION, "decisions"),
+    (entity::ATTENDANCE, "attendance"),
+    (entity::REFLECTION, "reflections"),
+    (entity::GOAL_NOTE, "goal_notes"),
+    (entity::TEMPLATE, "agenda_templates"),
+    (entity::RESOURCE, "resources"),
+];
+
+/// Fields where a lost concurrent edit would lose someone's words.
+pub fn is_prose(entity: &str, field: &str) -> bool {
+    matches!(
+        (entity, field),
+        ("circle", "agreement" | "purpose")
+            | ("agenda_item", "details" | "notes")
+            | ("meeting", "summary")
+            | ("reflection", "text")
+            | ("resource", "note")
+            | ("goal_note", "text")
+    )
+}
+
+/// The table a record kind lives in.
+pub fn table_of(entity: &str) -> Option<&'static str> {
+    ENTITY_TABLES.iter().find(|(e, _)| *e == entity).map(|(_, t)| *t)
+}
+
+/// A prose value that lost to a concurrent edit (or was written to a deleted record).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    pub circle_id: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub field: String,
+    pub hlc: String,
+    pub author_device: String,
+    pub value: String,
+    pub reason: String,
+}
+
+struct LogRow {
+    circle_id: String,
+    author_device: String,
+    hlc: String,
+    op: String,
+    fields: Map<String, Value>,
+}
+
+fn log_rows(conn: &Connection, entity: &str, entity_id: &str) -> Result<Vec<LogRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT circle_id, author_device, hlc, op, fields FROM change_log WHERE entity_id = ?1 AND entity = ?2 ORDER BY hlc",
+    )?;
+    let rows = stmt.query_map((entity_id, entity), |r| {
+        let fields: String = r.get(4)?;
+        Ok(LogRow {
+            circle_id: r.get(0)?,
+            author_device: r.get(1)?,
+            hlc: r.get(2)?,
+            op: r.get(3)?,
+            fields: serde_json::from_str::<Value>(&fields)
+                .ok()
+                .and_then(|v| v.as_object().cloned())
+                .unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Adds `$base` to a local change: for each prose field written, the HLC of the value being
+/// replaced, and of any unresolved conflicting values the writer is now resolving.
+/// A `delete` lists every prose field the record has had, so edits it did not see survive.
+pub(crate) fn record_bases(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+    op: &str,
+    fields: &mut Value,
+) -> Result<()> {
+    let Some(map) = fields.as_object_mut() else { return Ok(()) };
+    let history = log_rows(conn, entity, entity_id)?;
+    let mut prose: Vec<String> = map.keys().filter(|k| is_prose(entity, k)).cloned().collect();
+    if op == "delete" {
+        prose = history.iter().flat_map(|r| r.fields.keys()).filter(|k| is_prose(entity, k)).cloned().collect();
+        prose.sort();
+        prose.dedup();
+    }
+    if prose.is_empty() {
+        return Ok(());
+    }
+    let mut bases = Map::new();
+    for field in prose {
+        let mut seen: Vec<Value> = Vec::new();
+        if let Some(latest) = history.iter().rev().find(|r| r.op == "put" && r.fields.contains_key(&field)) {
+            seen.push(latest.hlc.clone().into());
+        }
+        // Writing the field is the person's answer to any conflict shown on it.
+        let mut stmt = conn.prepare_cached("SELECT hlc FROM conflicts WHERE entity_id = ?1 AND field = ?2")?;
+        for hlc in stmt.query_map((entity_id, &field), |r| r.get::<_, String>(0))? {
+            seen.push(hlc?.into());
+        }
+        // Those conflicts are answered by this write.
+        conn.execute("DELETE FROM conflicts WHERE entity_id = ?1 AND field = ?2", (entity_id, &field))?;
+        if !seen.is_empty() {
+            bases.insert(field, Value::Array(seen));
+        }
+    }
+    if !bases.is_empty() {
+        map.insert(BASE_KEY.into(), Value::Object(bases));
+    }
+    Ok(())
+}
+
+/// The columns of a table a change may write (never device-local ones).
+fn writable_columns(conn: &Connection, table: &str) -> Result<BTreeSet<String>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+    let cols = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<BTreeSet<_>>>()?;
+    Ok(cols.into_iter().filter(|c| c != "local").collect())
+}
+
+/// Checks a change's field names against its table, so a bundle cannot name a column
+/// that does not exist (or a local one).
+pub(crate) fn check_fields(conn: &Connection, entity: &str, fields: &Map<String, Value>) -> Result<()> {
+    let table =
+        table_of(entity).ok_or_else(|| Error::Bundle(format!("it names an unknown kind of record ({entity})")))?;
+    let columns = writable_columns(conn, table)?;
+    for key in fields.keys().filter(|k| *k != BASE_KEY) {
+        if !columns.contains(key) {
+            return Err(Error::Bundle(format!("it writes a field Kinship does not know ({entity}.{key})")));
+        }
+    }
+    Ok(())
+}
+
+fn key_columns(entity: &str, entity_id: &str) -> Vec<(&'static str, String)> {
+    if entity == entity::ATTENDANCE {
+        let (meeting, member) = entity_id.split_once('/').unwrap_or((entity_id, ""));
+        vec![("meeting_id", meeting.to_string()), ("member_id", member.to_string())]
+    } else {
+        vec![("id", entity_id.to_string())]
+    }
+}
+
+/// Rebuilds one record from its log entries. Returns false when it cannot exist yet
+/// (a parent is missing or its creation has not arrived), leaving the table untouched.
+pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> Result<bool> {
+    let table = table_of(entity).expect("checked when the change was accepted");
+    let history = log_rows(conn, entity, entity_id)?;
+    let keys = key_columns(entity, entity_id);
+    let where_clause =
+        keys.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
+    let key_values: Vec<rusqlite::types::Value> = keys.iter().map(|(_, v)| v.clone().into()).collect();
+
+    // Never let a sync touch this person's private reflection or goal.
+    if matches!(entity, "reflection" | "goal") {
+        let private: bool = conn
+            .query_row(
+                &format!("SELECT visibility = 'private' FROM {table} WHERE {where_clause}"),
+                rusqlite::params_from_iter(&key_values),
+                |r| r.get(0),
+            )
+            .unwrap_or(false);
+        if private {
+            return Ok(true);
+        }
+    }
+
+    let deleted_at = history.iter().filter(|r| r.op == "delete").map(|r| r.hlc.clone()).max();
+    let mut winners: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for row in &history {
+        for (field, value) in &row.fields {
+            if field == BASE_KEY {
+                for hlcs in value.as_object().into_iter().flat_map(|m| m.values()) {
+                    seen.extend(hlcs.as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_string)));
+                }
+            } else if row.op == "put" {
+                // History is in HLC order, so the last writer of a field wins.
+                winners.insert(field.clone(), (row.hlc.clone(), value.clone()));
+            }
+        }
+    }
+
+    // Conflicts: prose values nobody saw that did not win (or that a delete overtook).
+    conn.execute("DELETE FROM conflicts WHERE entity_id = ?1", [entity_id])?;
+    for row in history.iter().filter(|r| r.op == "put") {
+        for (field, value) in row.fields.iter().filter(|(f, _)| is_prose(entity, f)) {
+            let Some(text) = value.as_str().filter(|t| !t.trim().is_empty()) else { continue };
+            let unseen = !seen.contains(&row.hlc);
+            let lost = match &deleted_at {
+                Some(_) => unseen,
+                None => unseen && winners.get(field).is_some_and(|(w, _)| *w != row.hlc),
+            };
+            if lost {
+                let reason = if deleted_at.is_some() { "deleted" } else { "concurrent" };
+                conn.execute(
+                    "INSERT OR REPLACE INTO conflicts (circle_id, entity, entity_id, field, hlc, author_device, value, reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    (&row.circle_id, entity, entity_id, field, &row.hlc, &row.author_device, text, reason),
+                )?;
+            }
+        }
+    }
+
+    if deleted_at.is_some() {
+        conn.execute(&format!("DELETE FROM {table} WHERE {where_clause}"), rusqlite::params_from_iter(&key_values))?;
+        return Ok(true);
+    }
+    let columns = writable_columns(conn, table)?;
+    let mut names: Vec<String> = keys.iter().map(|(c, _)| c.to_string()).collect();
+    let mut values: Vec<rusqlite::types::Value> = key_values.clone();
+    let key_names: Vec<String> = names.clone();
+    for (field, (_, value)) in winners.iter().filter(|(f, _)| columns.contains(*f) && !key_names.contains(f)) {
+        names.push(field.clone());
+        values.push(crate::store::sql_value(value));
+    }
+    let placeholders = (1..=names.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let conflict_target = keys.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
+    let updates: Vec<String> = names.iter().skip(keys.len()).map(|n| format!("{n} = excluded.{n}")).collect();
+    let upsert =
+        if updates.is_empty() { "DO NOTHING".to_string() } else { format!("DO UPDATE SET {}", updates.join(", ")) };
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({placeholders}) ON CONFLICT ({conflict_target}) {upsert}",
+        names.join(", ")
+    );
+    // A missing parent or a record whose creation has not arrived: try again later.
+    conn.execute("SAVEPOINT materialize", [])?;
+    match conn.execute(&sql, rusqlite::params_from_iter(values)) {
+        Ok(_) => {
+            conn.execute("RELEASE materialize", [])?;
+            Ok(true)
+        }
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+            conn.execute("ROLLBACK TO materialize", [])?;
+            conn.execute("RELEASE materialize", [])?;
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Log entries whose record is not in its table and not deleted: waiting for a parent.
+pub(crate) fn pending(conn: &Connection, circle_id: &str) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (entity, table) in ENTITY_TABLES {
+        let key = if *entity == entity::ATTENDANCE { "meeting_id || '/' || member_id" } else { "id" };
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT DISTINCT entity_id FROM change_log c WHERE circle_id = ?1 AND entity = ?2
+               AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {key} = c.entity_id)
+               AND NOT EXISTS (SELECT 1 FROM change_log d WHERE d.entity_id = c.entity_id AND d.op = 'delete')"
+        ))?;
+        for id in stmt.query_map((circle_id, entity), |r| r.get::<_, String>(0))? {
+            out.push((entity.to_string(), id?));
+        }
+    }
+    Ok(out)
+}
+
+/// Rebuilds `touched` records and any that were waiting, parents first, until nothing
+/// more can appear. Returns the records still waiting.
+pub(crate) fn rebuild(conn: &Connection, circle_id: &str, touched: &BTreeSet<(String, String)>) -> Result<usize> {
+    let order = |e: &str| ENTITY_TABLES.iter().position(|(x, _)| *x == e).unwrap_or(usize::MAX);
+    let mut todo: Vec<(String, String)> = touched.iter().cloned().collect();
+    todo.extend(pending(conn, circle_id)?);
+    todo.sort_by_key(|(e, id)| (order(e), id.clone()));
+    todo.dedup();
+    loop {
+        let mut waiting = Vec::new();
+        for (entity, id) in &todo {
+            if !materialize(conn, entity, id)? {
+                waiting.push((entity.clone(), id.clone()));
+            }
+        }
+        if waiting.is_empty() || waiting.len() == todo.len() {
+            return Ok(waiting.len());
+        }
+        todo = waiting;
+    }
+}
+
+/// Conflicts waiting for a person in a circle, oldest first.
+pub fn conflicts(conn: &Connection, circle_id: &str) -> Result<Vec<Conflict>> {
+    let mut stmt = conn.prepare(
+        "SELECT circle_id, entity, entity_id, field, hlc, author_device, value, reason FROM conflicts
+         WHERE circle_id = ?1 ORDER BY hlc",
+    )?;
+    let rows = stmt.query_map([circle_id], |r| {
+        Ok(Conflict {
+            circle_id: r.get(0)?,
+            entity: r.get(1)?,
+            entity_id: r.get(2)?,
+            field: r.get(3)?,
+            hlc: r.get(4)?,
+            author_device: r.get(5)?,
+            value: r.get(6)?,
+            reason: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

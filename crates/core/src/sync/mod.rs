@@ -1,0 +1,22 @@
+//! Sync between laptops without a server. Each device appends its changes to a per-circle
+//! log (gap-free sequence numbers, hybrid-logical-clock stamps); a bundle carries log
+//! entries to other laptops, which store them and rebuild the touched records from the
+//! whole log. State is a function of the *set* of changes, so imports are idempotent and
+//! order-independent, and relayed changes converge.
+//!
+//! - `merge`: rebuilding records from the log — last writer wins per field by HLC;
+//!   concurrent prose edits keep the losing text as a visible conflict; a delete wins.
+//! - `bundle`: the file format (`KINSHIP` magic, then zstd-compressed JSON; caps on size
+//!   and ratio). Signing and encryption to the circle's members wrap this next.
+//! - `exchange`: version vectors, export of what a peer lacks, atomic import with a report.
+
+pub mod bundle;
+pub mod exchange;
+pub mod merge;
+
+pub use bundle::Bundle;
+pub use exchange::{Gap, ImportReport, VersionVector};
+pub use merge::Conflict;
+
+#[cfg(test)]
+mod tests;

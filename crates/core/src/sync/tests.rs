@@ -1,0 +1,339 @@
+//! Sync: convergence, idempotence, conflicts kept, deletes decided, bundles refused whole.
+
+use super::bundle::{decode, encode};
+use crate::test_support::t;
+use crate::{
+    AgendaItemInput, AgendaItemPatch, CircleInput, Clock, FixedClock, IdentityInput, MeetingInput, MemberInput, Store,
+};
+use proptest::prelude::*;
+use std::sync::Arc;
+
+/// A laptop with its own clock, set up as `name`.
+fn laptop(name: &str, at: &str) -> (Store, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::new(t(at)));
+    let mut store = Store::open_in_memory_with_clock(clock.clone()).unwrap();
+    let email = format!("{}@uni.edu", name.to_lowercase());
+    store.create_identity(&IdentityInput { name: name.into(), email, ..Default::default() }).unwrap();
+    (store, clock)
+}
+
+/// Ana's circle with a meeting and two talking points, and Ben's laptop holding a copy
+/// in which Ben is a member. Returns (ana, ben, circle, meeting, items).
+fn two_laptops() -> (Store, Store, String, String, Vec<String>) {
+    let (mut ana, _) = laptop("Ana", "2026-03-01T10:00:00Z");
+    let circle = ana.create_circle(&CircleInput { name: "Circle".into(), ..Default::default() }).unwrap().id;
+    let ben_member = ana
+        .add_member(&MemberInput {
+            circle_id: circle.clone(),
+            name: "Ben".into(),
+            email: "ben@uni.edu".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let meeting = ana
+        .create_meeting(&MeetingInput {
+            circle_id: circle.clone(),
+            starts_at: "2026-03-05T18:00:00Z".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let items = ["Job talks", "Tenure file"]
+        .iter()
+        .map(|title| {
+            let input = AgendaItemInput { meeting_id: meeting.clone(), title: title.to_string(), ..Default::default() };
+            ana.add_agenda_item(&input).unwrap().id
+        })
+        .collect();
+    let (mut ben, _) = laptop("Ben", "2026-03-01T11:00:00Z");
+    ben.import_bundle(&ana.export_bundle(&circle, None).unwrap(), false).unwrap();
+    ben.claim_membership(&ben_member).unwrap();
+    (ana, ben, circle, meeting, items)
+}
+
+fn exchange(from: &Store, to: &mut Store, circle: &str) -> super::ImportReport {
+    let bytes = encode(&from.export_bundle(circle, Some(&to.version_vector(circle).unwrap())).unwrap()).unwrap();
+    to.import_bundle(&decode(&bytes).unwrap(), false).unwrap()
+}
+
+#[test]
+fn a_full_bundle_recreates_the_circle_on_an_empty_laptop() {
+    let (ana, ben, circle, _, _) = two_laptops();
+    let mut ana = ana;
+    exchange(&ben, &mut ana, &circle);
+    assert_eq!(ana.dump(&circle).unwrap(), ben.dump(&circle).unwrap());
+    assert!(ben.dump(&circle).unwrap().contains("Tenure file"));
+}
+
+#[test]
+fn importing_the_same_bundle_twice_changes_nothing() {
+    let (ana, mut ben, circle, _, _) = two_laptops();
+    let bundle = ana.export_bundle(&circle, None).unwrap();
+    let before = ben.dump(&circle).unwrap();
+    let again = ben.import_bundle(&bundle, false).unwrap();
+    assert_eq!((again.new_changes, again.already_had), (0, bundle.changes.len()));
+    assert_eq!(ben.dump(&circle).unwrap(), before);
+}
+
+#[test]
+fn concurrent_note_edits_keep_the_losing_text_as_a_conflict_until_resolved() {
+    let (mut ana, mut ben, circle, _, items) = two_laptops();
+    let note = |text: &str| AgendaItemPatch { notes: Some(text.into()), ..Default::default() };
+    ana.update_agenda_item(&items[0], &note("Ana's notes: practise the opening")).unwrap();
+    ben.update_agenda_item(&items[0], &note("Ben's notes: slides too dense")).unwrap();
+    exchange(&ana, &mut ben, &circle);
+    exchange(&ben, &mut ana, &circle);
+    assert_eq!(ana.dump(&circle).unwrap(), ben.dump(&circle).unwrap(), "both laptops agree");
+    let conflicts = ana.conflicts(&circle).unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts, ben.conflicts(&circle).unwrap());
+    let winner = ana.agenda_item(&items[0]).unwrap().notes;
+    let both = format!("{winner}|{}", conflicts[0].value);
+    assert!(both.contains("practise the opening") && both.contains("slides too dense"), "no words lost: {both}");
+
+    // Ana merges the two by hand: the conflict is answered everywhere.
+    ana.update_agenda_item(&items[0], &note("Practise the opening; lighter slides")).unwrap();
+    assert!(ana.conflicts(&circle).unwrap().is_empty());
+    exchange(&ana, &mut ben, &circle);
+    assert!(ben.conflicts(&circle).unwrap().is_empty());
+    assert_eq!(ben.agenda_item(&items[0]).unwrap().notes, "Practise the opening; lighter slides");
+}
+
+#[test]
+fn sequential_edits_are_not_conflicts_and_short_fields_take_the_last_write() {
+    let (mut ana, mut ben, circle, _, items) = two_laptops();
+    ana.update_agenda_item(
+        &items[1],
+        &AgendaItemPatch { notes: Some("first".into()), title: Some("Tenure".into()), ..Default::default() },
+    )
+    .unwrap();
+    exchange(&ana, &mut ben, &circle);
+    ben.update_agenda_item(
+        &items[1],
+        &AgendaItemPatch { notes: Some("second, having read the first".into()), ..Default::default() },
+    )
+    .unwrap();
+    exchange(&ben, &mut ana, &circle);
+    assert!(ana.conflicts(&circle).unwrap().is_empty());
+    let item = ana.agenda_item(&items[1]).unwrap();
+    assert_eq!((item.title.as_str(), item.notes.as_str()), ("Tenure", "second, having read the first"));
+}
+
+#[test]
+fn a_delete_racing_a_note_removes_the_item_but_keeps_the_words() {
+    let (mut ana, mut ben, circle, _, items) = two_laptops();
+    ana.delete_agenda_item(&items[1]).unwrap();
+    ben.update_agenda_item(
+        &items[1],
+        &AgendaItemPatch { notes: Some("Bring two CV versions".into()), ..Default::default() },
+    )
+    .unwrap();
+    exchange(&ana, &mut ben, &circle);
+    exchange(&ben, &mut ana, &circle);
+    assert_eq!(ana.dump(&circle).unwrap(), ben.dump(&circle).unwrap());
+    assert!(ana.agenda_item(&items[1]).is_err(), "the delete wins");
+    let kept = ana.conflicts(&circle).unwrap();
+    assert_eq!((kept[0].value.as_str(), kept[0].reason.as_str()), ("Bring two CV versions", "deleted"));
+}
+
+#[test]
+fn changes_that_arrive_before_their_parent_wait_and_gaps_are_named() {
+    let (mut ana, mut ben, circle, meeting, _) = two_laptops();
+    let early = ana.version_vector(&circle).unwrap();
+    let added = ana
+        .add_agenda_item(&AgendaItemInput {
+            meeting_id: meeting.clone(),
+            title: "Late arrival".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    ana.update_agenda_item(&added.id, &AgendaItemPatch { minutes: Some(25), ..Default::default() }).unwrap();
+    // Only the second change reaches Ben: the item cannot exist yet, and the gap is reported.
+    let mut bundle = ana.export_bundle(&circle, Some(&early)).unwrap();
+    bundle.changes.retain(|c| c.fields.get("minutes") == Some(&serde_json::json!(25)));
+    let report = ben.import_bundle(&bundle, false).unwrap();
+    assert_eq!(report.waiting, 1);
+    assert_eq!(report.gaps.len(), 1, "{report:?}");
+    assert!(ben.agenda_item(&added.id).is_err());
+    exchange(&ana, &mut ben, &circle);
+    assert_eq!(ben.agenda_item(&added.id).unwrap().minutes, 25);
+    assert!(exchange(&ana, &mut ben, &circle).gaps.is_empty());
+}
+
+#[test]
+fn a_preview_reports_and_writes_nothing() {
+    let (mut ana, mut ben, circle, _, items) = two_laptops();
+    ana.update_agenda_item(
+        &items[0],
+        &AgendaItemPatch { title: Some("Job talk rehearsal".into()), ..Default::default() },
+    )
+    .unwrap();
+    let bundle = ana.export_bundle(&circle, Some(&ben.version_vector(&circle).unwrap())).unwrap();
+    let before = ben.dump(&circle).unwrap();
+    let preview = ben.import_bundle(&bundle, true).unwrap();
+    assert_eq!(preview.changed.get("agenda_item"), Some(&1));
+    assert_eq!(ben.dump(&circle).unwrap(), before);
+    assert_eq!(ben.import_bundle(&bundle, false).unwrap().new_changes, 1);
+}
+
+#[test]
+fn private_reflections_are_never_in_a_bundle() {
+    let (mut ana, _, circle, meeting, _) = two_laptops();
+    let input = crate::ReflectionInput {
+        meeting_id: Some(meeting),
+        text: "PRIVATE-4f1e my doubts".into(),
+        ..Default::default()
+    };
+    ana.add_reflection(&input).unwrap();
+    let bundle = ana.export_bundle(&circle, None).unwrap();
+    assert!(!serde_json::to_string(&bundle).unwrap().contains("PRIVATE-4f1e"));
+}
+
+#[test]
+fn every_truncation_and_bit_flip_is_refused_and_changes_nothing() {
+    let (ana, mut ben, circle, _, _) = two_laptops();
+    let bytes = encode(&ana.export_bundle(&circle, None).unwrap()).unwrap();
+    let before = ben.dump(&circle).unwrap();
+    for len in 0..bytes.len() {
+        assert!(decode(&bytes[..len]).is_err(), "a bundle cut at {len} bytes was accepted");
+    }
+    let mut decoded = 0;
+    for i in 0..bytes.len() {
+        let mut flipped = bytes.clone();
+        flipped[i] ^= 0x20;
+        if let Ok(b) = decode(&flipped) {
+            // A flip that still decodes (zstd checks frames, not every byte) must be refused
+            // by validation, or be a no-op: Ben already holds every change in it.
+            decoded += 1;
+            let _ = ben.import_bundle(&b, false);
+        }
+    }
+    assert!(decoded < bytes.len() / 10, "most damage is caught when decoding ({decoded} of {})", bytes.len());
+    assert_eq!(ben.dump(&circle).unwrap(), before, "no damaged bundle changed anything");
+}
+
+#[test]
+fn a_bundle_from_a_newer_kinship_or_with_an_altered_change_is_refused_whole() {
+    let (ana, mut ben, circle, _, _) = two_laptops();
+    let before = ben.dump(&circle).unwrap();
+    let mut newer = ana.export_bundle(&circle, None).unwrap();
+    newer.schema += 1;
+    assert_eq!(decode(&encode(&newer).unwrap()).unwrap_err().code(), "newer_bundle");
+
+    let mut altered = ana.export_bundle(&circle, None).unwrap();
+    altered.changes[0].fields["name"] = serde_json::json!("Renamed by someone else");
+    let err = ben.import_bundle(&altered, false).unwrap_err();
+    assert!(err.to_string().contains("different version of change"), "{err}");
+
+    let mut unknown = ana.export_bundle(&circle, None).unwrap();
+    unknown.changes.last_mut().unwrap().fields["is_admin; DROP TABLE circles"] = serde_json::json!(1);
+    assert_eq!(ben.import_bundle(&unknown, false).unwrap_err().code(), "bad_bundle");
+    assert_eq!(ben.dump(&circle).unwrap(), before);
+}
+
+#[test]
+fn a_zip_bomb_is_refused_quickly() {
+    let zeros = vec![b' '; 64 * 1024 * 1024];
+    let mut bytes = super::bundle::MAGIC.to_vec();
+    bytes.extend(zstd::encode_all(&zeros[..], 3).unwrap());
+    let started = std::time::Instant::now();
+    let err = decode(&bytes).unwrap_err();
+    assert!(err.to_string().contains("expands far more"), "{err}");
+    assert!(started.elapsed().as_secs() < 5);
+}
+
+/// One random action on one laptop.
+#[derive(Debug, Clone)]
+enum Op {
+    Title { laptop: usize, item: usize, text: u8 },
+    Notes { laptop: usize, item: usize, text: u8 },
+    Minutes { laptop: usize, item: usize, minutes: i64 },
+    Delete { laptop: usize, item: usize },
+    Send { from: usize, to: usize },
+    Tick { laptop: usize, secs: i64 },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0..3usize, 0..2usize, any::<u8>()).prop_map(|(laptop, item, text)| Op::Title { laptop, item, text }),
+        (0..3usize, 0..2usize, any::<u8>()).prop_map(|(laptop, item, text)| Op::Notes { laptop, item, text }),
+        (0..3usize, 0..2usize, 1..60i64).prop_map(|(laptop, item, minutes)| Op::Minutes { laptop, item, minutes }),
+        (0..3usize, 0..2usize).prop_map(|(laptop, item)| Op::Delete { laptop, item }),
+        (0..3usize, 0..3usize).prop_map(|(from, to)| Op::Send { from, to }),
+        (0..3usize, -300..300i64).prop_map(|(laptop, secs)| Op::Tick { laptop, secs }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Three laptops edit the same agenda (concurrently, with skewed clocks, deleting while
+    /// others edit) and pass bundles in random order, some twice, some never until the end.
+    /// Once everyone has everything, every dump is identical and no note was lost silently.
+    #[test]
+    fn laptops_converge_whatever_the_order_of_bundles(ops in proptest::collection::vec(op(), 1..40)) {
+        let (ana, ben, circle, _, items) = two_laptops();
+        let (mut cy, cy_clock) = laptop("Cy", "2026-03-01T09:00:00Z");
+        cy.import_bundle(&ana.export_bundle(&circle, None).unwrap(), false).unwrap();
+        let mut laptops = vec![ana, ben, cy];
+        let clocks: Vec<Option<Arc<FixedClock>>> = vec![None, None, Some(cy_clock)];
+        let mut written_notes: Vec<String> = Vec::new();
+        for op in ops {
+            match op {
+                Op::Title { laptop, item, text } => {
+                    let patch = AgendaItemPatch { title: Some(format!("Title {text}")), ..Default::default() };
+                    let _ = laptops[laptop].update_agenda_item(&items[item], &patch);
+                }
+                Op::Notes { laptop, item, text } => {
+                    let note = format!("note-{laptop}-{item}-{text}-{}", written_notes.len());
+                    let patch = AgendaItemPatch { notes: Some(note.clone()), ..Default::default() };
+                    if laptops[laptop].update_agenda_item(&items[item], &patch).is_ok() {
+                        written_notes.push(note);
+                    }
+                }
+                Op::Minutes { laptop, item, minutes } => {
+                    let patch = AgendaItemPatch { minutes: Some(minutes), ..Default::default() };
+                    let _ = laptops[laptop].update_agenda_item(&items[item], &patch);
+                }
+                Op::Delete { laptop, item } => { let _ = laptops[laptop].delete_agenda_item(&items[item]); }
+                Op::Send { from, to } if from != to => {
+                    let bundle = laptops[from].export_bundle(&circle, None).unwrap();
+                    laptops[to].import_bundle(&bundle, false).unwrap();
+                }
+                Op::Send { .. } => {}
+                Op::Tick { laptop, secs } => {
+                    if let Some(clock) = &clocks[laptop] {
+                        clock.set(clock.now() + chrono::Duration::seconds(secs));
+                    }
+                }
+            }
+        }
+        // Deliver everything: two rounds of all-to-all.
+        for _ in 0..2 {
+            for from in 0..3 {
+                for to in 0..3 {
+                    if from != to {
+                        let bundle = laptops[from].export_bundle(&circle, None).unwrap();
+                        laptops[to].import_bundle(&bundle, false).unwrap();
+                    }
+                }
+            }
+        }
+        let dumps: Vec<String> = laptops.iter().map(|l| l.dump(&circle).unwrap()).collect();
+        prop_assert_eq!(&dumps[0], &dumps[1]);
+        prop_assert_eq!(&dumps[1], &dumps[2]);
+        let conflicts: Vec<_> = laptops.iter().map(|l| l.conflicts(&circle).unwrap()).collect();
+        prop_assert_eq!(&conflicts[0], &conflicts[1]);
+        prop_assert_eq!(&conflicts[1], &conflicts[2]);
+        // A note is gone only if a later write listed it in `$base`: someone saw it and replaced it.
+        let log = laptops[0].changes(&circle).unwrap();
+        let seen: String = log.iter().filter_map(|c| c.fields.get("$base")).map(|b| b.to_string()).collect();
+        for note in &written_notes {
+            let visible = dumps[0].contains(note.as_str()) || conflicts[0].iter().any(|c| &c.value == note);
+            let written = log.iter().find(|c| c.fields.get("notes").and_then(|v| v.as_str()) == Some(note.as_str())).unwrap();
+            let knowingly_replaced = seen.contains(&written.hlc);
+            prop_assert!(visible || knowingly_replaced, "note {} vanished", note);
+        }
+    }
+}
