@@ -25,3 +25,6 @@ mod e2e_run;
 
 /// The circle home and a meeting's agenda in the real window: schedule, template, reorder by keyboard.
 mod e2e_agenda;
+
+/// The mentoring record, calendar files, backup and restore, whole-data export and import, via the CLI.
+mod records;

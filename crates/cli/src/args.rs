@@ -75,6 +75,86 @@ pub enum Command {
         #[arg(long)]
         circle: String,
     },
+    /// Your mentoring record for an annual review or tenure dossier (Markdown, CSV or HTML).
+    Record(RecordArgs),
+    /// Meetings as a calendar file (.ics) for any calendar app.
+    Calendar(CalendarArgs),
+    /// Back up now, or list the backups (--list).
+    Backup {
+        /// List the backups with what each holds, instead of making one.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Replace all data with a backup (the current data is backed up first).
+    Restore {
+        /// The backup file (see `kinship backup --list`).
+        file: std::path::PathBuf,
+    },
+    /// All your data as one file: export it, or import it into a fresh install.
+    #[command(subcommand)]
+    Data(DataCommand),
+}
+
+#[derive(Args)]
+pub struct RecordArgs {
+    /// The member whose record it is (a member id; see `kinship member list`).
+    #[arg(long)]
+    pub member: String,
+    /// First day, YYYY-MM-DD (default: from the first meeting).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD (default: up to now).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// md, csv or html.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// Write it to FILE (refused if FILE exists) instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// A paragraph in your own words, put at the top.
+    #[arg(long, default_value = "")]
+    pub narrative: String,
+    /// Talking points that stay in the circle: omit them, or show only their kind.
+    #[arg(long, default_value = "omit", value_parser = ["omit", "kind"])]
+    pub confidential: String,
+    /// Include this reflection of yours (repeat for several). None are included otherwise.
+    #[arg(long = "reflection", value_name = "ID")]
+    pub reflections: Vec<String>,
+}
+
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+pub struct CalendarTarget {
+    /// One meeting.
+    #[arg(long)]
+    pub meeting: Option<String>,
+    /// Every meeting of a circle.
+    #[arg(long)]
+    pub circle: Option<String>,
+}
+
+#[derive(Args)]
+pub struct CalendarArgs {
+    #[command(flatten)]
+    pub target: CalendarTarget,
+    /// The .ics file to write (refused if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum DataCommand {
+    /// Write all your data (private reflections too: it is your own file) to FILE.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Readable Markdown instead of JSON (Markdown cannot be imported).
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Import a JSON export into this install, which must be empty.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]

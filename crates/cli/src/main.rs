@@ -324,7 +324,92 @@ fn run(cli: Cli) -> Result<Output> {
             let dump = store.dump(&circle)?;
             Output { json: serde_json::from_str(&dump).unwrap(), text: dump }
         }
+        Command::Record(args) => {
+            let record = store.mentoring_record(&record::RecordOptions {
+                member_id: args.member,
+                from: args.from,
+                to: args.to,
+                confidential: Some(args.confidential),
+                narrative: args.narrative,
+                reflection_ids: args.reflections,
+            })?;
+            let text = record.render(&args.format)?;
+            match args.out {
+                Some(out) => {
+                    write_new(&out, &text)?;
+                    output(json!({ "path": out, "record": record }), format!("Saved to {}", out.display()))
+                }
+                None => output(&record, text.trim_end()),
+            }
+        }
+        Command::Calendar(args) => {
+            let ics = match (&args.target.meeting, &args.target.circle) {
+                (Some(meeting), _) => store.meeting_calendar(meeting)?,
+                (None, Some(circle)) => store.circle_calendar(circle)?,
+                (None, None) => unreachable!("clap requires --meeting or --circle"),
+            };
+            write_new(&args.out, &ics)?;
+            output(json!({ "path": args.out }), format!("Saved to {}", args.out.display()))
+        }
+        Command::Backup { list: true } => listed(&store.backups()?, backup_line),
+        Command::Backup { list: false } => {
+            let b = store.backup_now()?;
+            let text = format!("Backed up to {}", b.path);
+            output(&b, text)
+        }
+        Command::Restore { file } => {
+            let before = store.restore_from(&file)?;
+            let text =
+                format!("Restored from {}. Your data as it was just before is in {}", file.display(), before.path);
+            output(json!({ "restored_from": file, "backup_before": before }), text)
+        }
+        Command::Data(DataCommand::Export { out, markdown }) => {
+            let text = if markdown { store.export_markdown()? } else { store.export_json()? };
+            write_new(&out, &text)?;
+            output(json!({ "path": out }), format!("Saved to {}", out.display()))
+        }
+        Command::Data(DataCommand::Import { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|source| Error::Io { path: file.display().to_string(), source })?;
+            let s = store.import_json(&text)?;
+            let text = format!(
+                "Imported {}, {}, {} and {}.",
+                plural(s.circles, "circle"),
+                plural(s.meetings, "meeting"),
+                plural(s.reflections, "reflection"),
+                plural(s.goals, "goal")
+            );
+            output(&s, text)
+        }
     })
+}
+
+fn backup_line(b: &backup::BackupInfo) -> String {
+    format!(
+        "{}  {}  {}, {}, {}",
+        b.path,
+        b.made_at.as_deref().unwrap_or("-"),
+        plural(b.circles, "circle"),
+        plural(b.meetings, "meeting"),
+        plural(b.reflections, "reflection")
+    )
+}
+
+/// Writes `contents` to a new file `path`; an existing file is never overwritten.
+fn write_new(path: &std::path::Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    let io = |source| Error::Io { path: path.display().to_string(), source };
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Invalid {
+                field: "Out",
+                reason: format!("{} already exists; choose another file name or remove it first", path.display()),
+            }
+        } else {
+            io(e)
+        }
+    })?;
+    file.write_all(contents.as_bytes()).and_then(|_| file.sync_all()).map_err(io)
 }
 
 fn main() -> ExitCode {
