@@ -5,6 +5,8 @@
 //! Loading writes rows straight into SQLite in one transaction: it measures the screens,
 //! not the import (sync bundles will have their own benchmark).
 
+mod sync;
+
 use kinship_core::{IdentityInput, Store};
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
@@ -119,6 +121,7 @@ fn main() {
             "dump": time(|| store.dump(&circle).unwrap().len()),
         },
         "search_word": word,
+        "sync": sync::run(&dir, &workload),
     });
     println!("{}", serde_json::to_string_pretty(&figures).unwrap());
 }

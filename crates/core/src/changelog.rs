@@ -61,26 +61,51 @@ impl Change {
     }
 }
 
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
+    let fields: String = r.get(7)?;
+    Ok(Change {
+        author_device: r.get(0)?,
+        seq: r.get(1)?,
+        hlc: r.get(2)?,
+        circle_id: r.get(3)?,
+        entity: r.get(4)?,
+        entity_id: r.get(5)?,
+        op: r.get(6)?,
+        fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
+    })
+}
+
 impl Store {
+    /// A circle's changes with sequence numbers above what `held` lists per device (all of
+    /// a device's changes when it is not listed), by device and sequence.
+    pub fn changes_after(
+        &self,
+        circle_id: &str,
+        held: &std::collections::BTreeMap<String, i64>,
+    ) -> Result<Vec<Change>> {
+        let mut devices = self.conn().prepare("SELECT DISTINCT author_device FROM change_log WHERE circle_id = ?1")?;
+        let devices: Vec<String> = devices.query_map([circle_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT author_device, seq, hlc, circle_id, entity, entity_id, op, fields FROM change_log
+             WHERE circle_id = ?1 AND author_device = ?2 AND seq > ?3 ORDER BY seq",
+        )?;
+        let mut out = Vec::new();
+        for device in devices {
+            let after = held.get(&device).copied().unwrap_or(0);
+            for change in stmt.query_map((circle_id, &device, after), from_row)? {
+                out.push(change?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every logged change to a circle, in clock order.
     pub fn changes(&self, circle_id: &str) -> Result<Vec<Change>> {
         let mut stmt = self.conn().prepare(
             "SELECT author_device, seq, hlc, circle_id, entity, entity_id, op, fields
              FROM change_log WHERE circle_id = ?1 ORDER BY hlc",
         )?;
-        let rows = stmt.query_map([circle_id], |r| {
-            let fields: String = r.get(7)?;
-            Ok(Change {
-                author_device: r.get(0)?,
-                seq: r.get(1)?,
-                hlc: r.get(2)?,
-                circle_id: r.get(3)?,
-                entity: r.get(4)?,
-                entity_id: r.get(5)?,
-                op: r.get(6)?,
-                fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
-            })
-        })?;
+        let rows = stmt.query_map([circle_id], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -131,11 +131,7 @@ impl Store {
         self.circle(circle_id)?;
         let empty = VersionVector::new();
         let peer_has = peer_has.unwrap_or(&empty);
-        let changes = self
-            .changes(circle_id)?
-            .into_iter()
-            .filter(|c| c.seq > peer_has.get(&c.author_device).copied().unwrap_or(0))
-            .collect();
+        let changes = self.changes_after(circle_id, peer_has)?;
         Ok(Bundle {
             format: FORMAT.into(),
             schema: crate::store::SCHEMA_VERSION,
@@ -160,11 +156,10 @@ impl Store {
             let mut newest = Hlc::default();
             for c in &bundle.changes {
                 let existing: Option<(String, String)> = tx
-                    .query_row(
+                    .prepare_cached(
                         "SELECT hlc, fields FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq = ?3",
-                        (&c.circle_id, &c.author_device, c.seq),
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
+                    )?
+                    .query_row((&c.circle_id, &c.author_device, c.seq), |r| Ok((r.get(0)?, r.get(1)?)))
                     .ok();
                 match existing {
                     Some((hlc, fields)) => {
@@ -190,6 +185,9 @@ impl Store {
                         }
                     }
                 }
+            }
+            if touched.is_empty() {
+                return Ok(()); // nothing new: nothing to rebuild
             }
             let before: BTreeMap<(String, String), bool> =
                 touched.iter().map(|(e, id)| ((e.clone(), id.clone()), row_exists(tx, e, id))).collect();
@@ -231,6 +229,12 @@ impl Store {
 
 fn row_exists(conn: &rusqlite::Connection, entity: &str, id: &str) -> bool {
     let Some(table) = merge::table_of(entity) else { return false };
-    let key = if entity == entity::ATTENDANCE { "meeting_id || '/' || member_id" } else { "id" };
-    conn.query_row(&format!("SELECT 1 FROM {table} WHERE {key} = ?1"), [id], |_| Ok(())).is_ok()
+    let (sql, key) = match id.split_once('/') {
+        Some((meeting, member)) if entity == entity::ATTENDANCE => {
+            ("SELECT 1 FROM attendance WHERE meeting_id = ?1 AND member_id = ?2".to_string(), vec![meeting, member])
+        }
+        _ => (format!("SELECT 1 FROM {table} WHERE id = ?1"), vec![id]),
+    };
+    let Ok(mut stmt) = conn.prepare_cached(&sql) else { return false };
+    stmt.query_row(rusqlite::params_from_iter(key), |_| Ok(())).is_ok()
 }

@@ -141,8 +141,8 @@ pub(crate) fn record_bases(
 
 /// The columns of a table a change may write (never device-local ones).
 fn writable_columns(conn: &Connection, table: &str) -> Result<BTreeSet<String>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
-    let cols = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<BTreeSet<_>>>()?;
+    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1)")?;
+    let cols = stmt.query_map([table], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<BTreeSet<_>>>()?;
     Ok(cols.into_iter().filter(|c| c != "local").collect())
 }
 
@@ -210,7 +210,7 @@ pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> R
     }
 
     // Conflicts: prose values nobody saw that did not win (or that a delete overtook).
-    conn.execute("DELETE FROM conflicts WHERE entity_id = ?1", [entity_id])?;
+    conn.prepare_cached("DELETE FROM conflicts WHERE entity_id = ?1")?.execute([entity_id])?;
     for row in history.iter().filter(|r| r.op == "put") {
         for (field, value) in row.fields.iter().filter(|(f, _)| is_prose(entity, f)) {
             let Some(text) = value.as_str().filter(|t| !t.trim().is_empty()) else { continue };
@@ -253,7 +253,7 @@ pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> R
     );
     // A missing parent or a record whose creation has not arrived: try again later.
     conn.execute("SAVEPOINT materialize", [])?;
-    match conn.execute(&sql, rusqlite::params_from_iter(values)) {
+    match conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values)) {
         Ok(_) => {
             conn.execute("RELEASE materialize", [])?;
             Ok(true)
@@ -267,43 +267,40 @@ pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> R
     }
 }
 
-/// Log entries whose record is not in its table and not deleted: waiting for a parent.
-pub(crate) fn pending(conn: &Connection, circle_id: &str) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for (entity, table) in ENTITY_TABLES {
-        let key = if *entity == entity::ATTENDANCE { "meeting_id || '/' || member_id" } else { "id" };
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT DISTINCT entity_id FROM change_log c WHERE circle_id = ?1 AND entity = ?2
-               AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {key} = c.entity_id)
-               AND NOT EXISTS (SELECT 1 FROM change_log d WHERE d.entity_id = c.entity_id AND d.op = 'delete')"
-        ))?;
-        for id in stmt.query_map((circle_id, entity), |r| r.get::<_, String>(0))? {
-            out.push((entity.to_string(), id?));
-        }
-    }
-    Ok(out)
-}
-
-/// Rebuilds `touched` records and any that were waiting, parents first, until nothing
-/// more can appear. Returns the records still waiting.
+/// Rebuilds `touched` records and those still waiting for a parent, parents first, until
+/// nothing more can appear. Returns how many records are still waiting.
 pub(crate) fn rebuild(conn: &Connection, circle_id: &str, touched: &BTreeSet<(String, String)>) -> Result<usize> {
     let order = |e: &str| ENTITY_TABLES.iter().position(|(x, _)| *x == e).unwrap_or(usize::MAX);
     let mut todo: Vec<(String, String)> = touched.iter().cloned().collect();
-    todo.extend(pending(conn, circle_id)?);
+    {
+        let mut stmt = conn.prepare_cached("SELECT entity, entity_id FROM sync_waiting WHERE circle_id = ?1")?;
+        for row in stmt.query_map([circle_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            todo.push(row?);
+        }
+    }
     todo.sort_by_key(|(e, id)| (order(e), id.clone()));
     todo.dedup();
+    let mut waiting = Vec::new();
     loop {
-        let mut waiting = Vec::new();
+        waiting.clear();
         for (entity, id) in &todo {
             if !materialize(conn, entity, id)? {
                 waiting.push((entity.clone(), id.clone()));
             }
         }
         if waiting.is_empty() || waiting.len() == todo.len() {
-            return Ok(waiting.len());
+            break;
         }
-        todo = waiting;
+        std::mem::swap(&mut todo, &mut waiting);
     }
+    conn.execute("DELETE FROM sync_waiting WHERE circle_id = ?1", [circle_id])?;
+    for (entity, id) in &waiting {
+        conn.execute(
+            "INSERT OR IGNORE INTO sync_waiting (circle_id, entity, entity_id) VALUES (?1, ?2, ?3)",
+            (circle_id, entity, id),
+        )?;
+    }
+    Ok(waiting.len())
 }
 
 /// Conflicts waiting for a person in a circle, oldest first.

@@ -1,0 +1,201 @@
+//! Sync figures on the reference workload: laptop A holds the ten-year circle; B starts
+//! empty, imports A's full bundle, makes the 100 edits of `edits-100.json.zst`, and sends
+//! A an incremental bundle.
+
+use kinship_core::sync::bundle::{decode, encode};
+use kinship_core::*;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The device that wrote the workload's history (a fixed id, so runs compare).
+const HISTORY_DEVICE: &str = "00000000-0000-4000-8000-00000000a11a";
+
+fn ms(since: Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 100_000.0).round() / 100.0
+}
+
+fn change(seq: &mut i64, circle: &str, entity: &str, id: &str, at: &str, record: Value) -> Change {
+    *seq += 1;
+    let millis = validate::timestamp("t", at).unwrap().timestamp_millis();
+    Change {
+        author_device: HISTORY_DEVICE.into(),
+        seq: *seq,
+        hlc: Hlc { millis, counter: (*seq % 1000) as u32 }.encode(HISTORY_DEVICE),
+        circle_id: circle.into(),
+        entity: entity.into(),
+        entity_id: id.into(),
+        op: "put".into(),
+        fields: record,
+    }
+}
+
+/// The workload as one bundle of `put`s, as if one laptop had written ten years of it.
+fn history(workload: &Value) -> sync::Bundle {
+    let s = |v: &Value| v.as_str().unwrap().to_string();
+    let circle = s(&workload["circle"]["id"]);
+    let start = "2016-01-01T00:00:00Z";
+    let mut seq = 0;
+    let mut changes = vec![change(
+        &mut seq,
+        &circle,
+        "circle",
+        &circle,
+        start,
+        json!({
+            "id": circle, "name": workload["circle"]["name"], "purpose": "", "agreement": DEFAULT_AGREEMENT,
+            "cadence": "weekly", "created_at": start,
+        }),
+    )];
+    for m in workload["members"].as_array().unwrap() {
+        changes.push(change(&mut seq, &circle, "member", &s(&m["id"]), start, json!({
+            "id": m["id"], "circle_id": circle, "person_id": null, "name": m["name"], "email": m["email"],
+            "pronouns": null, "institution": null, "role": "member", "contact": null, "joined_at": start, "left_at": null,
+        })));
+    }
+    for m in workload["meetings"].as_array().unwrap() {
+        let at = s(&m["starts_at"]);
+        changes.push(change(
+            &mut seq,
+            &circle,
+            "meeting",
+            &s(&m["id"]),
+            &at,
+            json!({
+                "id": m["id"], "circle_id": circle, "title": m["title"], "starts_at": at, "minutes": 90, "place": null,
+                "facilitator_id": null, "timekeeper_id": null, "note_taker_id": null, "status": "scheduled",
+                "started_at": null, "ended_at": null, "paused_at": null, "current_item_id": null, "summary": "",
+            }),
+        ));
+        for a in m["agenda_items"].as_array().unwrap() {
+            let status = if a["done"].as_bool().unwrap() { "done" } else { "open" };
+            changes.push(change(&mut seq, &circle, "agenda_item", &s(&a["id"]), &at, json!({
+                "id": a["id"], "meeting_id": m["id"], "title": a["title"], "details": "", "contributor_id": null,
+                "kind": "topic", "minutes": a["minutes"], "position": a["position"], "status": status, "confidential": false,
+                "notes": "", "started_at": null, "ended_at": null, "paused_secs": 0, "carried_from_id": null,
+                "member_id": null, "help_wanted": null, "goal_id": null,
+            })));
+        }
+        for a in m["action_items"].as_array().unwrap() {
+            changes.push(change(&mut seq, &circle, "action_item", &s(&a["id"]), &at, json!({
+                "id": a["id"], "meeting_id": m["id"], "text": a["text"], "owner_id": a["owner_member_id"], "due": a["due"],
+                "done": a["done"], "created_at": at, "agenda_item_id": null, "done_at": null,
+            })));
+        }
+    }
+    for r in workload["reflections"].as_array().unwrap() {
+        let at = s(&r["created_at"]);
+        changes.push(change(&mut seq, &circle, "reflection", &s(&r["id"]), &at, json!({
+            "id": r["id"], "circle_id": circle, "author_member_id": r["author_member_id"], "meeting_id": r["meeting_id"],
+            "prompt": null, "text": r["text"], "visibility": r["visibility"], "created_at": at,
+        })));
+    }
+    sync::Bundle {
+        format: sync::bundle::FORMAT.into(),
+        schema: store::SCHEMA_VERSION,
+        circle_id: circle,
+        sender_device: HISTORY_DEVICE.into(),
+        have: [(HISTORY_DEVICE.to_string(), seq)].into_iter().collect(),
+        changes,
+    }
+}
+
+fn laptop(dir: &Path, name: &str, email: &str) -> Store {
+    let clock = Arc::new(FixedClock::new(validate::timestamp("t", "2025-08-05T18:00:00Z").unwrap()));
+    let mut store = Store::open_with_clock(dir, clock).unwrap();
+    store.create_identity(&IdentityInput { name: name.into(), email: email.into(), ..Default::default() }).unwrap();
+    store
+}
+
+/// Applies the 100 edits on laptop B, as member `author` would through Kinship.
+fn apply_edits(b: &mut Store, edits: &Value) {
+    let mut reflection_ids = std::collections::HashMap::new();
+    for edit in edits["edits"].as_array().unwrap() {
+        let id = edit["id"].as_str().unwrap_or_default();
+        match edit["op"].as_str().unwrap() {
+            "set_agenda_title" => {
+                let patch =
+                    AgendaItemPatch { title: Some(edit["title"].as_str().unwrap().into()), ..Default::default() };
+                b.update_agenda_item(id, &patch).unwrap();
+            }
+            "set_action_done" => {
+                b.set_action_done(id, edit["done"].as_bool().unwrap()).unwrap();
+            }
+            "add_reflection" => {
+                let r = &edit["reflection"];
+                let input = ReflectionInput {
+                    meeting_id: Some(r["meeting_id"].as_str().unwrap().into()),
+                    text: r["text"].as_str().unwrap().into(),
+                    shared: true,
+                    ..Default::default()
+                };
+                let made = b.add_reflection(&input).unwrap();
+                reflection_ids.insert(r["id"].as_str().unwrap().to_string(), made.id);
+            }
+            "delete_reflection" => {
+                // Taking a shared reflection back sends its deletion to the circle.
+                b.set_reflection_shared(id, false).unwrap();
+            }
+            other => panic!("unknown edit {other}"),
+        }
+    }
+}
+
+/// Runs the sync benchmark; returns its figures.
+pub fn run(dir: &Path, workload: &Value) -> Value {
+    let edits: Value =
+        serde_json::from_slice(&zstd::decode_all(&std::fs::read(dir.join("edits-100.json.zst")).unwrap()[..]).unwrap())
+            .unwrap();
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = laptop(a_dir.path(), "Member Zero", "member0@example.org");
+    let history = history(workload);
+    let circle = history.circle_id.clone();
+
+    let started = Instant::now();
+    a.import_bundle(&history, false).unwrap();
+    let load_a_ms = ms(started);
+
+    let started = Instant::now();
+    let full = encode(&a.export_bundle(&circle, None).unwrap()).unwrap();
+    let full_export_ms = ms(started);
+
+    let mut b = laptop(b_dir.path(), "Member One", "member1@example.org");
+    let started = Instant::now();
+    b.import_bundle(&decode(&full).unwrap(), false).unwrap();
+    let full_import_ms = ms(started);
+    let same_after_full = a.dump(&circle).unwrap() == b.dump(&circle).unwrap();
+
+    b.claim_membership(edits["author_member_id"].as_str().unwrap()).unwrap();
+    let a_has = a.version_vector(&circle).unwrap();
+    let started = Instant::now();
+    apply_edits(&mut b, &edits);
+    let edits_ms = ms(started);
+
+    let started = Instant::now();
+    let incremental = encode(&b.export_bundle(&circle, Some(&a_has)).unwrap()).unwrap();
+    let incremental_export_ms = ms(started);
+    let started = Instant::now();
+    let report = a.import_bundle(&decode(&incremental).unwrap(), false).unwrap();
+    let incremental_import_ms = ms(started);
+    let started = Instant::now();
+    let again = a.import_bundle(&decode(&incremental).unwrap(), false).unwrap();
+    let reimport_ms = ms(started);
+    let converged = a.dump(&circle).unwrap() == b.dump(&circle).unwrap();
+
+    json!({
+        "load_history_into_a_ms": load_a_ms,
+        "full_bundle_bytes": full.len(),
+        "full_export_ms": full_export_ms,
+        "full_import_into_empty_b_ms": full_import_ms,
+        "b_equals_a_after_full_import": same_after_full,
+        "apply_100_edits_on_b_ms": edits_ms,
+        "incremental_bundle_bytes": incremental.len(),
+        "incremental_changes": report.new_changes + report.already_had,
+        "incremental_export_ms": incremental_export_ms,
+        "incremental_import_ms": incremental_import_ms,
+        "reimport_ms": reimport_ms,
+        "reimport_new_changes": again.new_changes,
+        "a_equals_b_after_incremental": converged,
+    })
+}
