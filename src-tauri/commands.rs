@@ -83,6 +83,15 @@ commands! {
     add_resource(input: ResourceInput) -> Resource => |s| s.add_resource(&input);
 
     search(text: String, circle_id: Option<String>) -> Vec<SearchHit> => |s| s.search(&text, circle_id.as_deref());
+
+    mentoring_record(options: record::RecordOptions) -> record::MentoringRecord => |s| s.mentoring_record(&options);
+    save_record(options: record::RecordOptions, format: String) -> String => |s| s.save_record(&options, &format);
+    save_circle_calendar(circle_id: String) -> String => |s| s.save_circle_calendar(&circle_id);
+    backups() -> Vec<backup::BackupInfo> => |s| s.backups();
+    backup_now() -> backup::BackupInfo => |s| s.backup_now();
+    restore_backup(file_name: String) -> backup::BackupInfo => |s| s.restore_backup(&file_name);
+    save_data_export(markdown: bool) -> String => |s| s.save_data_export(markdown);
+    import_data(text: String) -> export::ImportSummary => |s| s.import_json(&text);
 }
 
 /// The built-in agenda templates, for screens that show them before a circle is chosen.

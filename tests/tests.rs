@@ -28,3 +28,6 @@ mod e2e_agenda;
 
 /// The mentoring record, calendar files, backup and restore, whole-data export and import, via the CLI.
 mod records;
+
+/// The mentoring record and your-data screens in the real window: preview, save, back up, export, restore.
+mod e2e_record;

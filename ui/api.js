@@ -90,4 +90,15 @@ export const api = {
 
   /** Opens a web address in the person's browser (never inside Kinship's window). */
   openLink: (url) => call('plugin:opener|open_url', { url }),
+
+  /** A member's mentoring record; `options`: {member_id, from, to, confidential, narrative, reflection_ids}. */
+  mentoringRecord: (options) => call('mentoring_record', { options }),
+  /** Saves the record as md, csv or html in Documents (else Downloads); resolves to the path. */
+  saveRecord: (options, format) => call('save_record', { options, format }),
+  saveCircleCalendar: (circleId) => call('save_circle_calendar', { circleId }),
+  backups: () => call('backups'),
+  backupNow: () => call('backup_now'),
+  restoreBackup: (fileName) => call('restore_backup', { fileName }),
+  saveDataExport: (markdown) => call('save_data_export', { markdown }),
+  importData: (text) => call('import_data', { text }),
 };

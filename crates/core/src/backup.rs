@@ -209,6 +209,18 @@ impl Store {
         Ok(self.backup_names()?.into_iter().filter_map(|(_, _, path)| inspect_backup(&path).ok()).collect())
     }
 
+    /// Restores the backup named `file_name` in the backups folder (see [`Store::restore_from`]).
+    pub fn restore_backup(&mut self, file_name: &str) -> Result<BackupInfo> {
+        if parse_name(file_name).is_none() {
+            return Err(Error::invalid(
+                "Backup file",
+                format!("'{file_name}' is not a backup in the backups folder; pick one from the list"),
+            ));
+        }
+        let path = self.backup_dir()?.join(file_name);
+        self.restore_from(&path)
+    }
+
     /// Replaces all data with the backup at `path` (see the module docs). Returns the
     /// backup made of the data as it was just before, so the restore can be undone.
     pub fn restore_from(&mut self, path: &Path) -> Result<BackupInfo> {

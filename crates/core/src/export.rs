@@ -278,6 +278,44 @@ impl Store {
     }
 }
 
+/// A name for a file: lowercase words joined by `-` ("Ana Reyes" → "ana-reyes").
+fn slug(s: &str) -> String {
+    let words: Vec<String> =
+        s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    if words.is_empty() {
+        "kinship".into()
+    } else {
+        words.join("-")
+    }
+}
+
+impl Store {
+    /// Saves a mentoring record (`md`, `csv` or `html`) as a new file in the person's
+    /// Documents (else Downloads) folder; returns its path.
+    pub fn save_record(&self, options: &crate::record::RecordOptions, format: &str) -> Result<String> {
+        let record = self.mentoring_record(options)?;
+        let text = record.render(format)?;
+        let ext = if format == "markdown" { "md" } else { format };
+        let until = record.to.clone().unwrap_or_else(|| record.generated_on.clone());
+        let name = format!("mentoring-record-{}-{until}.{ext}", slug(&record.name));
+        Ok(save_new_file(&name, text.as_bytes())?.display().to_string())
+    }
+
+    /// Saves a circle's meetings as a new `.ics` file (see [`Store::save_record`]).
+    pub fn save_circle_calendar(&self, circle_id: &str) -> Result<String> {
+        let ics = self.circle_calendar(circle_id)?;
+        let name = format!("{}.ics", slug(&self.circle(circle_id)?.name));
+        Ok(save_new_file(&name, ics.as_bytes())?.display().to_string())
+    }
+
+    /// Saves all data as a new JSON (or Markdown) file (see [`Store::save_record`]).
+    pub fn save_data_export(&self, markdown: bool) -> Result<String> {
+        let (text, ext) = if markdown { (self.export_markdown()?, "md") } else { (self.export_json()?, "json") };
+        let name = format!("kinship-data-{}.{ext}", self.now().date_naive());
+        Ok(save_new_file(&name, text.as_bytes())?.display().to_string())
+    }
+}
+
 /// Environment variable naming the folder files are saved into (else Documents, Downloads, home).
 pub const EXPORT_DIR_ENV: &str = "KINSHIP_EXPORT_DIR";
 

@@ -56,7 +56,8 @@ pub struct MentoringRecord {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RecordSummary {
     pub meetings_attended: i64,
-    /// Minutes in attended meetings (actual length when run in Kinship, else planned).
+    /// Minutes in attended meetings: actual length when run in Kinship (five minutes or
+    /// more), else the planned length.
     pub minutes: i64,
     pub facilitator: i64,
     pub timekeeper: i64,
@@ -204,7 +205,12 @@ impl Store {
                 continue;
             }
             let minutes = match (&m.started_at, &m.ended_at) {
-                (Some(s), Some(e)) => secs_between(s, e).map_or(m.minutes, |secs| (secs + 30) / 60),
+                // Run in Kinship: its actual length. Under five minutes means it was only
+                // recorded there (started and ended at once), so the planned length counts.
+                (Some(s), Some(e)) => match secs_between(s, e) {
+                    Some(secs) if secs >= 5 * 60 => (secs + 30) / 60,
+                    _ => m.minutes,
+                },
                 _ => m.minutes,
             };
             summary.meetings_attended += 1;

@@ -1,0 +1,129 @@
+//! The mentoring record and your-data screens in the real window: a person previews their
+//! record live, writes a narrative, saves it as HTML, backs up, exports and restores.
+
+use crate::e2e::{App, Display, ONE_AT_A_TIME};
+use crate::util::DataDir;
+use fantoccini::Locator;
+
+/// A circle with Ben, one meeting held (Ana facilitating, both turns, a confidential topic,
+/// an action of Ana's), a private reflection. Returns the data folder.
+fn seeded() -> DataDir {
+    let d = DataDir::new();
+    let c = d.with_circle();
+    d.ok(&[
+        "circle",
+        "edit",
+        "--circle",
+        &c,
+        "--purpose",
+        "Monthly support for our first years in academic libraries.",
+    ]);
+    let ben = d.ok(&["member", "add", "--circle", &c, "--name", "Ben Okafor", "--email", "ben@college.edu"]);
+    let members: serde_json::Value =
+        serde_json::from_str(&d.ok(&["--json", "member", "list", "--circle", &c])).unwrap();
+    let me = members.as_array().unwrap().iter().find(|m| !m["person_id"].is_null()).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let m = d.ok(&["meeting", "create", "--circle", &c, "--starts-at", "2026-03-05T18:00:00Z", "--minutes", "90"]);
+    d.ok(&["agenda", "add", "--meeting", &m, "--title", "Job talk practice", "--kind", "member_turn", "--member", &me]);
+    d.ok(&[
+        "agenda",
+        "add",
+        "--meeting",
+        &m,
+        "--title",
+        "Negotiating a first offer",
+        "--kind",
+        "member_turn",
+        "--member",
+        &ben,
+    ]);
+    d.ok(&["agenda", "add", "--meeting", &m, "--title", "SECRET-TOPIC", "--confidential"]);
+    d.ok(&[
+        "action",
+        "add",
+        "--meeting",
+        &m,
+        "--text",
+        "Share slides with the circle",
+        "--owner",
+        &me,
+        "--due",
+        "2026-03-19",
+    ]);
+    d.ok(&["meeting", "roles", "--meeting", &m, "--facilitator", &me, "--timekeeper", &ben]);
+    d.ok(&["meeting", "start", "--meeting", &m]);
+    d.ok(&["meeting", "next", "--meeting", &m]);
+    d.ok(&["meeting", "next", "--meeting", &m]);
+    d.ok(&["meeting", "end", "--meeting", &m]);
+    d.ok(&["reflect", "--meeting", &m, "--text", "PRIVATE-WORDS about my nerves"]);
+    d.ok(&["resource", "add", "--circle", &c, "--title", "ACRL 2027 call for proposals", "--kind", "conference"]);
+    d
+}
+
+async fn go(app: &App, hash: &str) {
+    app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(hash)]).await.unwrap();
+}
+
+async fn click(app: &App, css: &str) {
+    app.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("could not click {css}: {e}"));
+}
+
+#[tokio::test]
+async fn a_person_previews_and_saves_their_record_then_backs_up_exports_and_restores() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let d = seeded();
+    // Saved files go here, not into the real Documents folder (the app inherits it through tauri-driver).
+    let saves = tempfile::tempdir().unwrap();
+    std::env::set_var(kinship_core::export::EXPORT_DIR_ENV, saves.path());
+    let app = App::launch(&display, d.path()).await;
+    app.wait_for("#site-nav a[href='#/record']").await;
+
+    go(&app, "#/record").await;
+    app.wait_for_text("#record-preview", "Service: peer mentoring").await;
+    app.set_value("#record-form input[name=from]", "2026-01-01").await;
+    app.set_value("#record-form input[name=to]", "2026-12-31").await;
+    app.fill("#record-form textarea[name=narrative]", "I co-founded this circle and facilitated its first meeting.")
+        .await;
+    let text = app.wait_for_text("#record-preview", "facilitated its first meeting").await;
+    assert!(text.contains("2026 to ") && text.contains("31"), "the period, in the window's locale: {text}");
+    let flat: String = text.split_whitespace().collect();
+    assert!(flat.contains("Hours1.5"), "the planned length, as the meeting was only recorded: {text}");
+    assert!(flat.contains("Meetingsattended1") && flat.contains("Timesfacilitator1"), "{text}");
+    assert!(text.contains("Job talk practice (own turn)") && text.contains("Share slides with the circle"), "{text}");
+    assert!(text.contains("One talking point that stays in the circle is left out."), "{text}");
+    assert!(!text.contains("PRIVATE-WORDS") && !text.contains("SECRET-TOPIC"), "{text}");
+    let member = app.client.find(Locator::Css("#record-form select[name=member_id]")).await.unwrap();
+    assert!(member.text().await.unwrap().contains("Ana Reyes (you)"));
+    app.client.execute("document.activeElement.blur(); window.scrollTo(0, 0)", vec![]).await.unwrap();
+    app.screenshot("record.png").await;
+
+    click(&app, "#record-form button[data-format=html]").await;
+    let said = app.wait_for_text("#record-saved", "Saved to").await;
+    let path = said.trim_start_matches("Saved to ").trim().to_string();
+    let html = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(html.contains("facilitated its first meeting") && !html.contains("PRIVATE-WORDS"), "{html}");
+    click(&app, "#record-form button[data-format=html]").await;
+    app.wait_for_text("#record-saved", "-2.html").await;
+
+    go(&app, "#/data").await;
+    app.wait_for("#backup-list .empty").await;
+    click(&app, "#backup-now").await;
+    app.wait_for_text("#backup-saved", "Backed up to").await;
+    app.wait_for_text("#backup-list", "1 circle, 1 meeting, 1 reflection").await;
+    click(&app, "#export-json").await;
+    let said = app.wait_for_text("#export-saved", "Saved to").await;
+    assert!(said.ends_with(".json"), "{said}");
+    app.client.execute("document.activeElement.blur(); window.scrollTo(0, 0)", vec![]).await.unwrap();
+    app.screenshot("data.png").await;
+
+    // Restore, after saying yes.
+    click(&app, "#backup-list .backup-item button").await;
+    click(&app, "#backup-list .confirm-box button.danger").await;
+    app.wait_for_text("#backup-saved", "Restored.").await;
+    app.wait_for_text("#backup-list", "1 circle, 1 meeting, 1 reflection").await;
+    app.quit().await;
+    std::env::remove_var(kinship_core::export::EXPORT_DIR_ENV);
+}

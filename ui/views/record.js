@@ -1,0 +1,173 @@
+// Your mentoring record (#/record): the mentoring work of one member of a circle over a
+// period, previewed live in the page and saved as Markdown, CSV or a printable HTML page
+// for an annual review or a tenure dossier. No reflection is ever in it; talking points
+// that stay in the circle are left out, or shown only by their kind.
+
+import { api } from '../api.js';
+import { formatDay, h, replace } from '../dom.js';
+import { announce, clearErrors, errorSummary, field, liveRegion, orNull, showError, values } from '../forms.js';
+
+const FORMATS = [['md', 'Markdown'], ['csv', 'CSV'], ['html', 'HTML']];
+
+function hours(minutes) {
+  return (minutes / 60).toFixed(1);
+}
+
+function figures(s) {
+  return [
+    ['Meetings attended', s.meetings_attended],
+    ['Hours', hours(s.minutes)],
+    ['Times facilitator', s.facilitator],
+    ['Times timekeeper', s.timekeeper],
+    ['Times note-taker', s.note_taker],
+    ['Own turns taken', s.turns_taken],
+    ['Colleagues’ turns supported', s.turns_supported],
+    ['Resources shared', s.resources_shared],
+    ['Commitments made', s.commitments_made],
+    ['Commitments kept', s.commitments_kept],
+  ];
+}
+
+function period(r) {
+  if (r.from && r.to) return `${formatDay(r.from)} to ${formatDay(r.to)}`;
+  if (r.from) return `from ${formatDay(r.from)}`;
+  if (r.to) return `up to ${formatDay(r.to)}`;
+  return 'all meetings';
+}
+
+function section(title, items) {
+  if (!items.length) return null;
+  return [h('h3', {}, title), h('ul', {}, items.map((item) => h('li', {}, item)))];
+}
+
+/** The record as the saved HTML page shows it, built node by node. */
+function preview(r) {
+  const who = [r.name, r.pronouns ? ` (${r.pronouns})` : '', r.institution ? `, ${r.institution}` : ''].join('');
+  const left = r.summary.confidential_left_out;
+  return [
+    h('h2', { id: 'record-preview-title' }, 'Service: peer mentoring'),
+    h('p', { class: 'record-who' }, who),
+    h('p', { class: 'record-meta' }, 'Peer mentoring circle ', h('strong', {}, r.circle_name), `, ${period(r)}.`,
+      r.circle_purpose ? ` Purpose: ${r.circle_purpose}` : ''),
+    r.narrative.trim() ? h('p', { class: 'record-narrative' }, r.narrative.trim()) : null,
+    h('h3', {}, 'Summary'),
+    h('table', { class: 'record-figures' }, h('tbody', {}, figures(r.summary).map(([label, value]) =>
+      h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, String(value)))))),
+    r.meetings.length ? [
+      h('h3', {}, 'Meetings'),
+      h('table', { class: 'record-meetings' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Meeting'), h('th', { scope: 'col' }, 'Minutes'), h('th', { scope: 'col' }, 'Role'))),
+        h('tbody', {}, r.meetings.map((m) => h('tr', {}, h('td', {}, m.date), h('td', {}, m.title), h('td', { class: 'n' }, String(m.minutes)), h('td', {}, m.roles.join(', ')))))),
+    ] : h('p', { class: 'hint' }, 'No meetings attended in this period.'),
+    section('Topics', r.topics.map((t) => `${t.date} — ${t.confidential ? `${t.kind} ${t.title}` : `${t.kind}: ${t.title}${t.own_turn ? ' (own turn)' : ''}`}`)),
+    left ? h('p', { class: 'hint' }, left === 1 ? 'One talking point that stays in the circle is left out.' : `${left} talking points that stay in the circle are left out.`) : null,
+    section('Resources shared', r.resources.map((x) => `${x.date} — ${x.title} (${x.kind})${x.url ? ` — ${x.url}` : ''}`)),
+    section('Commitments', r.commitments.map((c) => `${c.text} (made ${c.date}${c.due ? `, due ${c.due}` : ''}; ${c.kept ? 'kept' : 'open'})`)),
+  ];
+}
+
+function thisYear() {
+  const y = new Date().getFullYear();
+  return [`${y}-01-01`, `${y}-12-31`];
+}
+
+export async function render(main) {
+  const status = liveRegion();
+  const circles = await api.listCircles();
+  if (!circles.length) {
+    replace(main, h('section', { class: 'card narrow' }, h('h1', {}, 'Your mentoring record'),
+      h('p', {}, 'Your record is made from your circles’ meetings. Create or join a circle first.'),
+      h('p', {}, h('a', { href: '#/' }, 'Go to your circles'))));
+    return;
+  }
+  const [from, to] = thisYear();
+  const form = h('form', { class: 'card record-options', id: 'record-form', novalidate: true, 'aria-labelledby': 'record-options-title' },
+    h('h2', { id: 'record-options-title' }, 'What goes in it'),
+    errorSummary(),
+    field({ name: 'circle_id', label: 'Circle', field: 'Circle', required: true, options: circles.map((c) => [c.id, c.name]) }),
+    field({ name: 'member_id', label: 'Member', field: 'Member', required: true, options: [] }),
+    h('div', { class: 'record-dates' },
+      field({ name: 'from', label: 'From', field: 'From', type: 'date', value: from }),
+      field({ name: 'to', label: 'To', field: 'To', type: 'date', value: to })),
+    field({
+      name: 'confidential', label: 'Talking points that stay in the circle', field: 'Confidential items', required: true,
+      options: [['omit', 'Leave them out'], ['kind', 'Show only their kind']],
+    }),
+    field({
+      name: 'narrative', label: 'Your narrative', field: 'Narrative', multiline: true,
+      hint: 'A few sentences in your own words, put at the top: what the circle is and what you gave to it.',
+    }),
+    h('p', { class: 'hint' }, 'Reflections are never included.'),
+    h('div', { class: 'actions record-save' }, FORMATS.map(([format, label]) =>
+      h('button', { type: 'button', 'data-format': format, class: format === 'html' ? 'primary' : null }, `Save as ${label}`))),
+    h('p', { class: 'record-saved', id: 'record-saved', hidden: true }));
+  const circleSelect = form.querySelector('select[name=circle_id]');
+  const memberSelect = form.querySelector('select[name=member_id]');
+  const paper = h('article', { class: 'record-paper', id: 'record-preview', 'aria-labelledby': 'record-preview-title', 'aria-live': 'polite' });
+  const saved = form.querySelector('#record-saved');
+
+  function options() {
+    const v = values(form);
+    return { member_id: v.member_id, from: orNull(v.from), to: orNull(v.to), confidential: v.confidential, narrative: v.narrative ?? '', reflection_ids: [] };
+  }
+
+  let ticket = 0;
+  async function refresh() {
+    const mine = ++ticket;
+    try {
+      const record = await api.mentoringRecord(options());
+      if (mine !== ticket) return;
+      clearErrors(form);
+      replace(paper, preview(record));
+    } catch (err) {
+      if (mine !== ticket) return;
+      showError(form, err);
+      replace(paper, h('h2', { id: 'record-preview-title' }, 'Preview'), h('p', { class: 'hint' }, 'Fix the problem above to see your record.'));
+    }
+  }
+
+  async function loadMembers() {
+    const home = await api.circleHome(circleSelect.value);
+    replace(memberSelect, home.members.map((m) =>
+      h('option', { value: m.id, selected: m.id === home.me }, m.id === home.me ? `${m.name} (you)` : m.name)));
+  }
+
+  let timer = null;
+  form.addEventListener('input', (event) => {
+    if (event.target === circleSelect) return;
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 250);
+  });
+  form.addEventListener('change', async (event) => {
+    if (event.target === circleSelect) await loadMembers();
+    clearTimeout(timer);
+    await refresh();
+  });
+  form.addEventListener('submit', (event) => event.preventDefault());
+  for (const button of form.querySelectorAll('.record-save button')) {
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const path = await api.saveRecord(options(), button.dataset.format);
+        clearErrors(form);
+        saved.textContent = `Saved to ${path}`;
+        saved.hidden = false;
+        announce(status, `Saved to ${path}`);
+      } catch (err) {
+        showError(form, err);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  replace(main,
+    h('div', { class: 'record-page' },
+      h('div', { class: 'record-head' },
+        h('h1', {}, 'Your mentoring record'),
+        h('p', { class: 'hint' }, 'The mentoring work you do in your circle, for an annual review or a tenure dossier. Check the preview, then save it.')),
+      h('div', { class: 'record-layout' }, form, h('section', { class: 'record-preview-wrap', 'aria-label': 'Preview' }, paper)),
+      status));
+  await loadMembers();
+  await refresh();
+}
