@@ -13,6 +13,7 @@
 pub mod bundle;
 pub mod exchange;
 pub mod merge;
+pub mod seal;
 
 pub use bundle::Bundle;
 pub use exchange::{Gap, ImportReport, VersionVector};
