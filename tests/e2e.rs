@@ -71,6 +71,11 @@ pub struct App {
 
 impl App {
     pub async fn launch(display: &Display, data_dir: &Path) -> App {
+        Self::launch_with_env(display, data_dir, &[]).await
+    }
+
+    /// Like [`App::launch`], with extra environment for the app (e.g. a dark GTK theme).
+    pub async fn launch_with_env(display: &Display, data_dir: &Path, env: &[(&str, &str)]) -> App {
         let driver_bin = find_on_path("tauri-driver")
             .expect("tauri-driver is missing: `cargo install tauri-driver --locked` (the README's test command does)");
         let (port, native_port) = (free_port(), free_port());
@@ -78,6 +83,7 @@ impl App {
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", &display.name)
             .env("KINSHIP_DATA_DIR", data_dir)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -123,6 +129,22 @@ impl App {
         let script = "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
                       el.dispatchEvent(new Event('input', { bubbles: true }));";
         self.client.execute(script, vec![serde_json::json!(css), serde_json::json!(value)]).await.unwrap();
+    }
+
+    /// Runs axe-core (WCAG 2.1 A and AA rules) on the page; returns one line per violation.
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let path = std::env::var("KINSHIP_AXE_JS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| crate::util::bin_dir().join("../axe-core-4.14.1/axe.min.js"));
+        let axe = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} is missing: scripts/test downloads axe-core", path.display()));
+        self.client.execute(&format!("{axe}\nreturn typeof axe;"), vec![]).await.unwrap();
+        let run = "const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+              .then((r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)))
+              .catch((e) => done([`axe could not run: ${e}`]));";
+        let found = self.client.execute_async(run, vec![]).await.unwrap();
+        found.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
     }
 
     /// The id of the focused element.
@@ -286,4 +308,59 @@ async fn goals_and_the_resources_board_work_from_the_window() {
     let dump = d.ok(&["dump", "--circle", &circle]);
     assert!(dump.contains("ACRL 2027 call for proposals"));
     assert!(!dump.contains("Publish my first"), "a private goal stays on this laptop");
+}
+
+#[tokio::test]
+async fn every_screen_passes_axe_in_light_and_dark() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let d = crate::util::DataDir::new();
+    let circle = d.with_circle();
+    let ben = d.ok(&["member", "add", "--circle", &circle, "--name", "Ben Okafor", "--email", "ben@college.edu"]);
+    let ended = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-01-13T18:00:00Z"]);
+    d.ok(&["agenda", "add", "--meeting", &ended, "--title", "Job talk practice", "--kind", "member_turn", "--member", &ben]);
+    d.ok(&["agenda", "add", "--meeting", &ended, "--title", "Conference plans"]);
+    d.ok(&["meeting", "start", "--meeting", &ended]);
+    d.ok(&["decision", "add", "--meeting", &ended, "--text", "Co-present in spring"]);
+    d.ok(&["action", "add", "--meeting", &ended, "--text", "Draft the abstract", "--owner", &ben, "--due", "2026-01-27"]);
+    d.ok(&["meeting", "end", "--meeting", &ended]);
+    let running = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-02-10T18:00:00Z"]);
+    d.ok(&["template", "apply", "--meeting", &running, "--template", "builtin:check-in"]);
+    d.ok(&["meeting", "start", "--meeting", &running]);
+    let scheduled = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2027-03-09T18:00:00Z"]);
+    d.ok(&["reflect", "--meeting", &ended, "--text", "I learned to ask early."]);
+    d.ok(&["goal", "add", "--circle", &circle, "--text", "Publish an article"]);
+    d.ok(&["resource", "add", "--circle", &circle, "--title", "ACRL 2027", "--kind", "conference", "--deadline", "2027-01-15"]);
+
+    let screens = [
+        "#/".to_string(),
+        format!("#/circle/{circle}"),
+        format!("#/meeting/{running}"),
+        format!("#/run/{scheduled}"),
+        format!("#/run/{running}"),
+        format!("#/run/{ended}"),
+        format!("#/reflect/{ended}"),
+        "#/journal".into(),
+        "#/goals".into(),
+        format!("#/board/{circle}"),
+        "#/search".into(),
+    ];
+    let display = Display::get();
+    let mut problems = Vec::new();
+    for (theme, env) in [("light", vec![]), ("dark", vec![("GTK_THEME", "Adwaita:dark")])] {
+        let app = App::launch_with_env(&display, d.path(), &env).await;
+        app.wait_for("#circle-list").await;
+        for screen in &screens {
+            app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(screen)]).await.unwrap();
+            // Let the view render (each view replaces the page's <h1>).
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            for v in app.axe_violations().await {
+                problems.push(format!("{theme} {screen}: {v}"));
+            }
+            if theme == "dark" && screen.starts_with("#/run/") && screen.ends_with(&running) {
+                app.screenshot("run-mode-dark.png").await;
+            }
+        }
+        app.quit().await;
+    }
+    assert!(problems.is_empty(), "accessibility problems:\n{}", problems.join("\n"));
 }

@@ -124,7 +124,7 @@ function memberRow(m, home, ctx) {
     const isMe = m.id === home.me;
     const buttons = m.left_at ? null : h('div', { class: 'row-actions' },
       h('button', { type: 'button', class: 'small', 'aria-label': `Edit ${m.name}`, onclick: () => editMember(li, m, ctx, show) }, 'Edit'),
-      isMe ? null : h('button', { type: 'button', class: 'small', 'aria-label': `Remove ${m.name} from circle`, onclick: () => confirmRemove(li, m, ctx) }, 'Remove from circle'));
+      isMe ? null : h('button', { type: 'button', class: 'small', 'aria-label': `Remove from circle: ${m.name}`, onclick: () => confirmRemove(li, m, ctx) }, 'Remove from circle'));
     replace(li,
       h('p', { class: 'member-name' }, m.name, isMe ? h('span', { class: 'tag' }, 'you') : null),
       memberFacts(m),
