@@ -20,7 +20,13 @@ impl AppState {
     /// Opens the store in `KINSHIP_DATA_DIR`, or the OS data folder.
     pub fn open() -> AppState {
         let dir = kinship_core::paths::data_dir_from_env();
-        AppState { store: Store::open(&dir).map(Mutex::new).map_err(CommandError::from) }
+        let store = Store::open(&dir).inspect(|store| {
+            // A daily safety copy; failing to make one must not keep the person out.
+            if let Err(err) = store.backup_if_due(chrono::Duration::days(1)) {
+                eprintln!("Kinship: could not make today's backup: {err}");
+            }
+        });
+        AppState { store: store.map(Mutex::new).map_err(CommandError::from) }
     }
 
     /// Runs `f` on the store, mapping the core's error to the wire shape.

@@ -343,6 +343,8 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         "#/goals".into(),
         format!("#/board/{circle}"),
         "#/search".into(),
+        "#/record".into(),
+        "#/data".into(),
     ];
     let display = Display::get();
     let mut problems = Vec::new();
