@@ -33,7 +33,7 @@ function show(ctx, view) {
   const status = view.meeting.status;
   if (status === 'scheduled') replace(ctx.main, attendanceStep(ctx, view));
   else if (status === 'running') active = runScreen(ctx, view);
-  else if (status === 'ended') replace(ctx.main, endScreen(ctx, summaryFromView(ctx, view)));
+  else if (status === 'ended') replace(ctx.main, endScreen(ctx, summaryFromView(view)));
   else replace(ctx.main, h('section', { class: 'card narrow' }, h('h1', {}, view.meeting.title), h('p', {}, 'This meeting was cancelled, so it cannot be run.')));
 }
 
@@ -491,16 +491,13 @@ function endDialog(ctx, notes, error, onEnded) {
 }
 
 /** An EndSummary rebuilt from a RunView, for a meeting that ended earlier. */
-function summaryFromView(ctx, view) {
-  const later = ctx.home.meetings
-    .filter((m) => m.status === 'scheduled' && m.starts_at > view.meeting.starts_at)
-    .sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+function summaryFromView(view) {
   return {
     meeting: view.meeting,
     decisions: view.decisions,
     actions: view.actions,
     carried: view.agenda.filter((i) => i.status === 'carried'),
-    next_meeting: later[0] ?? null,
+    next_meeting: view.next_meeting,
     present: view.attendance.filter((a) => a.present).length,
   };
 }
