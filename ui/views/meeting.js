@@ -47,15 +47,17 @@ function plannedMinutes(items) {
 
 export async function render(main, [meetingId]) {
   const meeting = await api.getMeeting(meetingId);
-  const [items, home, templates] = await Promise.all([
-    api.agenda(meetingId), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id),
+  const [items, home, templates, allGoals] = await Promise.all([
+    api.agenda(meetingId), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
   ]);
+  // Goals a turn can serve: active ones shared with this circle, or your own.
+  const goals = allGoals.filter((g) => g.status === 'active' && (g.circle_id === meeting.circle_id || g.circle_id === null));
   const state = { meeting, items, home, templates };
   const editable = meeting.status === 'scheduled' || meeting.status === 'running';
   const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
   const current = home.members.filter((m) => !m.left_at);
   const status = liveRegion();
-  const ctx = { state, editable, names, current, status };
+  const ctx = { state, editable, names, current, status, goals };
 
   const agendaSlot = h('div', { class: 'agenda-slot' });
   const templateSlot = h('div', {});
@@ -285,7 +287,9 @@ function itemFields(ctx, item = null) {
     h('fieldset', { class: 'turn-fields' },
       h('legend', {}, 'Member turn'),
       item ? null : field({ name: 'member_id', label: 'Whose turn', field: 'Whose turn', options: memberOptions(ctx, 'Choose a member') }),
-      field({ name: 'help_wanted', label: 'Help wanted', field: 'Help wanted', options: HELP, value: item?.help_wanted ?? '' })),
+      field({ name: 'help_wanted', label: 'Help wanted', field: 'Help wanted', options: HELP, value: item?.help_wanted ?? '' }),
+      item || ctx.goals.length === 0 ? null
+        : field({ name: 'goal_id', label: 'Goal it serves', field: 'Goal', options: [['', 'No goal'], ...ctx.goals.map((g) => [g.id, g.text])] })),
   ];
 }
 
@@ -301,6 +305,7 @@ function itemValues(form) {
     confidential: form.querySelector('input[name=confidential]').checked,
     member_id: turn ? orNull(v.member_id) : null,
     help_wanted: turn ? v.help_wanted : '',
+    goal_id: turn ? orNull(v.goal_id) : null,
   };
 }
 

@@ -171,7 +171,7 @@ impl Store {
             confidential: input.confidential,
             member_id,
             help_wanted: help_wanted(input.help_wanted.as_deref())?,
-            goal_id: input.goal_id.clone().filter(|g| !g.trim().is_empty()),
+            goal_id: self.goal_for_turn(&meeting, input.goal_id.as_deref())?,
             ..blank_item(
                 &meeting.id,
                 validate::required("Title", &input.title, LINE_MAX)?,
@@ -198,6 +198,16 @@ impl Store {
             return Err(Error::invalid("Whose turn", format!("{} is not in this circle", member.name)));
         }
         Ok(Some(member.id))
+    }
+
+    /// The goal a member turn serves, if one is named: shared with this circle, or personal.
+    fn goal_for_turn(&self, meeting: &Meeting, goal_id: Option<&str>) -> Result<Option<String>> {
+        let Some(id) = goal_id.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+        let goal = self.goal(&crate::ids::parse_id("Goal", id)?)?;
+        if goal.circle_id.as_ref().is_some_and(|c| *c != meeting.circle_id) {
+            return Err(Error::invalid("Goal", "that goal belongs to another circle"));
+        }
+        Ok(Some(goal.id))
     }
 
     /// The talking point `id`, if one is named, checked to be on `meeting_id`'s agenda.
@@ -361,6 +371,22 @@ mod tests {
             assert_eq!(store.add_agenda_item(&input).unwrap_err().field(), Some("Timebox"));
         }
         assert!(store.agenda(&meeting).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_member_turn_can_serve_one_of_your_goals() {
+        let (mut store, meeting) = store_with_meeting();
+        let goal = store.add_goal(&crate::GoalInput { text: "Publish".into(), ..Default::default() }).unwrap();
+        let input = AgendaItemInput {
+            meeting_id: meeting.clone(),
+            title: "My turn".into(),
+            kind: Some("member_turn".into()),
+            goal_id: Some(goal.id.clone()),
+            ..Default::default()
+        };
+        assert_eq!(store.add_agenda_item(&input).unwrap().goal_id, Some(goal.id));
+        let unknown = AgendaItemInput { goal_id: Some("01934d6e-0000-7000-8000-000000000000".into()), ..input };
+        assert_eq!(store.add_agenda_item(&unknown).unwrap_err().code(), "not_found");
     }
 
     #[test]
