@@ -136,6 +136,11 @@ pub fn seal(inner: &[u8], sender_device: &str, keys: &DeviceKeys, recipients: &[
 /// Decrypts a sealed bundle with this device's key, checks the sender's signature with the
 /// key `verifying_key_of(sender_device, inner)` returns (hex, as in [`PublicKeys`]; `None`
 /// for a device the circle does not know), and returns the sender and the inner bytes.
+///
+/// The callback sees the inner bytes *before* the signature is checked: anything it reads
+/// there is unproven. A key it takes from them (a joining device's) must be authorised by
+/// something the circle already trusts, such as the hash of an invite secret, or anyone who
+/// can encrypt to this device could sign with a key of their own making.
 pub fn open(
     sealed: &[u8],
     identity: &DeviceKeys,
