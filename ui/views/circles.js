@@ -2,7 +2,7 @@
 
 import { api } from '../api.js';
 import { formatDate, formatDateTime, h, replace } from '../dom.js';
-import { clearErrors, errorSummary, field, showError, values } from '../forms.js';
+import { clearErrors, errorSummary, field, submitting, values } from '../forms.js';
 
 const CADENCES = [
   ['weekly', 'Weekly'], ['fortnightly', 'Every two weeks'], ['monthly', 'Monthly'], ['quarterly', 'Quarterly'], ['ad_hoc', 'When we agree'],
@@ -53,20 +53,14 @@ export async function render(main) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = values(form);
-    const button = form.querySelector('button[type=submit]');
-    button.disabled = true;
-    try {
+    await submitting(form, async () => {
       const circle = await api.createCircle({ name: v.name, purpose: v.purpose, cadence: v.cadence });
       clearErrors(form);
       form.reset();
       await refresh();
       status.textContent = `Circle “${circle.name}” created.`;
       form.querySelector('input').focus();
-    } catch (err) {
-      showError(form, err);
-    } finally {
-      button.disabled = false;
-    }
+    });
   });
 
   replace(main,

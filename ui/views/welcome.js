@@ -2,14 +2,14 @@
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { errorSummary, field, orNull, showError, values } from '../forms.js';
+import { errorSummary, field, orNull, submitting, values } from '../forms.js';
 
 export function renderWelcome(main, { onDone }) {
   const form = h('form', { class: 'card narrow', id: 'welcome-form', novalidate: true },
     errorSummary(),
     field({ name: 'name', label: 'Your name', field: 'Name', required: true, autocomplete: 'name', maxlength: 120 }),
     field({ name: 'email', label: 'Email', field: 'Email', type: 'email', required: true, autocomplete: 'email',
-      hint: 'Your circle uses it to send you updates. It never leaves this laptop except in what you send them.' }),
+      hint: 'How your circle knows and reaches you. Kinship sends nothing anywhere by itself.' }),
     field({ name: 'pronouns', label: 'Pronouns', field: 'Pronouns', hint: 'For example she/her, he/him, they/them.' }),
     field({ name: 'institution', label: 'Institution', field: 'Institution', autocomplete: 'organization' }),
     field({ name: 'career_stage', label: 'Role or career stage', field: 'Role or career stage', hint: 'For example early-career instruction librarian.' }),
@@ -18,18 +18,12 @@ export function renderWelcome(main, { onDone }) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = values(form);
-    const button = form.querySelector('button[type=submit]');
-    button.disabled = true;
-    try {
+    await submitting(form, async () => {
       const identity = await api.createIdentity({
         name: v.name, email: v.email, pronouns: orNull(v.pronouns), institution: orNull(v.institution), career_stage: orNull(v.career_stage),
       });
       onDone(identity);
-    } catch (err) {
-      showError(form, err);
-    } finally {
-      button.disabled = false;
-    }
+    });
   });
 
   replace(main,

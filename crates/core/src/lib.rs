@@ -48,7 +48,11 @@ pub(crate) mod test_support {
     use crate::{CircleInput, IdentityInput, MeetingInput, Store};
 
     pub fn store_with_identity() -> Store {
-        let mut store = Store::open_in_memory().unwrap();
+        as_ana(Store::open_in_memory().unwrap())
+    }
+
+    /// `store` with Ana Reyes set up as this laptop's person.
+    fn as_ana(mut store: Store) -> Store {
         store
             .create_identity(&IdentityInput {
                 name: "Ana Reyes".into(),
@@ -75,14 +79,7 @@ pub(crate) mod test_support {
     /// Like [`store_with_meeting`], with a clock the test moves (set to the day before).
     pub fn store_with_meeting_and_clock() -> (Store, std::sync::Arc<crate::FixedClock>, String) {
         let clock = std::sync::Arc::new(crate::FixedClock::new(t("2026-03-04T12:00:00Z")));
-        let mut store = Store::open_in_memory_with_clock(clock.clone()).unwrap();
-        store
-            .create_identity(&IdentityInput {
-                name: "Ana Reyes".into(),
-                email: "ana@uni.edu".into(),
-                ..Default::default()
-            })
-            .unwrap();
+        let mut store = as_ana(Store::open_in_memory_with_clock(clock.clone()).unwrap());
         let circle = store.create_circle(&CircleInput { name: "Circle".into(), ..Default::default() }).unwrap();
         let meeting = store
             .create_meeting(&MeetingInput {
