@@ -19,7 +19,14 @@ install_deps() {
     done
     if [ ${#missing[@]} -gt 0 ]; then
         local sudo=""
-        [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        if [ "$(id -u)" -ne 0 ]; then
+            if ! command -v sudo >/dev/null 2>&1; then
+                echo "Kinship needs these system packages; as root, run:" >&2
+                echo "  apt-get install -y ${missing[*]}" >&2
+                exit 1
+            fi
+            sudo="sudo"
+        fi
         echo "Installing system packages: ${missing[*]}"
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"

@@ -109,10 +109,16 @@ async fn a_person_previews_and_saves_their_record_then_backs_up_exports_and_rest
     app.wait_for_text("#record-saved", "-2.html").await;
 
     go(&app, "#/data").await;
-    app.wait_for("#backup-list .empty").await;
+    // The app made its daily backup when it opened.
+    app.wait_for_text("#backup-list", "1 circle, 1 meeting, 1 reflection").await;
+    assert_eq!(app.client.find_all(Locator::Css("#backup-list .backup-item")).await.unwrap().len(), 1);
     click(&app, "#backup-now").await;
     app.wait_for_text("#backup-saved", "Backed up to").await;
-    app.wait_for_text("#backup-list", "1 circle, 1 meeting, 1 reflection").await;
+    let started = std::time::Instant::now();
+    while app.client.find_all(Locator::Css("#backup-list .backup-item")).await.unwrap().len() < 2 {
+        assert!(started.elapsed() < crate::e2e::WAIT, "the new backup is listed");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     click(&app, "#export-json").await;
     let said = app.wait_for_text("#export-saved", "Saved to").await;
     assert!(said.ends_with(".json"), "{said}");
