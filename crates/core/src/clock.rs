@@ -54,9 +54,28 @@ impl Hlc {
     pub fn tick(self, now_millis: i64) -> Hlc {
         if now_millis > self.millis {
             Hlc { millis: now_millis, counter: 0 }
+        } else if self.counter >= Self::MAX_COUNTER {
+            // The counter is full (it has six digits when stored): borrow the next millisecond.
+            Hlc { millis: self.millis + 1, counter: 0 }
         } else {
             Hlc { millis: self.millis, counter: self.counter + 1 }
         }
+    }
+
+    /// The largest counter the stored form can hold.
+    pub const MAX_COUNTER: u32 = 999_999;
+
+    /// Reads the stored form back, only if it is exactly what [`Hlc::encode`] writes for `device`.
+    pub fn decode(text: &str, device: &str) -> Option<Hlc> {
+        let mut parts = text.splitn(3, '-');
+        let millis: i64 = parts.next()?.parse().ok()?;
+        let counter: u32 = parts.next()?.parse().ok()?;
+        let hlc = Hlc { millis, counter };
+        (parts.next()? == device
+            && (0..=999_999_999_999_999).contains(&millis)
+            && counter <= Self::MAX_COUNTER
+            && hlc.encode(device) == text)
+            .then_some(hlc)
     }
 
     /// The stored form: fixed-width so that text order is time order, with the
@@ -86,6 +105,21 @@ mod tests {
         let h = Hlc { millis: 500, counter: 2 }.tick(100);
         assert_eq!(h, Hlc { millis: 500, counter: 3 });
         assert!(h > Hlc { millis: 500, counter: 2 });
+    }
+
+    #[test]
+    fn a_full_counter_moves_to_the_next_millisecond() {
+        let h = Hlc { millis: 500, counter: Hlc::MAX_COUNTER }.tick(100);
+        assert_eq!(h, Hlc { millis: 501, counter: 0 });
+    }
+
+    #[test]
+    fn only_the_exact_stored_form_decodes() {
+        let h = Hlc { millis: 1_764_300_000_000, counter: 7 };
+        assert_eq!(Hlc::decode(&h.encode("dev"), "dev"), Some(h));
+        for bad in ["9-0-dev", "001764300000000-000007-other", "001764300000000-9999999-dev", "x-y-dev"] {
+            assert_eq!(Hlc::decode(bad, "dev"), None, "{bad}");
+        }
     }
 
     #[test]

@@ -48,10 +48,16 @@ pub struct ImportReport {
 const FUTURE_SLACK_MS: i64 = 24 * 60 * 60 * 1000;
 
 fn parse_hlc(hlc: &str, device: &str) -> Option<Hlc> {
-    let mut parts = hlc.splitn(3, '-');
-    let millis = parts.next()?.parse().ok()?;
-    let counter = parts.next()?.parse().ok()?;
-    (parts.next()? == device).then_some(Hlc { millis, counter })
+    Hlc::decode(hlc, device)
+}
+
+/// Numbers a change may carry: timeboxes within a day, everything else far from overflow.
+fn number_in_range(field: &str, n: &serde_json::Number) -> bool {
+    match (field, n.as_i64()) {
+        ("minutes", Some(m)) => (1..=crate::validate::MINUTES_MAX).contains(&m),
+        (_, Some(m)) => (0..=1_000_000_000).contains(&m),
+        _ => false,
+    }
 }
 
 fn validate_change(store: &Store, bundle: &Bundle, c: &Change) -> Result<()> {
@@ -77,12 +83,31 @@ fn validate_change(store: &Store, bundle: &Bundle, c: &Change) -> Result<()> {
     }
     let fields = c.fields.as_object().ok_or_else(|| Error::Bundle("a change has no fields".into()))?;
     merge::check_fields(store.conn(), &c.entity, fields)?;
-    for value in fields.values() {
-        if let Some(text) = value.as_str() {
-            if text.chars().count() > PROSE_MAX {
-                return bad(format!("a text in it is longer than Kinship allows ({PROSE_MAX} characters)"));
-            }
+    for (field, value) in fields {
+        let fine = match value {
+            serde_json::Value::String(text) => text.chars().count() <= PROSE_MAX,
+            serde_json::Value::Number(n) => number_in_range(field, n),
+            serde_json::Value::Array(_) | serde_json::Value::Object(_) => value.to_string().len() <= 4 * PROSE_MAX,
+            _ => true,
+        };
+        if !fine {
+            return bad(format!(
+                "change {} of {} holds a value Kinship does not allow in {field}",
+                c.seq, c.author_device
+            ));
         }
+    }
+    if fields.get("circle_id").and_then(|v| v.as_str()).is_some_and(|other| other != bundle.circle_id) {
+        return bad("a change in it moves a record to another circle".into());
+    }
+    // A record belongs to the circle whose log first named it; no other circle may write it.
+    let elsewhere: Option<String> = store
+        .conn()
+        .prepare_cached("SELECT circle_id FROM change_log WHERE entity_id = ?1 AND circle_id != ?2 LIMIT 1")?
+        .query_row((&c.entity_id, &bundle.circle_id), |r| r.get(0))
+        .ok();
+    if elsewhere.is_some() {
+        return bad("a change in it writes to a record of another circle".into());
     }
     Ok(())
 }

@@ -337,3 +337,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn forged_clocks_absurd_numbers_and_writes_into_another_circle_are_refused() {
+    let (mut ana, mut ben, circle, _, items) = two_laptops();
+    ana.update_agenda_item(&items[0], &AgendaItemPatch { minutes: Some(20), ..Default::default() }).unwrap();
+    let fresh = ana.export_bundle(&circle, Some(&ben.version_vector(&circle).unwrap())).unwrap();
+    let before = ben.dump(&circle).unwrap();
+
+    let mut short_clock = fresh.clone();
+    let device = short_clock.changes[0].author_device.clone();
+    short_clock.changes[0].hlc = format!("9-0-{device}");
+    assert_eq!(ben.import_bundle(&short_clock, false).unwrap_err().code(), "bad_bundle");
+
+    let mut huge = fresh.clone();
+    huge.changes[0].fields["minutes"] = serde_json::json!(i64::MAX);
+    assert_eq!(ben.import_bundle(&huge, false).unwrap_err().code(), "bad_bundle");
+
+    let other = ana.create_circle(&CircleInput { name: "Other".into(), ..Default::default() }).unwrap();
+    let mut cross = ana.export_bundle(&other.id, None).unwrap();
+    let mut intruder = fresh.changes[0].clone();
+    intruder.circle_id = other.id.clone();
+    intruder.seq = cross.changes.iter().filter(|c| c.author_device == intruder.author_device).count() as i64 + 1;
+    cross.changes.push(intruder);
+    let err = ben.import_bundle(&cross, false).unwrap_err();
+    assert!(err.to_string().contains("another circle"), "{err}");
+    assert_eq!(ben.dump(&circle).unwrap(), before);
+    assert_eq!(ben.import_bundle(&fresh, false).unwrap().new_changes, 1, "the genuine bundle still imports");
+}
