@@ -50,8 +50,8 @@ export async function render(main, [meetingId]) {
   const [items, home, templates, allGoals] = await Promise.all([
     api.agenda(meetingId), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
   ]);
-  // Goals a turn can serve: active ones shared with this circle, or your own.
-  const goals = allGoals.filter((g) => g.status === 'active' && (g.circle_id === meeting.circle_id || g.circle_id === null));
+  // Goals a turn can serve: active ones shared with this circle (the agenda is the circle's).
+  const goals = allGoals.filter((g) => g.status === 'active' && g.visibility === 'shared' && g.circle_id === meeting.circle_id);
   const state = { meeting, items, home, templates };
   const editable = meeting.status === 'scheduled' || meeting.status === 'running';
   const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));

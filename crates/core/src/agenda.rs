@@ -200,12 +200,13 @@ impl Store {
         Ok(Some(member.id))
     }
 
-    /// The goal a member turn serves, if one is named: shared with this circle, or personal.
+    /// The goal a member turn serves, if one is named. It must be shared with this circle:
+    /// the agenda is the circle's, and a private goal never reaches the others' laptops.
     fn goal_for_turn(&self, meeting: &Meeting, goal_id: Option<&str>) -> Result<Option<String>> {
         let Some(id) = goal_id.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
         let goal = self.goal(&crate::ids::parse_id("Goal", id)?)?;
-        if goal.circle_id.as_ref().is_some_and(|c| *c != meeting.circle_id) {
-            return Err(Error::invalid("Goal", "that goal belongs to another circle"));
+        if goal.circle_id.as_deref() != Some(meeting.circle_id.as_str()) || goal.visibility != "shared" {
+            return Err(Error::invalid("Goal", "a turn can only name a goal shared with this circle; share the goal first"));
         }
         Ok(Some(goal.id))
     }
@@ -374,9 +375,13 @@ mod tests {
     }
 
     #[test]
-    fn a_member_turn_can_serve_one_of_your_goals() {
+    fn a_member_turn_can_serve_a_goal_shared_with_the_circle() {
         let (mut store, meeting) = store_with_meeting();
-        let goal = store.add_goal(&crate::GoalInput { text: "Publish".into(), ..Default::default() }).unwrap();
+        let circle = store.meeting(&meeting).unwrap().circle_id;
+        let private = store.add_goal(&crate::GoalInput { text: "Private".into(), ..Default::default() }).unwrap();
+        let goal = store
+            .add_goal(&crate::GoalInput { text: "Publish".into(), circle_id: Some(circle), shared: true, ..Default::default() })
+            .unwrap();
         let input = AgendaItemInput {
             meeting_id: meeting.clone(),
             title: "My turn".into(),
@@ -385,6 +390,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(store.add_agenda_item(&input).unwrap().goal_id, Some(goal.id));
+        let secret = AgendaItemInput { goal_id: Some(private.id), ..input.clone() };
+        assert_eq!(store.add_agenda_item(&secret).unwrap_err().field(), Some("Goal"));
         let unknown = AgendaItemInput { goal_id: Some("01934d6e-0000-7000-8000-000000000000".into()), ..input };
         assert_eq!(store.add_agenda_item(&unknown).unwrap_err().code(), "not_found");
     }
