@@ -51,7 +51,7 @@ function shareControl(r, ctx, onChanged) {
   const set = async (shared) => {
     try {
       await api.setReflectionShared(r.id, shared);
-      await onChanged(shared ? 'Shared with the circle. They will see it in the next sync.' : 'Made private. Future syncs will not carry it.');
+      await onChanged(shared ? 'Shared with the circle. They will see it in the next sync.' : 'Made private. The next sync removes it from the circle’s laptops.');
       // The list was redrawn: keep the keyboard where it was, on this entry's control.
       document.querySelector(`[data-reflection-id="${CSS.escape(r.id)}"] .share-control button`)?.focus();
     } catch (err) {

@@ -55,7 +55,7 @@ export async function render(main, [meetingId]) {
         h('p', { class: 'field-error', hidden: true }),
         h('label', { class: 'check', for: 'reflection-share' }, shareBox, ' Share this reflection with the circle'),
         h('p', { class: 'hint', id: 'share-hint' },
-          'If you share it, the circle will see it in the next sync. You can make it private again later; that applies to future syncs, and copies already sent stay with those who got them.'))),
+          'If you share it, the circle will see it in the next sync. You can make it private again later: the next sync removes it from their Kinship, though it cannot unsay what they have read, and their backups may still hold it.'))),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, 'Save reflection'),
       h('a', { href: `#/run/${meeting.id}`, class: 'button-link' }, 'Back to the meeting')));

@@ -157,12 +157,13 @@ impl Tx<'_> {
 
     /// Logs that `fields` of a record were written (all of them, for a new record).
     pub fn log(&mut self, circle_id: &str, entity: &str, entity_id: &str, fields: serde_json::Value) -> Result<()> {
-        self.append(circle_id, entity, entity_id, "put", fields)
+        self.append(circle_id, entity, entity_id, "put", fields).map(|_| ())
     }
 
-    /// Logs that a record was deleted.
+    /// Logs that a record was deleted (a reflection's earlier content is wiped from the log).
     pub fn log_delete(&mut self, circle_id: &str, entity: &str, entity_id: &str) -> Result<()> {
-        self.append(circle_id, entity, entity_id, "delete", serde_json::json!({}))
+        let hlc = self.append(circle_id, entity, entity_id, "delete", serde_json::json!({}))?;
+        crate::sync::merge::redact_before(&self.tx, entity, entity_id, &hlc)
     }
 
     /// Sets `fields` (column name → value) on row `id` of `table` and logs exactly those
@@ -193,7 +194,7 @@ impl Tx<'_> {
         entity_id: &str,
         op: &str,
         fields: serde_json::Value,
-    ) -> Result<()> {
+    ) -> Result<String> {
         self.hlc = self.hlc.tick(self.now.timestamp_millis());
         let seq: i64 = self.tx.query_row(
             "SELECT coalesce(max(seq), 0) + 1 FROM change_log WHERE circle_id = ?1 AND author_device = ?2",
@@ -213,7 +214,7 @@ impl Tx<'_> {
             fields,
         };
         change.insert(&self.tx)?;
-        Ok(())
+        Ok(change.hlc)
     }
 }
 

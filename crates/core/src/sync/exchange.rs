@@ -188,8 +188,10 @@ impl Store {
                     .ok();
                 match existing {
                     Some((hlc, fields)) => {
-                        let same = hlc == c.hlc
-                            && serde_json::from_str::<serde_json::Value>(&fields).ok().as_ref() == Some(&c.fields);
+                        let fields = serde_json::from_str::<serde_json::Value>(&fields).unwrap_or_default();
+                        // A copy made before its author took it back, or after: the same change.
+                        let redacted = merge::is_redacted(&fields) || merge::is_redacted(&c.fields);
+                        let same = hlc == c.hlc && (redacted || fields == c.fields);
                         if !same {
                             return Err(Error::Bundle(format!(
                                 "it holds a different version of change {} by {} than this laptop has",
@@ -200,6 +202,9 @@ impl Store {
                     }
                     None => {
                         c.insert(tx)?;
+                        if c.op == "delete" {
+                            merge::redact_before(tx, &c.entity, &c.entity_id, &c.hlc)?;
+                        }
                         report.new_changes += 1;
                         touched.insert((c.entity.clone(), c.entity_id.clone()));
                         let hlc = parse_hlc(&c.hlc, &c.author_device).unwrap_or_default();

@@ -20,6 +20,32 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The key under which a `put` lists, per prose field, the HLCs of the values it replaced.
 pub const BASE_KEY: &str = "$base";
 
+/// What a `put` of a reflection holds once its author has taken the reflection back: the
+/// text is gone from every log that learns of the deletion, so no later bundle carries it.
+pub const REDACTED_KEY: &str = "$redacted";
+
+/// Kinds whose earlier `put`s are wiped from the log when they are deleted (taken back).
+fn redacted_on_delete(entity: &str) -> bool {
+    entity == entity::REFLECTION
+}
+
+/// Wipes the content of a record's `put`s older than `deleted_hlc`, if its kind is one
+/// whose deletion means "take my words back".
+pub(crate) fn redact_before(conn: &Connection, entity: &str, entity_id: &str, deleted_hlc: &str) -> Result<()> {
+    if redacted_on_delete(entity) {
+        conn.prepare_cached(
+            "UPDATE change_log SET fields = ?4 WHERE entity = ?1 AND entity_id = ?2 AND op = 'put' AND hlc < ?3",
+        )?
+        .execute((entity, entity_id, deleted_hlc, serde_json::json!({ REDACTED_KEY: true }).to_string()))?;
+    }
+    Ok(())
+}
+
+/// True for a `put` whose content was wiped by [`redact_before`].
+pub fn is_redacted(fields: &Value) -> bool {
+    fields.get(REDACTED_KEY).is_some()
+}
+
 /// Record kinds that sync, their tables, in the order parents come before children.
 pub const ENTITY_TABLES: &[(&str, &str)] = &[
     (entity::CIRCLE, "circles"),
@@ -152,7 +178,7 @@ pub(crate) fn check_fields(conn: &Connection, entity: &str, fields: &Map<String,
     let table =
         table_of(entity).ok_or_else(|| Error::Bundle(format!("it names an unknown kind of record ({entity})")))?;
     let columns = writable_columns(conn, table)?;
-    for key in fields.keys().filter(|k| *k != BASE_KEY) {
+    for key in fields.keys().filter(|k| *k != BASE_KEY && *k != REDACTED_KEY) {
         if !columns.contains(key) {
             return Err(Error::Bundle(format!("it writes a field Kinship does not know ({entity}.{key})")));
         }
@@ -193,7 +219,13 @@ pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> R
         }
     }
 
-    let deleted_at = history.iter().filter(|r| r.op == "delete").map(|r| r.hlc.clone()).max();
+    let mut deleted_at = history.iter().filter(|r| r.op == "delete").map(|r| r.hlc.clone()).max();
+    // A reflection shared again after being taken back comes back.
+    if redacted_on_delete(entity)
+        && deleted_at.as_ref().is_some_and(|d| history.iter().any(|r| r.op == "put" && r.hlc > *d))
+    {
+        deleted_at = None;
+    }
     let mut winners: BTreeMap<String, (String, Value)> = BTreeMap::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for row in &history {
@@ -202,7 +234,7 @@ pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> R
                 for hlcs in value.as_object().into_iter().flat_map(|m| m.values()) {
                     seen.extend(hlcs.as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_string)));
                 }
-            } else if row.op == "put" {
+            } else if row.op == "put" && field != REDACTED_KEY {
                 // History is in HLC order, so the last writer of a field wins.
                 winners.insert(field.clone(), (row.hlc.clone(), value.clone()));
             }

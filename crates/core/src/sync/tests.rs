@@ -365,3 +365,30 @@ fn forged_clocks_absurd_numbers_and_writes_into_another_circle_are_refused() {
     assert_eq!(ben.dump(&circle).unwrap(), before);
     assert_eq!(ben.import_bundle(&fresh, false).unwrap().new_changes, 1, "the genuine bundle still imports");
 }
+
+#[test]
+fn a_reflection_taken_back_leaves_every_log_that_hears_of_it_and_can_be_shared_again() {
+    let (mut ana, mut ben, circle, meeting, _) = two_laptops();
+    let words = "SHARED-THEN-TAKEN-BACK 7c1d";
+    let input =
+        crate::ReflectionInput { meeting_id: Some(meeting), text: words.into(), shared: true, ..Default::default() };
+    let r = ana.add_reflection(&input).unwrap();
+    exchange(&ana, &mut ben, &circle);
+    assert!(ben.dump(&circle).unwrap().contains(words));
+
+    ana.set_reflection_shared(&r.id, false).unwrap();
+    let log_text = |s: &Store| s.changes(&circle).unwrap().iter().map(|c| c.fields.to_string()).collect::<String>();
+    assert!(!log_text(&ana).contains(words), "the author's log no longer holds the text");
+    assert!(!serde_json::to_string(&ana.export_bundle(&circle, None).unwrap()).unwrap().contains(words));
+
+    exchange(&ana, &mut ben, &circle);
+    assert!(!ben.dump(&circle).unwrap().contains(words));
+    assert!(!log_text(&ben).contains(words), "a laptop that hears of the deletion wipes its copy too");
+    // Ben's older copy, relayed back, is accepted as the same change and changes nothing.
+    exchange(&ben, &mut ana, &circle);
+    assert_eq!(ana.reflection(&r.id).unwrap().visibility, "private");
+
+    ana.set_reflection_shared(&r.id, true).unwrap();
+    exchange(&ana, &mut ben, &circle);
+    assert!(ben.dump(&circle).unwrap().contains(words), "shared again, it comes back");
+}
