@@ -100,14 +100,19 @@ fn validate_change(store: &Store, bundle: &Bundle, c: &Change) -> Result<()> {
     if fields.get("circle_id").and_then(|v| v.as_str()).is_some_and(|other| other != bundle.circle_id) {
         return bad("a change in it moves a record to another circle".into());
     }
-    // A record belongs to the circle whose log first named it; no other circle may write it.
-    let elsewhere: Option<String> = store
-        .conn()
-        .prepare_cached("SELECT circle_id FROM change_log WHERE entity_id = ?1 AND circle_id != ?2 LIMIT 1")?
-        .query_row((&c.entity_id, &bundle.circle_id), |r| r.get(0))
-        .ok();
-    if elsewhere.is_some() {
+    // A record belongs to the circle whose log first named it: no other circle may write
+    // it, nor point one of its records at it (ids are unique across circles).
+    let mut elsewhere =
+        store.conn().prepare_cached("SELECT 1 FROM change_log WHERE entity_id = ?1 AND circle_id != ?2 LIMIT 1")?;
+    if elsewhere.exists((&c.entity_id, &bundle.circle_id))? {
         return bad("a change in it writes to a record of another circle".into());
+    }
+    for (field, value) in fields.iter().filter(|(f, _)| f.ends_with("_id") && *f != "circle_id") {
+        if let Some(id) = value.as_str() {
+            if elsewhere.exists((id, &bundle.circle_id))? {
+                return bad(format!("a change in it links {field} to a record of another circle"));
+            }
+        }
     }
     Ok(())
 }

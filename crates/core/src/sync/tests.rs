@@ -362,6 +362,18 @@ fn forged_clocks_absurd_numbers_and_writes_into_another_circle_are_refused() {
     cross.changes.push(intruder);
     let err = ben.import_bundle(&cross, false).unwrap_err();
     assert!(err.to_string().contains("another circle"), "{err}");
+
+    // A new item in the other circle pointing at this circle's meeting is refused too.
+    let mut pointer = ana.export_bundle(&other.id, None).unwrap();
+    let mut item = fresh.changes[0].clone();
+    item.circle_id = other.id.clone();
+    item.entity_id = crate::ids::new_id();
+    item.seq = pointer.changes.iter().filter(|c| c.author_device == item.author_device).count() as i64 + 1;
+    item.fields =
+        serde_json::json!({ "meeting_id": ben.agenda_item(&items[0]).unwrap().meeting_id, "title": "Sneaky" });
+    pointer.changes.push(item);
+    let err = ben.import_bundle(&pointer, false).unwrap_err();
+    assert!(err.to_string().contains("links meeting_id"), "{err}");
     assert_eq!(ben.dump(&circle).unwrap(), before);
     assert_eq!(ben.import_bundle(&fresh, false).unwrap().new_changes, 1, "the genuine bundle still imports");
 }
