@@ -24,8 +24,11 @@ fn command_names() -> Vec<String> {
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/commands.rs");
-    let names: &'static [&'static str] =
-        Box::leak(command_names().into_iter().map(|n| &*Box::leak(n.into_boxed_str())).collect::<Vec<_>>().into_boxed_slice());
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(names)))
-        .expect("failed to run the Tauri build step");
+    let names: &'static [&'static str] = Box::leak(
+        command_names().into_iter().map(|n| &*Box::leak(n.into_boxed_str())).collect::<Vec<_>>().into_boxed_slice(),
+    );
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(names)),
+    )
+    .expect("failed to run the Tauri build step");
 }

@@ -102,7 +102,8 @@ fn the_content_security_policy_is_strict() {
     assert!(own.iter().all(|p| p.as_str().unwrap().starts_with("allow-")), "{own:?}");
     assert_eq!(plugins.len(), 1, "{plugins:?}");
     assert_eq!(plugins[0]["identifier"], "opener:allow-open-url");
-    let scopes: Vec<&str> = plugins[0]["allow"].as_array().unwrap().iter().map(|a| a["url"].as_str().unwrap()).collect();
+    let scopes: Vec<&str> =
+        plugins[0]["allow"].as_array().unwrap().iter().map(|a| a["url"].as_str().unwrap()).collect();
     assert_eq!(scopes, ["https://*", "http://*", "mailto:*"], "no file: or custom schemes");
 }
 

@@ -300,7 +300,10 @@ async fn goals_and_the_resources_board_work_from_the_window() {
     app.wait_for("#new-resource-form button[type=submit]").await.click().await.unwrap();
     let resource = app.wait_for_text("#resource-list .resource-card", "ACRL 2027").await;
     assert!(resource.contains("Deadline: ") && resource.contains("Open in browser"), "{resource}");
-    assert!(app.client.find_all(Locator::Css("#resource-list a[href^=http]")).await.unwrap().is_empty(), "no in-window links");
+    assert!(
+        app.client.find_all(Locator::Css("#resource-list a[href^=http]")).await.unwrap().is_empty(),
+        "no in-window links"
+    );
     app.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     app.screenshot("board.png").await;
     app.quit().await;
@@ -317,11 +320,33 @@ async fn every_screen_passes_axe_in_light_and_dark() {
     let circle = d.with_circle();
     let ben = d.ok(&["member", "add", "--circle", &circle, "--name", "Ben Okafor", "--email", "ben@college.edu"]);
     let ended = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-01-13T18:00:00Z"]);
-    d.ok(&["agenda", "add", "--meeting", &ended, "--title", "Job talk practice", "--kind", "member_turn", "--member", &ben]);
+    d.ok(&[
+        "agenda",
+        "add",
+        "--meeting",
+        &ended,
+        "--title",
+        "Job talk practice",
+        "--kind",
+        "member_turn",
+        "--member",
+        &ben,
+    ]);
     d.ok(&["agenda", "add", "--meeting", &ended, "--title", "Conference plans"]);
     d.ok(&["meeting", "start", "--meeting", &ended]);
     d.ok(&["decision", "add", "--meeting", &ended, "--text", "Co-present in spring"]);
-    d.ok(&["action", "add", "--meeting", &ended, "--text", "Draft the abstract", "--owner", &ben, "--due", "2026-01-27"]);
+    d.ok(&[
+        "action",
+        "add",
+        "--meeting",
+        &ended,
+        "--text",
+        "Draft the abstract",
+        "--owner",
+        &ben,
+        "--due",
+        "2026-01-27",
+    ]);
     d.ok(&["meeting", "end", "--meeting", &ended]);
     let running = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-02-10T18:00:00Z"]);
     d.ok(&["template", "apply", "--meeting", &running, "--template", "builtin:check-in"]);
@@ -329,7 +354,18 @@ async fn every_screen_passes_axe_in_light_and_dark() {
     let scheduled = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2027-03-09T18:00:00Z"]);
     d.ok(&["reflect", "--meeting", &ended, "--text", "I learned to ask early."]);
     d.ok(&["goal", "add", "--circle", &circle, "--text", "Publish an article"]);
-    d.ok(&["resource", "add", "--circle", &circle, "--title", "ACRL 2027", "--kind", "conference", "--deadline", "2027-01-15"]);
+    d.ok(&[
+        "resource",
+        "add",
+        "--circle",
+        &circle,
+        "--title",
+        "ACRL 2027",
+        "--kind",
+        "conference",
+        "--deadline",
+        "2027-01-15",
+    ]);
 
     let screens = [
         "#/".to_string(),

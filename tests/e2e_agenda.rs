@@ -14,22 +14,60 @@ use std::time::{Duration, Instant};
 fn seeded() -> (DataDir, String) {
     let d = DataDir::new();
     let c = d.with_circle();
-    d.ok(&["circle", "edit", "--circle", &c, "--purpose", "Monthly support for our first years in academic libraries."]);
+    d.ok(&[
+        "circle",
+        "edit",
+        "--circle",
+        &c,
+        "--purpose",
+        "Monthly support for our first years in academic libraries.",
+    ]);
     let ben = d.ok(&[
-        "member", "add", "--circle", &c, "--name", "Ben Okafor", "--email", "ben@college.edu", "--pronouns", "he/him",
-        "--institution", "Lakeside College",
+        "member",
+        "add",
+        "--circle",
+        &c,
+        "--name",
+        "Ben Okafor",
+        "--email",
+        "ben@college.edu",
+        "--pronouns",
+        "he/him",
+        "--institution",
+        "Lakeside College",
     ]);
     let left = d.ok(&["member", "add", "--circle", &c, "--name", "Chioma Eze", "--email", "chioma@uni.edu"]);
     d.ok(&["member", "remove", "--circle", &c, "--member", &left]);
     let past = d.ok(&["meeting", "create", "--circle", &c, "--starts-at", "2026-01-13T18:00:00Z"]);
     d.ok(&["agenda", "add", "--meeting", &past, "--title", "Conference proposal feedback", "--minutes", "15"]);
-    d.ok(&["action", "add", "--meeting", &past, "--text", "Share job-talk slides", "--owner", &ben, "--due", "2026-12-01"]);
+    d.ok(&[
+        "action",
+        "add",
+        "--meeting",
+        &past,
+        "--text",
+        "Share job-talk slides",
+        "--owner",
+        &ben,
+        "--due",
+        "2026-12-01",
+    ]);
     d.ok(&["meeting", "start", "--meeting", &past]);
     d.ok(&["meeting", "carry", "--meeting", &past]);
     d.ok(&["meeting", "end", "--meeting", &past]);
     d.ok(&[
-        "resource", "add", "--circle", &c, "--title", "ACRL 2027 call for proposals", "--url", "https://acrl.example.org/cfp",
-        "--kind", "conference", "--deadline", "2027-03-01",
+        "resource",
+        "add",
+        "--circle",
+        &c,
+        "--title",
+        "ACRL 2027 call for proposals",
+        "--url",
+        "https://acrl.example.org/cfp",
+        "--kind",
+        "conference",
+        "--deadline",
+        "2027-03-01",
     ]);
     (d, c)
 }
@@ -60,7 +98,11 @@ async fn wait_for_order(app: &App, expected: &[&str]) {
 async fn wait_for_announcement(app: &App, expected: &str) {
     let started = Instant::now();
     loop {
-        let said = app.client.execute("return document.getElementById('live-status')?.textContent ?? ''", vec![]).await.unwrap();
+        let said = app
+            .client
+            .execute("return document.getElementById('live-status')?.textContent ?? ''", vec![])
+            .await
+            .unwrap();
         if said.as_str().unwrap_or_default().contains(expected) {
             return;
         }
@@ -75,7 +117,8 @@ async fn click(app: &App, css: &str) {
 
 /// The agenda item that has the keyboard focus (the item itself or a button in it).
 async fn focused_item_title(app: &App) -> String {
-    let script = "return document.activeElement.closest('.agenda-item')?.querySelector('.item-title')?.textContent ?? ''";
+    let script =
+        "return document.activeElement.closest('.agenda-item')?.querySelector('.item-title')?.textContent ?? ''";
     app.client.execute(script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string()
 }
 
@@ -124,8 +167,11 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     // Apply the "Check-in circle" template.
     click(&app, "#template-form input[value='builtin:check-in']").await;
     click(&app, "#template-form button[type=submit]").await;
-    wait_for_order(&app, &["Conference proposal feedback", "Opening round", "Topic", "Topic", "Action review", "Closing round"])
-        .await;
+    wait_for_order(
+        &app,
+        &["Conference proposal feedback", "Opening round", "Topic", "Topic", "Action review", "Closing round"],
+    )
+    .await;
     app.wait_for_text("#agenda-total", "Timeboxes: 75 of 90 minutes").await;
 
     // A talking point with no title: the error says what to fix, beside the field.
@@ -153,7 +199,15 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     click(&app, "#agenda-list .agenda-item:last-child .move-up").await;
     wait_for_order(
         &app,
-        &["Conference proposal feedback", "Opening round", "Topic", "Topic", "Action review", "Job talk practice", "Closing round"],
+        &[
+            "Conference proposal feedback",
+            "Opening round",
+            "Topic",
+            "Topic",
+            "Action review",
+            "Job talk practice",
+            "Closing round",
+        ],
     )
     .await;
     wait_for_announcement(&app, "“Job talk practice” moved to place 6 of 7.").await;
@@ -166,7 +220,15 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.client.perform_actions(alt_up).await.unwrap();
     wait_for_order(
         &app,
-        &["Conference proposal feedback", "Opening round", "Topic", "Topic", "Job talk practice", "Action review", "Closing round"],
+        &[
+            "Conference proposal feedback",
+            "Opening round",
+            "Topic",
+            "Topic",
+            "Job talk practice",
+            "Action review",
+            "Closing round",
+        ],
     )
     .await;
     assert_eq!(focused_item_title(&app).await, "Job talk practice", "focus follows the moved item");
@@ -174,7 +236,15 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     // Fair roles for the meeting, saved.
     click(&app, "#suggest-roles").await;
     let started = Instant::now();
-    while app.wait_for("#roles-form select[name=facilitator_id]").await.prop("value").await.unwrap().unwrap_or_default().is_empty() {
+    while app
+        .wait_for("#roles-form select[name=facilitator_id]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .is_empty()
+    {
         assert!(started.elapsed() < WAIT, "Suggest fairly never filled the roles");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -82,10 +82,7 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     app.wait_for_text("#decision-list", DECISION).await;
     app.fill("#action-text", ACTION).await;
     app.wait_for("#action-owner").await.select_by_label("Ben Okafor").await.unwrap();
-    app.client
-        .execute("document.getElementById('action-due').value = '2026-12-22'", vec![])
-        .await
-        .unwrap();
+    app.client.execute("document.getElementById('action-due').value = '2026-12-22'", vec![]).await.unwrap();
     click(&app, "#action-form button[type=submit]").await;
     app.wait_for_text("#action-list", "Ben Okafor").await;
     app.wait_for_text("#action-list", ACTION).await;

@@ -206,7 +206,10 @@ impl Store {
         let Some(id) = goal_id.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
         let goal = self.goal(&crate::ids::parse_id("Goal", id)?)?;
         if goal.circle_id.as_deref() != Some(meeting.circle_id.as_str()) || goal.visibility != "shared" {
-            return Err(Error::invalid("Goal", "a turn can only name a goal shared with this circle; share the goal first"));
+            return Err(Error::invalid(
+                "Goal",
+                "a turn can only name a goal shared with this circle; share the goal first",
+            ));
         }
         Ok(Some(goal.id))
     }
@@ -380,7 +383,12 @@ mod tests {
         let circle = store.meeting(&meeting).unwrap().circle_id;
         let private = store.add_goal(&crate::GoalInput { text: "Private".into(), ..Default::default() }).unwrap();
         let goal = store
-            .add_goal(&crate::GoalInput { text: "Publish".into(), circle_id: Some(circle), shared: true, ..Default::default() })
+            .add_goal(&crate::GoalInput {
+                text: "Publish".into(),
+                circle_id: Some(circle),
+                shared: true,
+                ..Default::default()
+            })
             .unwrap();
         let input = AgendaItemInput {
             meeting_id: meeting.clone(),
