@@ -191,6 +191,8 @@ async fn a_person_sets_up_kinship_creates_a_circle_and_finds_it_after_a_restart(
     let app = App::launch(&display, data.path()).await;
     // First run: the welcome form, with the cursor already in its first field.
     app.wait_for("#welcome-form").await;
+    let nav_shown = app.wait_for("#site-nav").await.is_displayed().await.unwrap();
+    assert!(!nav_shown, "the navigation waits until the person is set up");
     let first = app.focused_id().await;
     assert!(first.starts_with("f-name"), "focus starts in the name field, not {first:?}");
     app.screenshot("welcome.png").await;
