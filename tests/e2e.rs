@@ -123,6 +123,11 @@ impl App {
         input.send_keys(text).await.unwrap();
     }
 
+    /// Goes to an address of the app, like `#/circle/<id>`.
+    pub async fn go(&self, hash: &str) {
+        self.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(hash)]).await.unwrap();
+    }
+
     /// Sets an input's value directly (date pickers do not take typed ISO dates reliably).
     pub async fn set_value(&self, css: &str, value: &str) {
         self.wait_for(css).await;
@@ -254,7 +259,7 @@ async fn search_finds_a_note_and_opens_its_meeting() {
     let display = Display::get();
     let app = App::launch(&display, d.path()).await;
     app.wait_for("#circle-list").await;
-    app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!("#/search")]).await.unwrap();
+    app.go("#/search").await;
     app.fill("#search-text", "review").await;
     let hit = app.wait_for_text("#search-results li", "Tenure dossier").await;
     assert!(hit.contains("<script>alert(1)</script>"), "markup in a note is shown as text: {hit}");
@@ -274,12 +279,7 @@ async fn goals_and_the_resources_board_work_from_the_window() {
     let display = Display::get();
     let app = App::launch(&display, d.path()).await;
     app.wait_for("#circle-list").await;
-    let go = |hash: String| {
-        let client = app.client.clone();
-        async move { client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(hash)]).await.unwrap() }
-    };
-
-    go("#/goals".into()).await;
+    app.go("#/goals").await;
     app.fill("#new-goal-form input[name=text]", "Publish my first peer-reviewed article").await;
     app.set_value("#new-goal-form input[name=target_date]", "2027-06-01").await;
     app.wait_for("#new-goal-form button[type=submit]").await.click().await.unwrap();
@@ -291,7 +291,7 @@ async fn goals_and_the_resources_board_work_from_the_window() {
     app.wait_for_text("#goal-list .goal-notes", "Abstract accepted").await;
     app.screenshot("goals.png").await;
 
-    go(format!("#/board/{circle}")).await;
+    app.go(&format!("#/board/{circle}")).await;
     app.fill("#new-resource-form input[name=title]", "ACRL 2027 call for proposals").await;
     app.fill("#new-resource-form input[name=url]", "javascript:alert(1)").await;
     app.wait_for("#new-resource-form button[type=submit]").await.click().await.unwrap();
@@ -390,7 +390,7 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         let app = App::launch_with_env(&display, d.path(), &env).await;
         app.wait_for("#circle-list").await;
         for screen in &screens {
-            app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(screen)]).await.unwrap();
+            app.go(screen).await;
             // Let the view render (each view replaces the page's <h1>).
             tokio::time::sleep(Duration::from_millis(600)).await;
             for v in app.axe_violations().await {

@@ -62,10 +62,6 @@ fn seeded() -> DataDir {
     d
 }
 
-async fn go(app: &App, hash: &str) {
-    app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(hash)]).await.unwrap();
-}
-
 async fn click(app: &App, css: &str) {
     app.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("could not click {css}: {e}"));
 }
@@ -81,7 +77,7 @@ async fn a_person_previews_and_saves_their_record_then_backs_up_exports_and_rest
     let app = App::launch(&display, d.path()).await;
     app.wait_for("#site-nav a[href='#/record']").await;
 
-    go(&app, "#/record").await;
+    app.go("#/record").await;
     app.wait_for_text("#record-preview", "Service: peer mentoring").await;
     app.set_value("#record-form input[name=from]", "2026-01-01").await;
     app.set_value("#record-form input[name=to]", "2026-12-31").await;
@@ -108,7 +104,7 @@ async fn a_person_previews_and_saves_their_record_then_backs_up_exports_and_rest
     click(&app, "#record-form button[data-format=html]").await;
     app.wait_for_text("#record-saved", "-2.html").await;
 
-    go(&app, "#/data").await;
+    app.go("#/data").await;
     // The app made its daily backup when it opened.
     app.wait_for_text("#backup-list", "1 circle, 1 meeting, 1 reflection").await;
     assert_eq!(app.client.find_all(Locator::Css("#backup-list .backup-item")).await.unwrap().len(), 1);

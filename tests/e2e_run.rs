@@ -25,10 +25,6 @@ fn seed() -> (DataDir, String, String) {
     (d, c, m)
 }
 
-async fn go(app: &App, hash: &str) {
-    app.client.execute("window.location.hash = arguments[0]", vec![serde_json::json!(hash)]).await.unwrap();
-}
-
 /// A screenshot of the top of the page once the last change is painted.
 async fn shoot(app: &App, name: &str) {
     app.client.execute("document.activeElement?.blur(); window.scrollTo(0, 0)", vec![]).await.unwrap();
@@ -47,7 +43,7 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     let (d, c, m) = seed();
     let app = App::launch(&display, d.path()).await;
     app.wait_for("#circle-list").await;
-    go(&app, &format!("#/run/{m}")).await;
+    app.go(&format!("#/run/{m}")).await;
 
     // Attendance: everyone is ticked to begin with.
     app.wait_for_text("#attendance-form", "Ben Okafor").await;
