@@ -286,7 +286,7 @@ function itemFields(ctx, item = null) {
       hint: 'Left out of anything that leaves the circle.' }),
     h('fieldset', { class: 'turn-fields' },
       h('legend', {}, 'Member turn'),
-      item ? null : field({ name: 'member_id', label: 'Whose turn', field: 'Whose turn', options: memberOptions(ctx, 'Choose a member') }),
+      field({ name: 'member_id', label: 'Whose turn', field: 'Whose turn', options: memberOptions(ctx, 'Choose a member'), value: item?.member_id ?? '' }),
       field({ name: 'help_wanted', label: 'Help wanted', field: 'Help wanted', options: HELP, value: item?.help_wanted ?? '' }),
       item || ctx.goals.length === 0 ? null
         : field({ name: 'goal_id', label: 'Goal it serves', field: 'Goal', options: [['', 'No goal'], ...ctx.goals.map((g) => [g.id, g.text])] })),
@@ -348,8 +348,9 @@ function editItem(li, item, ctx) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const ok = await submitting(form, async () => {
-      const { member_id: _unchanged, ...patch } = itemValues(form);
-      await api.updateAgendaItem(item.id, patch);
+      const { goal_id: _kept, ...patch } = itemValues(form);
+      // An empty string clears whose turn it is (null would leave it as it was).
+      await api.updateAgendaItem(item.id, { ...patch, member_id: patch.member_id ?? '' });
       ctx.state.items = await api.agenda(ctx.state.meeting.id);
     });
     if (!ok) return;
