@@ -72,13 +72,12 @@ fn seeded() -> (DataDir, String) {
     (d, c)
 }
 
-/// The agenda's titles, in the order shown.
+/// The agenda's titles, in the order shown (read in one script, so a re-render between
+/// finding and reading an element cannot make it stale).
 async fn agenda_titles(app: &App) -> Vec<String> {
-    let mut titles = Vec::new();
-    for el in app.client.find_all(Locator::Css("#agenda-list .agenda-item .item-title")).await.unwrap() {
-        titles.push(el.text().await.unwrap());
-    }
-    titles
+    let script = "return [...document.querySelectorAll('#agenda-list .agenda-item .item-title')].map((e) => e.innerText.trim());";
+    let titles = app.client.execute(script, vec![]).await.unwrap();
+    titles.as_array().unwrap().iter().map(|t| t.as_str().unwrap_or_default().to_string()).collect()
 }
 
 /// Waits until the agenda shows `expected`, in order.
