@@ -110,6 +110,14 @@ pub struct RecordResource {
     pub url: Option<String>,
 }
 
+impl RecordResource {
+    /// "date — title (kind) — link", every part passed through `escape` for the format.
+    fn line(&self, escape: impl Fn(&str) -> String) -> String {
+        let url = self.url.as_ref().map(|u| format!(" — {}", escape(u))).unwrap_or_default();
+        format!("{} — {} ({}){url}", escape(&self.date), escape(&self.title), escape(&self.kind))
+    }
+}
+
 /// An action item the member owned.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordCommitment {
@@ -449,17 +457,7 @@ impl MentoringRecord {
         if let Some(note) = self.left_out_note() {
             out.push_str(&format!("\n{note}\n"));
         }
-        section(
-            &mut out,
-            "Resources shared",
-            self.resources
-                .iter()
-                .map(|r| {
-                    let url = r.url.as_ref().map(|u| format!(" — {}", e(u))).unwrap_or_default();
-                    format!("{} — {} ({}){url}", r.date, e(&r.title), r.kind)
-                })
-                .collect(),
-        );
+        section(&mut out, "Resources shared", self.resources.iter().map(|r| r.line(&e)).collect());
         section(&mut out, "Commitments", self.commitments.iter().map(|c| e(&Self::commitment_line(c))).collect());
         if !self.reflections.is_empty() {
             out.push_str("\n## Reflections\n");
@@ -591,17 +589,7 @@ impl MentoringRecord {
         if let Some(note) = self.left_out_note() {
             out.push_str(&format!("<p>{}</p>\n", e(&note)));
         }
-        list(
-            &mut out,
-            "Resources shared",
-            self.resources
-                .iter()
-                .map(|r| {
-                    let url = r.url.as_ref().map(|u| format!(" — {}", e(u))).unwrap_or_default();
-                    format!("{} — {} ({}){url}", e(&r.date), e(&r.title), e(&r.kind))
-                })
-                .collect(),
-        );
+        list(&mut out, "Resources shared", self.resources.iter().map(|r| r.line(&e)).collect());
         list(&mut out, "Commitments", self.commitments.iter().map(|c| e(&Self::commitment_line(c))).collect());
         if !self.reflections.is_empty() {
             out.push_str("<h2>Reflections</h2>\n");
