@@ -20,6 +20,8 @@ pub(crate) mod entity {
     pub const ATTENDANCE: &str = "attendance";
     pub const TEMPLATE: &str = "agenda_template";
     pub const GOAL_NOTE: &str = "goal_note";
+    pub const DEVICE_KEY: &str = "device_key";
+    pub const INVITE: &str = "invite";
 }
 
 /// One logged change to one record.

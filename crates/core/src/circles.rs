@@ -54,6 +54,7 @@ impl Store {
                 left_at: None,
             };
             crate::members::insert(tx, &founder)?;
+            crate::sync::keys::add_founder_key(tx, &circle.id, &founder.id)?;
             Ok(circle)
         })
     }
@@ -135,7 +136,10 @@ mod tests {
         assert_eq!(store.my_member_id(&circle.id).unwrap(), members[0].id);
         let log = store.changes(&circle.id).unwrap();
         let kinds: Vec<_> = log.iter().map(|c| (c.entity.as_str(), c.seq)).collect();
-        assert_eq!(kinds, [("circle", 1), ("member", 2)]);
+        assert_eq!(kinds, [("circle", 1), ("member", 2), ("device_key", 3)]);
+        let keys = store.device_keys(&circle.id).unwrap();
+        assert_eq!((keys[0].device_id.as_str(), keys[0].authorized_by.as_str()), (store.device_id(), "founder"));
+        assert_eq!(keys[0].member_id, members[0].id);
     }
 
     #[test]

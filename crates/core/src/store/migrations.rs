@@ -5,8 +5,12 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 /// Each entry is one schema version; append, never edit a released one.
-const MIGRATIONS: &[M<'static>] =
-    &[M::up(include_str!("v1.sql")), M::up(include_str!("v2.sql")), M::up(include_str!("v3.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("v1.sql")),
+    M::up(include_str!("v2.sql")),
+    M::up(include_str!("v3.sql")),
+    M::up(include_str!("v4.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -142,6 +142,11 @@ pub(crate) struct Tx<'a> {
 }
 
 impl Tx<'_> {
+    /// The device writing.
+    pub fn device_id(&self) -> &str {
+        self.device_id
+    }
+
     /// The wall-clock time of this write, as stored.
     pub fn now(&self) -> String {
         to_stored(self.now)

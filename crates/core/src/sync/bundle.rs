@@ -5,6 +5,7 @@
 use super::exchange::VersionVector;
 use crate::{Change, Error, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 /// The first bytes of every bundle.
@@ -30,6 +31,10 @@ pub struct Bundle {
     pub sender_device: String,
     /// What the sender held when writing it (so receivers learn what it has).
     pub have: VersionVector,
+    /// What the sender knows each member (by member id) to have: passed on so that every
+    /// laptop learns what it need not send again, even from members it never hears from.
+    #[serde(default)]
+    pub member_haves: BTreeMap<String, VersionVector>,
     pub changes: Vec<Change>,
 }
 

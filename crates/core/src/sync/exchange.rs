@@ -168,6 +168,7 @@ impl Store {
             circle_id: circle_id.into(),
             sender_device: self.device_id().into(),
             have: self.version_vector(circle_id)?,
+            member_haves: BTreeMap::new(),
             changes,
         })
     }
@@ -227,6 +228,8 @@ impl Store {
             let before: BTreeMap<(String, String), bool> =
                 touched.iter().map(|(e, id)| ((e.clone(), id.clone()), row_exists(tx, e, id))).collect();
             report.waiting = merge::rebuild(tx, &circle_id, &touched)?;
+            // Keys and invites must each carry a valid proof, judged on the merged state.
+            super::keys::check_touched(tx, &circle_id, &touched)?;
             for ((entity, id), existed) in before {
                 let exists = row_exists(tx, &entity, &id);
                 let bucket = match (existed, exists) {

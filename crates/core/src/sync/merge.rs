@@ -50,6 +50,8 @@ pub fn is_redacted(fields: &Value) -> bool {
 pub const ENTITY_TABLES: &[(&str, &str)] = &[
     (entity::CIRCLE, "circles"),
     (entity::MEMBER, "members"),
+    (entity::INVITE, "invites"),
+    (entity::DEVICE_KEY, "device_keys"),
     (entity::MEETING, "meetings"),
     (entity::GOAL, "goals"),
     (entity::AGENDA_ITEM, "agenda_items"),

@@ -12,6 +12,7 @@
 
 pub mod bundle;
 pub mod exchange;
+pub mod keys;
 pub mod merge;
 pub mod seal;
 

@@ -1,0 +1,275 @@
+//! Which devices may send a circle bundles, and with which keys.
+//!
+//! Every device has one pair of keys (Ed25519 to sign what it sends, age X25519 to read
+//! what it receives), kept secret in `local_device`. A circle records the public halves of
+//! its members' devices in `device_keys`, a shared table that syncs like any other, but a
+//! key row is accepted only with a proof, a signature over the key by:
+//! - `founder`: the key itself, and only for the device that wrote the circle's creation;
+//! - `invite:<id>`: the one-off key of an invite for that same member (the secret half
+//!   travels only inside the passphrase-locked invite file);
+//! - `device:<id>`: another device of the same member (a copied laptop's new identity).
+//!
+//! A bundle is accepted only from a device of a member who has not left the circle.
+
+use super::seal::{DeviceKeys, PublicKeys};
+use crate::changelog::entity;
+use crate::store::Tx;
+use crate::{Error, Result, Store};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// `authorized_by` of the device that founded a circle.
+pub const FOUNDER: &str = "founder";
+/// Domain separation for key proofs.
+const PROOF_CONTEXT: &[u8] = b"kinship-device-key/1\0";
+
+/// A device's public keys as a circle records them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceKey {
+    pub id: String,
+    pub circle_id: String,
+    pub member_id: String,
+    pub device_id: String,
+    pub signing_key: String,
+    pub age_recipient: String,
+    pub authorized_by: String,
+    pub proof: String,
+    pub added_at: String,
+}
+
+const COLUMNS: &str = "id, circle_id, member_id, device_id, signing_key, age_recipient, authorized_by, proof, added_at";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DeviceKey> {
+    Ok(DeviceKey {
+        id: r.get(0)?,
+        circle_id: r.get(1)?,
+        member_id: r.get(2)?,
+        device_id: r.get(3)?,
+        signing_key: r.get(4)?,
+        age_recipient: r.get(5)?,
+        authorized_by: r.get(6)?,
+        proof: r.get(7)?,
+        added_at: r.get(8)?,
+    })
+}
+
+/// What a key proof signs: the circle, the member, the device and both public keys.
+fn proof_message(circle_id: &str, member_id: &str, device_id: &str, keys: &PublicKeys) -> Vec<u8> {
+    [
+        PROOF_CONTEXT,
+        circle_id.as_bytes(),
+        b"\0",
+        member_id.as_bytes(),
+        b"\0",
+        device_id.as_bytes(),
+        b"\0",
+        keys.signing_key.as_bytes(),
+        b"\0",
+        keys.age_recipient.as_bytes(),
+    ]
+    .concat()
+}
+
+/// Signs a device's public keys for a member of a circle with `signer`.
+pub(crate) fn sign_key(
+    signer: &SigningKey,
+    circle_id: &str,
+    member_id: &str,
+    device_id: &str,
+    keys: &PublicKeys,
+) -> String {
+    hex::encode(signer.sign(&proof_message(circle_id, member_id, device_id, keys)).to_bytes())
+}
+
+/// An Ed25519 verifying key from hex.
+pub(crate) fn verifying_key(hex_key: &str) -> Option<VerifyingKey> {
+    let bytes: [u8; 32] = hex::decode(hex_key).ok()?.try_into().ok()?;
+    VerifyingKey::from_bytes(&bytes).ok()
+}
+
+fn key_rows(conn: &Connection, sql_where: &str, params: impl rusqlite::Params) -> Result<Vec<DeviceKey>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM device_keys WHERE {sql_where}"))?;
+    let rows = stmt.query_map(params, from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The device that wrote a circle's creation: the only one that may found its keys.
+fn founding_device(conn: &Connection, circle_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT author_device FROM change_log WHERE circle_id = ?1 AND entity = ?2 AND entity_id = ?1
+             AND op = 'put' ORDER BY hlc LIMIT 1",
+            (circle_id, entity::CIRCLE),
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Checks one key row's proof against what the circle already holds.
+fn verify_key(conn: &Connection, key: &DeviceKey) -> Result<()> {
+    let refuse = |why: &str| Err(Error::Bundle(format!("it adds a device key {why}")));
+    let signer = match key.authorized_by.split_once(':') {
+        None if key.authorized_by == FOUNDER => {
+            if founding_device(conn, &key.circle_id)?.as_deref() != Some(key.device_id.as_str()) {
+                return refuse("claiming to found the circle from a device that did not create it");
+            }
+            key.signing_key.clone()
+        }
+        Some(("invite", invite_id)) => {
+            let invite: Option<(String, String)> = conn
+                .query_row(
+                    "SELECT member_id, invite_key FROM invites WHERE id = ?1 AND circle_id = ?2",
+                    (invite_id, &key.circle_id),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match invite {
+                Some((member, invite_key)) if member == key.member_id => invite_key,
+                Some(_) => return refuse("with an invite made for someone else"),
+                None => return refuse("with an invite this laptop has not heard of"),
+            }
+        }
+        Some(("device", device_id)) => {
+            let sponsors = key_rows(conn, "circle_id = ?1 AND device_id = ?2", (&key.circle_id, device_id))?;
+            match sponsors.into_iter().find(|s| s.member_id == key.member_id) {
+                Some(sponsor) => sponsor.signing_key,
+                None => return refuse("vouched for by a device of another member"),
+            }
+        }
+        _ => return refuse("with an unknown kind of authorisation"),
+    };
+    let public = PublicKeys { signing_key: key.signing_key.clone(), age_recipient: key.age_recipient.clone() };
+    let message = proof_message(&key.circle_id, &key.member_id, &key.device_id, &public);
+    let signature = hex::decode(&key.proof).ok().and_then(|b| Signature::from_slice(&b).ok());
+    let valid = match (verifying_key(&signer), signature, verifying_key(&key.signing_key)) {
+        (Some(signer), Some(signature), Some(_)) => signer.verify(&message, &signature).is_ok(),
+        _ => false,
+    };
+    let recipient_ok = key.age_recipient.parse::<age::x25519::Recipient>().is_ok();
+    if !valid || !recipient_ok {
+        return refuse("whose proof does not match (forged or altered)");
+    }
+    Ok(())
+}
+
+/// Checks every device key a bundle touched (after merging, inside the import's
+/// transaction), so a forged key refuses the whole bundle.
+pub(crate) fn check_touched(conn: &Connection, circle_id: &str, touched: &BTreeSet<(String, String)>) -> Result<()> {
+    for (_, id) in touched.iter().filter(|(e, _)| e == entity::DEVICE_KEY) {
+        for key in key_rows(conn, "id = ?1 AND circle_id = ?2", (id, circle_id))? {
+            verify_key(conn, &key)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads this device's secret keys, creating them on first use.
+pub(crate) fn ensure_secret_keys(conn: &Connection) -> Result<DeviceKeys> {
+    let stored: Option<String> = conn.query_row("SELECT secret_keys FROM local_device", [], |r| r.get(0))?;
+    if let Some(stored) = stored {
+        return DeviceKeys::from_secret_string(&stored);
+    }
+    let keys = DeviceKeys::generate();
+    conn.execute("UPDATE local_device SET secret_keys = ?1", [keys.to_secret_string()])?;
+    Ok(keys)
+}
+
+/// Adds `device_id`'s key to a circle for `member_id`, authorised as `authorized_by` with
+/// a proof signed by `signer`. Logged, so it travels with the next bundle.
+pub(crate) fn add_key(
+    tx: &mut Tx<'_>,
+    circle_id: &str,
+    member_id: &str,
+    device_id: &str,
+    public: &PublicKeys,
+    authorized_by: &str,
+    signer: &SigningKey,
+) -> Result<DeviceKey> {
+    let key = DeviceKey {
+        id: crate::ids::new_id(),
+        circle_id: circle_id.into(),
+        member_id: member_id.into(),
+        device_id: device_id.into(),
+        signing_key: public.signing_key.clone(),
+        age_recipient: public.age_recipient.clone(),
+        authorized_by: authorized_by.into(),
+        proof: sign_key(signer, circle_id, member_id, device_id, public),
+        added_at: tx.now(),
+    };
+    tx.execute(
+        &format!("INSERT INTO device_keys ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+        (
+            &key.id,
+            &key.circle_id,
+            &key.member_id,
+            &key.device_id,
+            &key.signing_key,
+            &key.age_recipient,
+            &key.authorized_by,
+            &key.proof,
+            &key.added_at,
+        ),
+    )?;
+    tx.log(circle_id, entity::DEVICE_KEY, &key.id, serde_json::to_value(&key).expect("keys serialise"))?;
+    Ok(key)
+}
+
+/// Records the founding device's key when a circle is created.
+pub(crate) fn add_founder_key(tx: &mut Tx<'_>, circle_id: &str, member_id: &str) -> Result<()> {
+    let keys = ensure_secret_keys(tx)?;
+    let device_id = tx.device_id().to_string();
+    add_key(tx, circle_id, member_id, &device_id, &keys.public(), FOUNDER, &keys.signing)?;
+    Ok(())
+}
+
+impl Store {
+    /// This device's secret keys.
+    pub(crate) fn secret_keys(&self) -> Result<DeviceKeys> {
+        ensure_secret_keys(self.conn())
+    }
+
+    /// A circle's device keys, oldest first.
+    pub fn device_keys(&self, circle_id: &str) -> Result<Vec<DeviceKey>> {
+        key_rows(self.conn(), "circle_id = ?1 ORDER BY added_at, id", [circle_id])
+    }
+
+    /// The key of `device_id` in a circle, with its member, if that member is still in it.
+    pub(crate) fn active_key(&self, circle_id: &str, device_id: &str) -> Result<Option<DeviceKey>> {
+        let keys = key_rows(
+            self.conn(),
+            "circle_id = ?1 AND device_id = ?2 AND member_id IN (SELECT id FROM members WHERE left_at IS NULL)",
+            (circle_id, device_id),
+        )?;
+        Ok(keys.into_iter().next())
+    }
+
+    /// The age recipients of every device of the circle's current members.
+    pub(crate) fn recipients(&self, circle_id: &str) -> Result<Vec<String>> {
+        let keys = key_rows(
+            self.conn(),
+            "circle_id = ?1 AND member_id IN (SELECT id FROM members WHERE left_at IS NULL) ORDER BY id",
+            [circle_id],
+        )?;
+        let mut recipients: Vec<String> = keys.into_iter().map(|k| k.age_recipient).collect();
+        recipients.dedup();
+        Ok(recipients)
+    }
+
+    /// Makes sure this device has a key in a circle founded here before sync existed.
+    pub(crate) fn ensure_my_key(&mut self, circle_id: &str) -> Result<()> {
+        let me = self.device_id().to_string();
+        if !key_rows(self.conn(), "circle_id = ?1 AND device_id = ?2", (circle_id, &me))?.is_empty() {
+            return Ok(());
+        }
+        if founding_device(self.conn(), circle_id)?.as_deref() != Some(me.as_str()) {
+            return Err(Error::invalid(
+                "Circle",
+                "this laptop has no key in this circle yet; ask a member to send you a new invite",
+            ));
+        }
+        let member_id = self.my_member_id(circle_id)?;
+        self.write(|tx| add_founder_key(tx, circle_id, &member_id))
+    }
+}
