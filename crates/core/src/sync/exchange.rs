@@ -42,6 +42,19 @@ pub struct ImportReport {
     pub gaps: Vec<Gap>,
     /// The bundle holds changes stamped more than a day ahead of this laptop's clock.
     pub future_clock: bool,
+    /// The changes stored by this import, per device as `[from, to]` sequence ranges (what
+    /// undoing it removes).
+    #[serde(skip)]
+    pub stored: BTreeMap<String, Vec<(i64, i64)>>,
+}
+
+/// Adds `seq` to a device's ranges (changes arrive sorted by device and sequence).
+fn add_to_ranges(ranges: &mut BTreeMap<String, Vec<(i64, i64)>>, device: &str, seq: i64) {
+    let list = ranges.entry(device.to_string()).or_default();
+    match list.last_mut() {
+        Some((_, to)) if *to + 1 == seq => *to = seq,
+        _ => list.push((seq, seq)),
+    }
 }
 
 /// How far ahead of this laptop's clock a change may be stamped before it is flagged.
@@ -212,6 +225,7 @@ impl Store {
                             merge::redact_before(tx, &c.entity, &c.entity_id, &c.hlc)?;
                         }
                         report.new_changes += 1;
+                        add_to_ranges(&mut report.stored, &c.author_device, c.seq);
                         touched.insert((c.entity.clone(), c.entity_id.clone()));
                         let hlc = parse_hlc(&c.hlc, &c.author_device).unwrap_or_default();
                         if hlc.millis > now_ms + FUTURE_SLACK_MS {
