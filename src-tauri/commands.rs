@@ -17,11 +17,11 @@ macro_rules! commands {
             }
         )*
         /// Every command's name (each needs an `allow-…` permission in tauri.conf.json).
-        pub const NAMES: &[&str] = &[$(stringify!($name),)* "builtin_agenda_templates"];
+        pub const NAMES: &[&str] = &[$(stringify!($name),)* "builtin_agenda_templates", "opened_files"];
 
         /// The invoke handler for every command.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name,)* builtin_agenda_templates]
+            tauri::generate_handler![$($name,)* builtin_agenda_templates, opened_files]
         }
     };
 }
@@ -98,4 +98,10 @@ commands! {
 #[tauri::command]
 pub fn builtin_agenda_templates() -> Vec<AgendaTemplate> {
     builtin_templates()
+}
+
+/// The `.kinship` files opened from the system since the UI last asked (emptied by asking).
+#[tauri::command]
+pub fn opened_files(opened: State<'_, crate::desktop::OpenedFiles>) -> Vec<String> {
+    opened.take()
 }

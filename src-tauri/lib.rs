@@ -2,6 +2,7 @@
 //! Tauri commands. Nothing here decides anything; the core does.
 
 mod commands;
+mod desktop;
 mod error;
 
 pub use commands::NAMES as COMMAND_NAMES;
@@ -39,7 +40,7 @@ impl AppState {
 
 /// Starts the desktop app.
 pub fn run() {
-    tauri::Builder::default()
+    desktop::setup(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
         .manage(AppState::open())
         .invoke_handler(commands::handler())

@@ -101,4 +101,32 @@ export const api = {
   restoreBackup: (fileName) => call('restore_backup', { fileName }),
   saveDataExport: (markdown) => call('save_data_export', { markdown }),
   importData: (text) => call('import_data', { text }),
+
+  // Sync: bundles of a circle's changes, exchanged as files or pasted text, and invites.
+  syncStatus: (circleId) => call('sync_status', { circleId }),
+  /** Saves a sealed bundle in Documents; `armor` also returns it as pasteable text. */
+  shareUpdates: (circleId, full, armor) => call('share_updates', { circleId, full, armor }),
+  /** Reads a bundle without changing anything; give exactly one of `path`, `text`, `bytes`. */
+  previewBundle: ({ path = null, text = null, bytes = null }) => call('preview_bundle', { path, text, bytes }),
+  applyBundle: (token) => call('apply_bundle', { token }),
+  cancelBundle: (token) => call('cancel_bundle', { token }),
+  undoImport: (circleId) => call('undo_import', { circleId }),
+  resolveConflict: (circleId, entity, entityId, field, text) => call('resolve_conflict', { circleId, entity, entityId, field, text }),
+  dismissConflict: (circleId, entityId, field, hlc) => call('dismiss_conflict', { circleId, entityId, field, hlc }),
+  /** An invite for an existing member (`memberId`) or a new one (`name`, `email`), sealed with `passphrase`. */
+  createInvite: ({ circleId, memberId = null, name = null, email = null, passphrase }) => call('create_invite', { circleId, memberId, name, email, passphrase }),
+  previewInvite: ({ path = null, bytes = null, passphrase }) => call('preview_invite', { path, bytes, passphrase }),
+  /** `identity` is null when this laptop already has its person. */
+  joinCircle: (token, identity) => call('join_circle', { token, identity }),
+  /** Shows a saved file in the system's file manager. */
+  revealFile: (path) => call('plugin:opener|reveal_item_in_dir', { paths: [path] }),
+  /**
+   * Calls `handler({type, paths})` when files are dragged over the window ('enter', 'over',
+   * 'leave') or dropped on it ('drop', with their paths). The window, not the page, gets them.
+   */
+  onFileDrop: (handler) => {
+    const webview = window.__TAURI__?.webviewWindow?.getCurrentWebviewWindow?.();
+    if (!webview) return Promise.resolve(() => {});
+    return webview.onDragDropEvent((event) => handler(event.payload));
+  },
 };

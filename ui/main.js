@@ -20,6 +20,8 @@ const ROUTES = [
   [/^#\/search$/, './views/search.js'],
   [/^#\/record$/, './views/record.js'],
   [/^#\/data$/, './views/data.js'],
+  [/^#\/sync\/([0-9a-f-]{36})(?:\?invite=([0-9a-f-]{36}))?$/, './views/sync.js'],
+  [/^#\/import(?:\?file=([^&]*))?$/, './views/import.js'],
   [/^(#\/?)?$/, './views/circles.js'],
 ];
 
@@ -69,6 +71,16 @@ export function navigate(hash) {
   else window.location.hash = hash;
 }
 
+/** Once the person is set up: follow the address, and open any file dropped on the window. */
+function listen() {
+  window.addEventListener('hashchange', () => route().then(() => main.focus()));
+  api.onFileDrop(({ type, paths }) => {
+    document.body.classList.toggle('file-over', type === 'enter' || type === 'over');
+    const file = type === 'drop' && (paths.find((p) => p.endsWith('.kinship')) ?? paths[0]);
+    if (file) navigate(`#/import?file=${encodeURIComponent(file)}`);
+  }).catch(() => {}); // without drag and drop, the file buttons still work
+}
+
 async function start() {
   try {
     const identity = await api.getIdentity();
@@ -77,6 +89,7 @@ async function start() {
         onDone: async (created) => {
           showIdentity(created);
           document.getElementById('site-nav').hidden = false;
+          listen();
           await route();
           main.focus();
         },
@@ -85,7 +98,7 @@ async function start() {
     }
     showIdentity(identity);
     document.getElementById('site-nav').hidden = false;
-    window.addEventListener('hashchange', () => route().then(() => main.focus()));
+    listen();
     await route();
   } catch (err) {
     showFatal('Kinship could not open your data', err);

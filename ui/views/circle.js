@@ -34,11 +34,16 @@ export async function render(main, [circleId]) {
     deadlines: h('section', { class: 'card', 'aria-labelledby': 'deadlines-title' }),
   };
   const heading = h('h1', { id: 'circle-title' });
+  const syncLink = h('a', { class: 'link-button', href: `#/sync/${circleId}`, id: 'sync-link' }, 'Sync');
   let home = null;
 
   // Re-reads the circle and redraws every part; forms being typed in live outside the parts.
   async function refresh() {
     home = await api.circleHome(circleId);
+    // Who has joined (for the members list); the home still shows if sync cannot tell.
+    home.sync = await api.syncStatus(circleId).catch(() => null);
+    const conflicts = home.sync?.conflicts.length ?? 0;
+    replace(syncLink, 'Sync', conflicts ? h('span', { class: 'tag' }, conflicts === 1 ? '1 conflict' : `${conflicts} conflicts`) : null);
     replace(heading, home.circle.name);
     document.title = `${home.circle.name} · Kinship`;
     renderAbout(slots.about, home, { refresh, status });
@@ -53,7 +58,7 @@ export async function render(main, [circleId]) {
   replace(main,
     h('div', { class: 'circle-home' },
       h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, '← All circles')),
-      heading,
+      h('div', { class: 'section-head' }, heading, syncLink),
       h('div', { class: 'circle-grid' },
         h('div', { class: 'circle-main' }, slots.about, slots.next, slots.meetings, slots.actions),
         h('div', { class: 'circle-side' },
@@ -122,11 +127,15 @@ function memberRow(m, home, ctx) {
   const li = h('li', { class: m.left_at ? 'member left' : 'member', 'data-member-id': m.id });
   const show = () => {
     const isMe = m.id === home.me;
+    const sync = home.sync?.members.find((s) => s.member_id === m.id);
+    const notJoined = sync && !sync.joined && !m.left_at && !isMe;
     const buttons = m.left_at ? null : h('div', { class: 'row-actions' },
+      notJoined ? h('a', { class: 'link-button small', href: `#/sync/${home.circle.id}?invite=${m.id}`, 'aria-label': `Invite ${m.name}` }, 'Invite') : null,
       h('button', { type: 'button', class: 'small', 'aria-label': `Edit ${m.name}`, onclick: () => editMember(li, m, ctx, show) }, 'Edit'),
       isMe ? null : h('button', { type: 'button', class: 'small', 'aria-label': `Remove from circle: ${m.name}`, onclick: () => confirmRemove(li, m, ctx) }, 'Remove from circle'));
     replace(li,
-      h('p', { class: 'member-name' }, m.name, isMe ? h('span', { class: 'tag' }, 'you') : null),
+      h('p', { class: 'member-name' }, m.name, isMe ? h('span', { class: 'tag' }, 'you') : null,
+        notJoined ? h('span', { class: 'tag not-joined' }, sync.invited ? 'invited, not joined yet' : 'not joined yet') : null),
       memberFacts(m),
       h('p', { class: 'member-contact' }, [m.email, m.contact].filter(Boolean).join(' · ')),
       m.left_at ? h('p', { class: 'left-note' }, `Left on ${formatDate(m.left_at)}`) : null,

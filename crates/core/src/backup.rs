@@ -238,23 +238,27 @@ impl Store {
                 let mut copy = Connection::open(db_path(&scratch))?;
                 copy_database(&src, &mut copy)?;
             }
-            let restored = Store::open(&scratch)?;
+            let restored = Store::open_unplaced(&scratch)?;
             let before = self.backup_now()?;
-            let (device, millis, counter, seq): (String, i64, i64, i64) = self.conn().query_row(
-                "SELECT device_id, hlc_millis, hlc_counter, next_seq FROM local_device",
+            let (home, millis, counter, seq): (Option<String>, i64, i64, i64) = self.conn().query_row(
+                "SELECT home, hlc_millis, hlc_counter, next_seq FROM local_device",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
             let mut dst = Connection::open(&live)?;
             copy_database(restored.conn(), &mut dst)?;
             drop(dst);
-            // This laptop stays this device, and its clock and log sequence never go back.
+            // The clock never goes back.
             self.conn().execute(
-                "UPDATE local_device SET device_id = ?1,
-                     hlc_counter = CASE WHEN hlc_millis < ?2 THEN ?3 WHEN hlc_millis = ?2 THEN max(hlc_counter, ?3) ELSE hlc_counter END,
-                     hlc_millis = max(hlc_millis, ?2), next_seq = max(next_seq, ?4)",
-                (&device, millis, counter, seq),
+                "UPDATE local_device SET
+                     hlc_counter = CASE WHEN hlc_millis < ?1 THEN ?2 WHEN hlc_millis = ?1 THEN max(hlc_counter, ?2) ELSE hlc_counter END,
+                     hlc_millis = max(hlc_millis, ?1), next_seq = max(next_seq, ?3)",
+                (millis, counter, seq),
             )?;
+            // The backup's log lacks what this device wrote since, so writing on as the same
+            // device would reuse sequence numbers others already hold with other content:
+            // this laptop continues as a new device, vouched for by the one it was.
+            self.take_new_device(home.as_deref())?;
             Ok(before)
         })();
         let _ = std::fs::remove_dir_all(&scratch);
@@ -304,9 +308,12 @@ mod tests {
         assert_eq!(safety.circles, 2, "the data as it was before the restore is backed up");
         assert_eq!(store.dump(&circle).unwrap(), before);
         assert_eq!(store.list_circles().unwrap().len(), 1);
-        assert_eq!(store.device_id(), device);
+        assert_ne!(store.device_id(), device, "a restored laptop writes on as a new device");
         let seq_after: i64 = store.conn().query_row("SELECT next_seq FROM local_device", [], |r| r.get(0)).unwrap();
         assert_eq!(seq_after, seq_before, "the change-log sequence never goes back");
+        let keys = store.device_keys(&circle).unwrap();
+        assert_eq!(keys.last().unwrap().device_id, store.device_id());
+        assert_eq!(keys.last().unwrap().authorized_by, format!("device:{device}"), "vouched for by the old device");
         assert!(!store.search("Job talk", None).unwrap().is_empty(), "the search index came back too");
         // And the live store keeps working.
         store.create_circle(&CircleInput { name: "After restore".into(), ..Default::default() }).unwrap();

@@ -36,6 +36,9 @@ pub enum Error {
     #[error("This bundle was made by a newer version of Kinship (data version {found}; this version reads up to {supported}). Update Kinship to open this bundle; nothing was changed.")]
     NewerBundle { found: i64, supported: i64 },
 
+    #[error("This file is an invite to join a circle, not a bundle of updates. Open it with the passphrase the person who invited you told you.")]
+    IsInvite,
+
     #[error("Could not read or write Kinship's data: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -59,6 +62,7 @@ impl Error {
             Error::NewerDatabase { .. } => "newer_database",
             Error::Bundle(_) => "bad_bundle",
             Error::NewerBundle { .. } => "newer_bundle",
+            Error::IsInvite => "is_invite",
             Error::Storage(_) => "storage",
             Error::Migration(_) => "migration",
             Error::Io { .. } => "io",

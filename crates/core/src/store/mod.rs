@@ -38,7 +38,50 @@ impl Store {
     /// Like [`Store::open`] with a chosen clock.
     pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
-        Self::from_connection(Connection::open(db_path(dir))?, clock)
+        let mut store = Self::from_connection(Connection::open(db_path(dir))?, clock)?;
+        store.settle_home(&home_fingerprint(dir))?;
+        Ok(store)
+    }
+
+    /// Opens a data folder without checking where it lives (a scratch copy being restored).
+    pub(crate) fn open_unplaced(dir: &Path) -> Result<Store> {
+        Self::from_connection(Connection::open(db_path(dir))?, Arc::new(SystemClock))
+    }
+
+    /// Notices a data folder copied to another laptop (or another place): the copy takes a
+    /// new device identity, so two laptops never write changes as the same device. In each
+    /// circle, the new device's key is vouched for by the old one (same member).
+    fn settle_home(&mut self, home: &str) -> Result<()> {
+        let recorded: Option<String> = self.conn.query_row("SELECT home FROM local_device", [], |r| r.get(0))?;
+        match recorded {
+            Some(recorded) if recorded != home => self.take_new_device(Some(home)),
+            Some(_) => Ok(()),
+            None => {
+                self.conn.execute("UPDATE local_device SET home = ?1", [home])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Continues as a new device (new id and keys), vouched for in every circle by the
+    /// device recorded in the database; `home` is recorded when given.
+    pub(crate) fn take_new_device(&mut self, home: Option<&str>) -> Result<()> {
+        let old_keys = crate::sync::keys::ensure_secret_keys(&self.conn)?;
+        let recorded: String = self.conn.query_row("SELECT device_id FROM local_device", [], |r| r.get(0))?;
+        let previous = std::mem::replace(&mut self.device_id, crate::ids::new_id());
+        let old_device = recorded;
+        let new_keys = crate::sync::seal::DeviceKeys::generate();
+        let written = self.write(|tx| {
+            tx.execute(
+                "UPDATE local_device SET device_id = ?1, secret_keys = ?2, home = coalesce(?3, home)",
+                (tx.device_id(), new_keys.to_secret_string(), home),
+            )?;
+            crate::sync::keys::vouch_for_new_device(tx, &old_device, &old_keys, &new_keys)
+        });
+        if written.is_err() {
+            self.device_id = previous;
+        }
+        written
     }
 
     /// A database that lives only in memory (tests, dry runs).
@@ -101,6 +144,18 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Where a data folder lives: this machine's id and the folder's full path, hashed.
+fn home_fingerprint(dir: &Path) -> String {
+    use sha2::Digest;
+    let machine = machine_uid::get().unwrap_or_default();
+    let place = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut hash = sha2::Sha256::new();
+    hash.update(machine.as_bytes());
+    hash.update(b"\0");
+    hash.update(place.to_string_lossy().as_bytes());
+    hex::encode(hash.finalize())
 }
 
 /// The database file inside data folder `dir`.

@@ -148,7 +148,7 @@ impl Store {
     }
 
     /// Changes of one device a peer lacks: sequences missing from the peer's view.
-    fn gaps_in(&self, circle_id: &str) -> Result<Vec<Gap>> {
+    pub(crate) fn gaps_in(&self, circle_id: &str) -> Result<Vec<Gap>> {
         let mut stmt = self
             .conn()
             .prepare("SELECT author_device, seq FROM change_log WHERE circle_id = ?1 ORDER BY author_device, seq")?;

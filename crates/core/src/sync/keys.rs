@@ -17,7 +17,7 @@ use crate::store::Tx;
 use crate::{Error, Result, Store};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// `authorized_by` of the device that founded a circle.
@@ -26,7 +26,8 @@ pub const FOUNDER: &str = "founder";
 const PROOF_CONTEXT: &[u8] = b"kinship-device-key/1\0";
 
 /// A device's public keys as a circle records them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeviceKey {
     pub id: String,
     pub circle_id: String,
@@ -89,7 +90,7 @@ pub(crate) fn verifying_key(hex_key: &str) -> Option<VerifyingKey> {
     VerifyingKey::from_bytes(&bytes).ok()
 }
 
-fn key_rows(conn: &Connection, sql_where: &str, params: impl rusqlite::Params) -> Result<Vec<DeviceKey>> {
+pub(crate) fn key_rows(conn: &Connection, sql_where: &str, params: impl rusqlite::Params) -> Result<Vec<DeviceKey>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM device_keys WHERE {sql_where}"))?;
     let rows = stmt.query_map(params, from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -108,7 +109,7 @@ fn founding_device(conn: &Connection, circle_id: &str) -> Result<Option<String>>
 }
 
 /// Checks one key row's proof against what the circle already holds.
-fn verify_key(conn: &Connection, key: &DeviceKey) -> Result<()> {
+pub(crate) fn verify_key(conn: &Connection, key: &DeviceKey) -> Result<()> {
     let refuse = |why: &str| Err(Error::Bundle(format!("it adds a device key {why}")));
     let signer = match key.authorized_by.split_once(':') {
         None if key.authorized_by == FOUNDER => {
@@ -224,6 +225,22 @@ pub(crate) fn add_founder_key(tx: &mut Tx<'_>, circle_id: &str, member_id: &str)
     Ok(())
 }
 
+/// Logs, in every circle where `old_device` has a key, a key for this (new) device of the
+/// same member, vouched for by the old device's signing key.
+pub(crate) fn vouch_for_new_device(
+    tx: &mut Tx<'_>,
+    old_device: &str,
+    old_keys: &DeviceKeys,
+    new_keys: &DeviceKeys,
+) -> Result<()> {
+    let device_id = tx.device_id().to_string();
+    let authorized_by = format!("device:{old_device}");
+    for old in key_rows(tx, "device_id = ?1", [old_device])? {
+        add_key(tx, &old.circle_id, &old.member_id, &device_id, &new_keys.public(), &authorized_by, &old_keys.signing)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// This device's secret keys.
     pub(crate) fn secret_keys(&self) -> Result<DeviceKeys> {
@@ -233,16 +250,6 @@ impl Store {
     /// A circle's device keys, oldest first.
     pub fn device_keys(&self, circle_id: &str) -> Result<Vec<DeviceKey>> {
         key_rows(self.conn(), "circle_id = ?1 ORDER BY added_at, id", [circle_id])
-    }
-
-    /// The key of `device_id` in a circle, with its member, if that member is still in it.
-    pub(crate) fn active_key(&self, circle_id: &str, device_id: &str) -> Result<Option<DeviceKey>> {
-        let keys = key_rows(
-            self.conn(),
-            "circle_id = ?1 AND device_id = ?2 AND member_id IN (SELECT id FROM members WHERE left_at IS NULL)",
-            (circle_id, device_id),
-        )?;
-        Ok(keys.into_iter().next())
     }
 
     /// The age recipients of every device of the circle's current members.

@@ -10,11 +10,14 @@
 //!   and ratio). Signing and encryption to the circle's members wrap this next.
 //! - `exchange`: version vectors, export of what a peer lacks, atomic import with a report.
 
+pub mod armor;
 pub mod bundle;
 pub mod exchange;
+pub mod invite;
 pub mod keys;
 pub mod merge;
 pub mod seal;
+pub mod share;
 
 pub use bundle::Bundle;
 pub use exchange::{Gap, ImportReport, VersionVector};

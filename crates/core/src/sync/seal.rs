@@ -18,9 +18,8 @@ use super::bundle::MAX_COMPRESSED;
 use crate::{Error, Result};
 use age::secrecy::{ExposeSecret, SecretString};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey, SIGNATURE_LENGTH};
-use rand_core::{OsRng, RngCore};
+use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::str::FromStr;
 
@@ -139,7 +138,7 @@ pub fn seal(inner: &[u8], sender_device: &str, keys: &DeviceKeys, recipients: &[
 ///
 /// The callback sees the inner bytes *before* the signature is checked: anything it reads
 /// there is unproven. A key it takes from them (a joining device's) must be authorised by
-/// something the circle already trusts, such as the hash of an invite secret, or anyone who
+/// something the circle already trusts (see `keys`: an invite's key), or anyone who
 /// can encrypt to this device could sign with a key of their own making.
 pub fn open(
     sealed: &[u8],
@@ -193,18 +192,6 @@ pub fn open_with_passphrase(sealed: &[u8], passphrase: &str) -> Result<Vec<u8>> 
         age::DecryptError::NoMatchingKeys => bundle_error("it is not an invite (it is not locked with a passphrase)"),
         _ => damaged(),
     })
-}
-
-/// A fresh invite secret: 32 random bytes in hex.
-pub fn invite_secret() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// The SHA-256 of an invite secret, in hex: what the circle records to recognise it later.
-pub fn secret_hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 fn bundle_error(why: &str) -> Error {
@@ -267,7 +254,7 @@ fn strip_magic<'a>(sealed: &'a [u8], magic: &[u8; 8]) -> Result<&'a [u8]> {
         k if k == magic[7] => Ok(body),
         1 => Err(bundle_error("it is not sealed (made by an older Kinship that did not encrypt bundles)")),
         2 => Err(bundle_error("it is a bundle, not an invite; import it from the circle's sync screen")),
-        3 => Err(bundle_error("it is an invite, not a bundle; open it with its passphrase to join the circle")),
+        3 => Err(Error::IsInvite),
         newer => Err(Error::NewerBundle { found: newer.into(), supported: INVITE_MAGIC[7].into() }),
     }
 }
@@ -359,7 +346,7 @@ mod tests {
             let mut bad = sealed.clone();
             bad[i] ^= 0x01;
             let err = open(&bad, &b, key_of(DEVICE_A, &a)).expect_err(&format!("flip at {i} accepted"));
-            assert!(matches!(err, Error::Bundle(_) | Error::NewerBundle { .. }), "flip at {i}: {err}");
+            assert!(matches!(err, Error::Bundle(_) | Error::NewerBundle { .. } | Error::IsInvite), "flip at {i}: {err}");
             bad[i] ^= 0xff; // every other bit of the same byte, too
             assert!(open(&bad, &b, key_of(DEVICE_A, &a)).is_err(), "flip of 0xfe at {i} accepted");
         }
@@ -455,8 +442,8 @@ mod tests {
         );
         assert_eq!(open_with_passphrase(&sealed, "correct horse battery").unwrap(), inner);
         let b = DeviceKeys::generate();
-        let err = message(open(&sealed, &b, |_: &str, _: &[u8]| None).unwrap_err());
-        assert!(err.contains("an invite, not a bundle"), "{err}");
+        let err = open(&sealed, &b, |_: &str, _: &[u8]| None).unwrap_err();
+        assert_eq!(err.code(), "is_invite", "{err}");
     }
 
     #[test]
@@ -497,17 +484,6 @@ mod tests {
         {
             assert!(DeviceKeys::from_secret_string(broken).is_err(), "{broken}");
         }
-    }
-
-    #[test]
-    fn invite_secrets_are_random_and_hashed() {
-        let (s1, s2) = (invite_secret(), invite_secret());
-        assert_ne!(s1, s2);
-        assert_eq!(s1.len(), 64);
-        assert_eq!(secret_hash(&s1), secret_hash(&s1));
-        assert_ne!(secret_hash(&s1), secret_hash(&s2));
-        // SHA-256("abc"), a published test vector.
-        assert_eq!(secret_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     /// Prints costs; not a test of speed. Run with

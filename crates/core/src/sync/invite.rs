@@ -1,0 +1,211 @@
+//! Invites: how a new member's laptop gets the whole circle and a key the circle trusts.
+//!
+//! The inviter makes a one-off Ed25519 "invite key" and logs its public half in the
+//! circle (`invites`). The invite file holds the secret half, the member the invite is for,
+//! and a full bundle of the circle, all locked with a passphrase the inviter tells the
+//! invitee out of band (age's scrypt). Joining imports the bundle, claims the member, and
+//! logs this laptop's device key signed with the invite key: every member's laptop can
+//! check that proof against the invite it already holds, so nobody who merely intercepts
+//! or guesses can add a key, and no secret ever enters the circle's log.
+//!
+//! File: `KINSHIP\x03 || age(scrypt(passphrase), u32be(len(header)) || header JSON || bundle)`.
+
+use super::bundle::{self, Bundle};
+use super::keys::{self, DeviceKey};
+use super::seal;
+use crate::changelog::entity;
+use crate::{Error, IdentityInput, Member, Result, Store};
+use ed25519_dalek::SigningKey;
+use rand_core::OsRng;
+use serde::{Deserialize, Serialize};
+
+/// The invite header format this build writes and reads.
+const FORMAT: &str = "kinship-invite/1";
+
+/// What an invite says, besides the circle's bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteHeader {
+    pub format: String,
+    pub invite_id: String,
+    pub circle_id: String,
+    pub circle_name: String,
+    pub member_id: String,
+    pub member_name: String,
+    pub member_email: String,
+    pub inviter_name: String,
+    /// The secret half of the invite key (hex seed): proves the joiner's device key.
+    pub invite_secret: String,
+}
+
+/// An opened invite: who it is for, and the circle as the inviter had it.
+#[derive(Debug, Clone)]
+pub struct Invite {
+    pub header: InviteHeader,
+    pub bundle: Bundle,
+}
+
+/// What joining did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Joined {
+    pub circle_id: String,
+    pub circle_name: String,
+    pub member_id: String,
+    pub device_key: DeviceKey,
+}
+
+/// Reads an invite locked by [`Store::create_invite`]; a wrong passphrase is an error on
+/// the `Passphrase` field and nothing is written anywhere.
+pub fn open_invite(sealed: &[u8], passphrase: &str) -> Result<Invite> {
+    let sealed = if super::armor::is_armored(sealed) {
+        super::armor::unarmor(&String::from_utf8_lossy(sealed))?
+    } else {
+        sealed.to_vec()
+    };
+    let plain = seal::open_with_passphrase(&sealed, passphrase)?;
+    let damaged = || Error::Bundle("the invite is damaged".into());
+    let (len, rest) = plain.split_at_checked(4).ok_or_else(damaged)?;
+    let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
+    let (header, inner) = rest.split_at_checked(len).ok_or_else(damaged)?;
+    let header: InviteHeader = serde_json::from_slice(header).map_err(|_| damaged())?;
+    if header.format != FORMAT {
+        return Err(Error::NewerBundle { found: 2, supported: 1 });
+    }
+    let bundle = bundle::decode(inner)?;
+    if bundle.circle_id != header.circle_id {
+        return Err(damaged());
+    }
+    Ok(Invite { header, bundle })
+}
+
+impl Invite {
+    fn signing_key(&self) -> Result<SigningKey> {
+        let seed: [u8; 32] = hex::decode(&self.header.invite_secret)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| Error::Bundle("the invite is damaged".into()))?;
+        Ok(SigningKey::from_bytes(&seed))
+    }
+}
+
+impl Store {
+    /// Invites member `member_id` (who must be in the circle): logs the invite and returns
+    /// the passphrase-locked invite file holding the whole circle.
+    pub fn create_invite(&mut self, circle_id: &str, member_id: &str, passphrase: &str) -> Result<Vec<u8>> {
+        let chars = passphrase.chars().count();
+        if chars < seal::MIN_PASSPHRASE_CHARS {
+            return Err(Error::invalid(
+                "Passphrase",
+                format!(
+                    "it has {chars} characters; use at least {} (a few words are easy to say aloud)",
+                    seal::MIN_PASSPHRASE_CHARS
+                ),
+            ));
+        }
+        let circle = self.circle(circle_id)?;
+        let member = self.member(member_id)?;
+        if member.circle_id != circle.id || member.left_at.is_some() {
+            return Err(Error::invalid("Member", format!("{} is not in {} any more", member.name, circle.name)));
+        }
+        let me = self.my_member_id(circle_id)?;
+        if me == member.id {
+            return Err(Error::invalid("Member", "that is you; invite someone else"));
+        }
+        self.ensure_my_key(circle_id)?;
+        let invite_key = SigningKey::generate(&mut OsRng);
+        let invite_id = crate::ids::new_id();
+        self.write(|tx| {
+            let now = tx.now();
+            let public = hex::encode(invite_key.verifying_key().to_bytes());
+            tx.execute(
+                "INSERT INTO invites (id, circle_id, member_id, invite_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                (&invite_id, circle_id, member_id, &public, &now),
+            )?;
+            tx.log(
+                circle_id,
+                entity::INVITE,
+                &invite_id,
+                serde_json::json!({
+                    "id": invite_id, "circle_id": circle_id, "member_id": member_id,
+                    "invite_key": public, "created_at": now,
+                }),
+            )
+        })?;
+        let bundle = self.export_bundle(circle_id, None)?;
+        let header = InviteHeader {
+            format: FORMAT.into(),
+            invite_id,
+            circle_id: circle.id.clone(),
+            circle_name: circle.name,
+            member_id: member.id.clone(),
+            member_name: member.name,
+            member_email: member.email,
+            inviter_name: self.member(&me)?.name,
+            invite_secret: hex::encode(invite_key.to_bytes()),
+        };
+        let header = serde_json::to_vec(&header).expect("headers serialise");
+        let mut plain = (header.len() as u32).to_be_bytes().to_vec();
+        plain.extend_from_slice(&header);
+        plain.extend_from_slice(&bundle::encode(&bundle)?);
+        let sealed = seal::seal_with_passphrase(&plain, passphrase)?;
+        // Once they join they hold everything in the invite; later bundles need not repeat it.
+        self.note_member_has(circle_id, &member.id, &bundle.have, false)?;
+        Ok(sealed)
+    }
+
+    /// Whether this laptop is already in the invite's circle (with a key of its own).
+    pub fn already_joined(&self, invite: &Invite) -> Result<bool> {
+        let circle = &invite.header.circle_id;
+        Ok(self.circle(circle).is_ok() && self.device_keys(circle)?.iter().any(|k| k.device_id == self.device_id()))
+    }
+
+    /// Joins the circle of an opened invite as its member. Sets up this laptop's person
+    /// from `identity` (or from the invite) if there is none yet. Running it again after an
+    /// interruption finishes the join; joining a circle twice is refused.
+    pub fn join(&mut self, invite: &Invite, identity: Option<&IdentityInput>) -> Result<Joined> {
+        let header = &invite.header;
+        if self.already_joined(invite)? {
+            return Err(Error::invalid("Invite", format!("you are already in {} on this laptop", header.circle_name)));
+        }
+        // The invite itself must be in the bundle, for the member it names.
+        let names_invite = invite.bundle.changes.iter().any(|c| {
+            c.entity == entity::INVITE
+                && c.entity_id == header.invite_id
+                && c.fields.get("member_id").and_then(|v| v.as_str()) == Some(&header.member_id)
+        });
+        if !names_invite {
+            return Err(Error::Bundle("the invite does not match its circle".into()));
+        }
+        if self.identity()?.is_none() {
+            let from_invite = IdentityInput {
+                name: header.member_name.clone(),
+                email: header.member_email.clone(),
+                ..Default::default()
+            };
+            self.create_identity(identity.unwrap_or(&from_invite))?;
+        }
+        self.import_bundle(&invite.bundle, false)?;
+        let member: Member = self.member(&header.member_id)?;
+        if member.left_at.is_some() {
+            return Err(Error::invalid("Invite", format!("{} was removed from the circle", member.name)));
+        }
+        self.claim_membership(&member.id)?;
+        let public = self.secret_keys()?.public();
+        let invite_key = invite.signing_key()?;
+        let device_id = self.device_id().to_string();
+        let authorized_by = format!("invite:{}", header.invite_id);
+        let device_key = self.write(|tx| {
+            keys::add_key(tx, &header.circle_id, &member.id, &device_id, &public, &authorized_by, &invite_key)
+        })?;
+        // What the inviter had, they still have.
+        if let Some(inviter) = self.member_of_device(&header.circle_id, &invite.bundle.sender_device)? {
+            self.note_member_has(&header.circle_id, &inviter, &invite.bundle.have, true)?;
+        }
+        Ok(Joined {
+            circle_id: header.circle_id.clone(),
+            circle_name: self.circle(&header.circle_id)?.name,
+            member_id: member.id,
+            device_key,
+        })
+    }
+}

@@ -1,0 +1,575 @@
+//! Sync as a person uses it: share updates as one sealed file, open a received one (check
+//! who sent it and that they may), preview and apply it, undo the last import, see who is
+//! behind, and settle conflicts.
+//!
+//! What to send is judged from what each member is known to have (`peer_have`): a bundle
+//! carries every change the sender holds that some current member may lack, whoever wrote
+//! it, so changes travel onward through whoever relays them. Members' haves come from
+//! their own bundles and are passed on in every bundle (`member_haves`).
+
+use super::bundle::{self, Bundle};
+use super::exchange::{ImportReport, VersionVector};
+use super::keys::{self, DeviceKey};
+use super::{armor, merge, seal};
+use crate::changelog::entity;
+use crate::{Error, Result, Store};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A sealed bundle ready to send, and an email to send it with.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedBundle {
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    pub file_name: String,
+    pub changes: usize,
+    /// The other current members' email addresses.
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A received bundle whose sender was checked: ready to preview or apply.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub bundle: Bundle,
+    pub circle_name: String,
+    pub sender_member_id: String,
+    pub sender_name: String,
+}
+
+/// What applying a bundle did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Applied {
+    pub report: ImportReport,
+    /// The import's number in this laptop's history (what undo removes), if it stored anything.
+    pub import_id: Option<i64>,
+    /// The backup made just before, if this store lives in a data folder.
+    pub backup_file: Option<String>,
+}
+
+/// What undoing an import removed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Undone {
+    pub removed_changes: usize,
+    pub sender_name: String,
+}
+
+/// One member as the sync screen shows them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberSync {
+    pub member_id: String,
+    pub name: String,
+    pub email: String,
+    pub left: bool,
+    /// Has a device key in the circle (accepted an invite, or founded it).
+    pub joined: bool,
+    /// When this laptop last imported a bundle from them.
+    pub heard_at: Option<String>,
+    /// Changes held here that they are not known to have.
+    pub missing: usize,
+}
+
+/// A gap, with the member whose device it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GapView {
+    pub device: String,
+    pub member_name: Option<String>,
+    pub from_seq: i64,
+    pub to_seq: i64,
+}
+
+/// A conflict as a person decides it: both texts and what record they belong to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictView {
+    pub entity: String,
+    pub entity_id: String,
+    pub field: String,
+    pub record_label: String,
+    /// The text now in place ("" when the record was deleted).
+    pub current: String,
+    /// The text that lost.
+    pub other: String,
+    pub other_author: String,
+    pub reason: String,
+    pub hlc: String,
+}
+
+/// The last import, for the undo button.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LastImport {
+    pub id: i64,
+    pub sender_name: String,
+    pub imported_at: String,
+    pub new_changes: i64,
+    pub undoable: bool,
+}
+
+/// A circle's sync state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyncStatus {
+    pub circle_id: String,
+    pub circle_name: String,
+    pub my_member_id: String,
+    /// Changes an incremental bundle would carry now.
+    pub unsent: usize,
+    pub members: Vec<MemberSync>,
+    pub conflicts: Vec<ConflictView>,
+    pub gaps: Vec<GapView>,
+    pub last_import: Option<LastImport>,
+}
+
+fn max_merge(into: &mut VersionVector, from: &VersionVector) {
+    for (device, seq) in from {
+        let held = into.entry(device.clone()).or_insert(0);
+        *held = (*held).max(*seq);
+    }
+}
+
+/// A file name for a bundle: the circle, the sender and the time, in plain characters.
+fn bundle_file_name(circle: &str, sender: &str, stamp: &str) -> String {
+    let slug = |s: &str| -> String {
+        let words: Vec<String> = s
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(4)
+            .map(|w| w.to_lowercase())
+            .collect();
+        words.join("-")
+    };
+    format!("{}-from-{}-{stamp}.kinship", slug(circle), slug(sender))
+}
+
+impl Store {
+    /// What member `member_id` is known to have of a circle's log.
+    fn member_has(&self, circle_id: &str, member_id: &str) -> Result<VersionVector> {
+        let have: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT have FROM peer_have WHERE circle_id = ?1 AND member_id = ?2",
+                (circle_id, member_id),
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(have.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default())
+    }
+
+    /// Records that a member has (at least) `have`; `heard` when it came from them directly.
+    pub(crate) fn note_member_has(
+        &self,
+        circle_id: &str,
+        member_id: &str,
+        have: &VersionVector,
+        heard: bool,
+    ) -> Result<()> {
+        let mut merged = self.member_has(circle_id, member_id)?;
+        max_merge(&mut merged, have);
+        let heard_at = heard.then(|| crate::clock::to_stored(self.now()));
+        self.conn().execute(
+            "INSERT INTO peer_have (circle_id, member_id, have, heard_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (circle_id, member_id) DO UPDATE SET have = excluded.have,
+                 heard_at = coalesce(excluded.heard_at, peer_have.heard_at)",
+            (circle_id, member_id, serde_json::to_string(&merged).expect("vectors serialise"), heard_at),
+        )?;
+        Ok(())
+    }
+
+    /// The member a device belongs to in a circle.
+    pub(crate) fn member_of_device(&self, circle_id: &str, device_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT member_id FROM device_keys WHERE circle_id = ?1 AND device_id = ?2",
+                (circle_id, device_id),
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Current members other than me.
+    fn other_members(&self, circle_id: &str) -> Result<Vec<crate::Member>> {
+        let me = self.my_member_id(circle_id)?;
+        Ok(self.members(circle_id)?.into_iter().filter(|m| m.left_at.is_none() && m.id != me).collect())
+    }
+
+    /// What every other current member is known to have: the least of their vectors.
+    fn what_all_have(&self, circle_id: &str) -> Result<VersionVector> {
+        let mut least: Option<VersionVector> = None;
+        for member in self.other_members(circle_id)? {
+            let has = self.member_has(circle_id, &member.id)?;
+            least = Some(match least {
+                None => has,
+                Some(prev) => prev
+                    .into_iter()
+                    .filter_map(|(device, seq)| has.get(&device).map(|s| (device, seq.min(*s))))
+                    .collect(),
+            });
+        }
+        Ok(least.unwrap_or_default())
+    }
+
+    /// How many changes of a circle this laptop holds beyond `have`.
+    fn count_beyond(&self, circle_id: &str, have: &VersionVector) -> Result<usize> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT author_device, count(*), max(seq) FROM change_log WHERE circle_id = ?1 GROUP BY 1")?;
+        let devices: Vec<(String, i64)> =
+            stmt.query_map([circle_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut beyond = 0;
+        let mut count = self.conn().prepare_cached(
+            "SELECT count(*) FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq > ?3",
+        )?;
+        for (device, total) in devices {
+            beyond += match have.get(&device) {
+                None => total,
+                Some(held) => count.query_row((circle_id, &device, held), |r| r.get::<_, i64>(0))?,
+            } as usize;
+        }
+        Ok(beyond)
+    }
+
+    /// Seals a bundle for the circle's current members: what some of them may lack, or
+    /// everything with `full`.
+    pub fn share_bundle(&mut self, circle_id: &str, full: bool) -> Result<SharedBundle> {
+        let circle = self.circle(circle_id)?;
+        self.ensure_my_key(circle_id)?;
+        let me = self.my_member_id(circle_id)?;
+        let others = self.other_members(circle_id)?;
+        let recipients = self.recipients(circle_id)?;
+        let mine = self.secret_keys()?;
+        let my_recipient = mine.public().age_recipient;
+        if recipients.iter().all(|r| *r == my_recipient) {
+            return Err(Error::invalid(
+                "Circle",
+                "nobody else has joined this circle yet; invite them first (an invite carries everything)",
+            ));
+        }
+        let base = if full { None } else { Some(self.what_all_have(circle_id)?) };
+        let mut bundle = self.export_bundle(circle_id, base.as_ref())?;
+        bundle.member_haves = self.member_haves(circle_id)?;
+        bundle.member_haves.insert(me.clone(), bundle.have.clone());
+        let sealed = seal::seal(&bundle::encode(&bundle)?, self.device_id(), &mine, &recipients)?;
+        let my_name = self.member(&me)?.name;
+        let stamp = self.now().format("%Y%m%d-%H%M").to_string();
+        let changes = bundle.changes.len();
+        Ok(SharedBundle {
+            bytes: sealed,
+            file_name: bundle_file_name(&circle.name, &my_name, &stamp),
+            changes,
+            to: others.iter().filter(|m| !m.email.is_empty()).map(|m| m.email.clone()).collect(),
+            subject: format!("Kinship updates for {}", circle.name),
+            body: format!(
+                "Hello,\n\nAttached are my Kinship updates for {} ({changes} changes). To bring them in, \
+                 open the attached .kinship file with Kinship, or drag it onto Kinship's window.\n\n\
+                 The file is encrypted to the circle's members only.\n\n{my_name}\n",
+                circle.name
+            ),
+        })
+    }
+
+    /// Every member's known vector for a circle (passed on in bundles).
+    fn member_haves(&self, circle_id: &str) -> Result<BTreeMap<String, VersionVector>> {
+        let mut stmt = self.conn().prepare("SELECT member_id, have FROM peer_have WHERE circle_id = ?1")?;
+        let rows = stmt.query_map([circle_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (member, have) = row?;
+            out.insert(member, serde_json::from_str(&have).unwrap_or_default());
+        }
+        Ok(out)
+    }
+
+    /// A device's signing key as far as this laptop can trust it: from a circle's keys, or,
+    /// for a device not yet known, from a key row in the (still unproven) bundle whose proof
+    /// checks out against an invite or device this laptop already holds.
+    fn trusted_signing_key(&self, device: &str, inner: &[u8]) -> Option<String> {
+        let known: Option<String> = self
+            .conn()
+            .query_row("SELECT signing_key FROM device_keys WHERE device_id = ?1 LIMIT 1", [device], |r| r.get(0))
+            .optional()
+            .ok()?;
+        known.or_else(|| self.introduced_key(device, inner).ok().flatten().map(|k| k.signing_key))
+    }
+
+    /// The key a bundle introduces for its own sender device, if its proof is valid here.
+    fn introduced_key(&self, device: &str, inner: &[u8]) -> Result<Option<DeviceKey>> {
+        let bundle = bundle::decode(inner)?;
+        let Some(change) = bundle.changes.iter().find(|c| {
+            c.entity == entity::DEVICE_KEY
+                && c.op == "put"
+                && c.fields.get("device_id").and_then(|v| v.as_str()) == Some(device)
+        }) else {
+            return Ok(None);
+        };
+        let key: DeviceKey = serde_json::from_value(change.fields.clone())
+            .map_err(|_| Error::Bundle("its sender's key is malformed".into()))?;
+        if key.circle_id != bundle.circle_id || key.id != change.entity_id {
+            return Ok(None);
+        }
+        keys::verify_key(self.conn(), &key)?;
+        Ok(Some(key))
+    }
+
+    /// Opens a received file (sealed, or pasted as armored text): decrypts it, checks the
+    /// signature and that the sender is a current member's device, and decodes it.
+    pub fn open_bundle(&self, bytes: &[u8]) -> Result<Incoming> {
+        let sealed = if armor::is_armored(bytes) {
+            armor::unarmor(&String::from_utf8_lossy(bytes))?
+        } else {
+            bytes.to_vec()
+        };
+        let mine = self.secret_keys()?;
+        let opened = seal::open(&sealed, &mine, |device, inner| self.trusted_signing_key(device, inner))?;
+        let bundle = bundle::decode(&opened.inner)?;
+        if bundle.sender_device != opened.sender_device {
+            return Err(Error::Bundle("it names a different sender inside than the one who signed it".into()));
+        }
+        let circle = self.circle(&bundle.circle_id).map_err(|_| {
+            Error::Bundle("it is for a circle you are not in on this laptop (join it with an invite first)".into())
+        })?;
+        let key = match keys::key_rows(
+            self.conn(),
+            "circle_id = ?1 AND device_id = ?2",
+            (&bundle.circle_id, &bundle.sender_device),
+        )?
+        .into_iter()
+        .next()
+        {
+            Some(key) => key,
+            None => self
+                .introduced_key(&bundle.sender_device, &opened.inner)?
+                .ok_or_else(|| Error::Bundle("it comes from a laptop this circle does not know".into()))?,
+        };
+        let member = match self.member(&key.member_id) {
+            Ok(member) => member,
+            // A new member's own row may arrive with the bundle; their invite named them.
+            Err(_) => {
+                return Err(Error::Bundle(
+                    "it comes from someone this laptop has not heard of yet; import the inviter's bundle first".into(),
+                ))
+            }
+        };
+        if member.left_at.is_some() {
+            return Err(Error::Bundle(format!(
+                "it comes from {}, who is no longer in the circle, so it was refused",
+                member.name
+            )));
+        }
+        Ok(Incoming { bundle, circle_name: circle.name, sender_member_id: member.id, sender_name: member.name })
+    }
+
+    /// Applies an opened bundle (or, with `preview`, reports what it would do). A backup is
+    /// made first; the import is recorded so it can be undone.
+    pub fn apply_bundle(&mut self, incoming: &Incoming, preview: bool) -> Result<Applied> {
+        let backup_file =
+            if preview || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
+        let bundle = &incoming.bundle;
+        let report = self.import_bundle(bundle, preview)?;
+        if preview {
+            return Ok(Applied { report, import_id: None, backup_file });
+        }
+        self.note_member_has(&bundle.circle_id, &incoming.sender_member_id, &bundle.have, true)?;
+        let me = self.my_member_id(&bundle.circle_id)?;
+        for (member, have) in bundle.member_haves.iter().filter(|(m, _)| **m != me) {
+            if self.member(member).is_ok_and(|m| m.circle_id == bundle.circle_id) {
+                self.note_member_has(&bundle.circle_id, member, have, false)?;
+            }
+        }
+        let import_id = if report.new_changes == 0 {
+            None
+        } else {
+            self.conn().execute(
+                "INSERT INTO imports (circle_id, sender_member, sender_device, imported_at, new_changes, added, backup_file)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                (
+                    &bundle.circle_id,
+                    &incoming.sender_member_id,
+                    &bundle.sender_device,
+                    crate::clock::to_stored(self.now()),
+                    report.new_changes as i64,
+                    serde_json::to_string(&report.stored).expect("ranges serialise"),
+                    &backup_file,
+                ),
+            )?;
+            Some(self.conn().last_insert_rowid())
+        };
+        Ok(Applied { report, import_id, backup_file })
+    }
+
+    /// The newest import into a circle that is not undone.
+    fn last_import_row(&self, circle_id: &str) -> Result<Option<(i64, Option<String>, String, i64, String, bool)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, sender_member, imported_at, new_changes, added, undone_at IS NULL FROM imports
+                 WHERE circle_id = ?1 ORDER BY id DESC LIMIT 1",
+                [circle_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()?)
+    }
+
+    /// Undoes the last import into a circle: removes the changes it stored and rebuilds the
+    /// records they touched. Edits made here since stay; a later bundle carrying the same
+    /// changes brings them back.
+    pub fn undo_last_import(&mut self, circle_id: &str) -> Result<Undone> {
+        let Some((id, sender, _, _, added, true)) = self.last_import_row(circle_id)? else {
+            return Err(Error::invalid("Import", "there is no import to undo in this circle"));
+        };
+        let added: BTreeMap<String, Vec<(i64, i64)>> = serde_json::from_str(&added).unwrap_or_default();
+        let sender_name = sender.and_then(|m| self.member(&m).ok()).map(|m| m.name).unwrap_or_default();
+        let removed = self.write(|tx| {
+            let mut touched = BTreeSet::new();
+            let mut removed = 0;
+            for (device, ranges) in &added {
+                for (from, to) in ranges {
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT entity, entity_id FROM change_log
+                         WHERE circle_id = ?1 AND author_device = ?2 AND seq BETWEEN ?3 AND ?4",
+                    )?;
+                    for row in stmt.query_map((circle_id, device, from, to), |r| Ok((r.get(0)?, r.get(1)?)))? {
+                        touched.insert(row?);
+                    }
+                    removed += tx.execute(
+                        "DELETE FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq BETWEEN ?3 AND ?4",
+                        (circle_id, device, from, to),
+                    )?;
+                }
+            }
+            merge::rebuild(tx, circle_id, &touched)?;
+            tx.execute("UPDATE imports SET undone_at = ?2 WHERE id = ?1", (id, tx.now()))?;
+            Ok(removed)
+        })?;
+        Ok(Undone { removed_changes: removed, sender_name })
+    }
+
+    /// Who has joined, when each was last heard from, what each may lack, and what waits.
+    pub fn sync_status(&self, circle_id: &str) -> Result<SyncStatus> {
+        let circle = self.circle(circle_id)?;
+        let my_member_id = self.my_member_id(circle_id)?;
+        let keys = self.device_keys(circle_id)?;
+        let mut members = Vec::new();
+        for m in self.members(circle_id)? {
+            let heard_at: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT heard_at FROM peer_have WHERE circle_id = ?1 AND member_id = ?2",
+                    (circle_id, &m.id),
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            let missing =
+                if m.id == my_member_id { 0 } else { self.count_beyond(circle_id, &self.member_has(circle_id, &m.id)?)? };
+            members.push(MemberSync {
+                joined: keys.iter().any(|k| k.member_id == m.id),
+                member_id: m.id,
+                name: m.name,
+                email: m.email,
+                left: m.left_at.is_some(),
+                heard_at,
+                missing,
+            });
+        }
+        let unsent = self.count_beyond(circle_id, &self.what_all_have(circle_id)?)?;
+        let device_name = |device: &str| -> Option<String> {
+            let member = keys.iter().find(|k| k.device_id == device)?;
+            self.member(&member.member_id).ok().map(|m| m.name)
+        };
+        let gaps = self
+            .gaps_in(circle_id)?
+            .into_iter()
+            .map(|g| GapView { member_name: device_name(&g.device), device: g.device, from_seq: g.from_seq, to_seq: g.to_seq })
+            .collect();
+        let mut conflicts = Vec::new();
+        for c in self.conflicts(circle_id)? {
+            let (record_label, current) = self.conflict_context(&c.entity, &c.entity_id, &c.field)?;
+            conflicts.push(ConflictView {
+                other_author: device_name(&c.author_device).unwrap_or_else(|| "another laptop".into()),
+                entity: c.entity,
+                entity_id: c.entity_id,
+                field: c.field,
+                record_label,
+                current,
+                other: c.value,
+                reason: c.reason,
+                hlc: c.hlc,
+            });
+        }
+        let last_import = match self.last_import_row(circle_id)? {
+            Some((id, sender, imported_at, new_changes, _, undoable)) => Some(LastImport {
+                id,
+                sender_name: sender.and_then(|m| self.member(&m).ok()).map(|m| m.name).unwrap_or_default(),
+                imported_at,
+                new_changes,
+                undoable,
+            }),
+            None => None,
+        };
+        Ok(SyncStatus {
+            circle_id: circle.id,
+            circle_name: circle.name,
+            my_member_id,
+            unsent,
+            members,
+            conflicts,
+            gaps,
+            last_import,
+        })
+    }
+
+    /// A record's label and the current text of one of its prose fields ("" if it is gone).
+    fn conflict_context(&self, entity: &str, id: &str, field: &str) -> Result<(String, String)> {
+        let table = merge::table_of(entity).ok_or_else(|| Error::not_found("record kind", entity))?;
+        if !merge::is_prose(entity, field) {
+            return Err(Error::not_found("text field", field));
+        }
+        let label_column = match entity {
+            "circle" => "name",
+            "agenda_item" | "resource" => "title",
+            "reflection" => "coalesce(prompt, 'Shared reflection')",
+            "goal_note" => "'A note on a goal'",
+            "meeting" => "'Meeting of ' || substr(starts_at, 1, 10)",
+            _ => "''",
+        };
+        let found: Option<(String, String)> = self
+            .conn()
+            .query_row(&format!("SELECT {label_column}, {field} FROM {table} WHERE id = ?1"), [id], |r| {
+                Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default()))
+            })
+            .optional()?;
+        Ok(found.unwrap_or_else(|| ("A record that was deleted".into(), String::new())))
+    }
+
+    /// Settles a conflict on a text field by writing `text` there (keep one version, the
+    /// other, or both combined). Every laptop that receives the write sees it settled.
+    pub fn resolve_conflict(&mut self, circle_id: &str, entity: &str, entity_id: &str, field: &str, text: &str) -> Result<()> {
+        let open = self.conflicts(circle_id)?.into_iter().any(|c| c.entity_id == entity_id && c.field == field);
+        if !open || !merge::is_prose(entity, field) {
+            return Err(Error::invalid("Conflict", "it was already settled; reload the sync screen"));
+        }
+        let table = merge::table_of(entity).expect("prose fields belong to known kinds");
+        let text = crate::validate::prose("Text", text)?;
+        let exists: bool =
+            self.conn().query_row(&format!("SELECT count(*) FROM {table} WHERE id = ?1"), [entity_id], |r| r.get(0))?;
+        if !exists {
+            return Err(Error::invalid("Conflict", "the record was deleted; dismiss the conflict instead"));
+        }
+        self.write(|tx| {
+            let mut fields = serde_json::Map::new();
+            fields.insert(field.to_string(), text.into());
+            tx.update(table, entity, circle_id, entity_id, fields)
+        })
+    }
+
+    /// Dismisses the conflicts kept for a deleted record: logs the deletion again, listing
+    /// the texts it has now seen, so every laptop stops showing them.
+    pub fn dismiss_conflict(&mut self, circle_id: &str, entity: &str, entity_id: &str) -> Result<()> {
+        let open = self.conflicts(circle_id)?.into_iter().any(|c| c.entity_id == entity_id && c.reason == "deleted");
+        if !open || merge::table_of(entity).is_none() {
+            return Err(Error::invalid("Conflict", "it was already settled; reload the sync screen"));
+        }
+        self.write(|tx| tx.log_delete(circle_id, entity, entity_id))
+    }
+}

@@ -1,0 +1,379 @@
+// The Sync screen (#/sync/<circle-id>, or …?invite=<member-id> to start an invite): share
+// this laptop's updates as a sealed bundle file (or text to paste into an email), import what
+// others sent, see who has joined and what they are missing, invite someone, choose between
+// two versions of the same text, and undo the last import.
+
+import { api } from '../api.js';
+import { formatDateTime, h, replace } from '../dom.js';
+import { announce, clearErrors, errorSummary, field, liveRegion, showError, submitting, values } from '../forms.js';
+import { count, fileSize, gapRange, importBox, passphraseField, undoImport } from './import.js';
+
+export async function render(main, [circleId, inviteMemberId]) {
+  const status = liveRegion();
+  let st = await api.syncStatus(circleId);
+  const slots = {
+    conflicts: h('section', { class: 'card sync-section', id: 'conflicts', 'aria-labelledby': 'conflicts-title' }),
+    members: h('section', { class: 'card sync-section', id: 'sync-members', 'aria-labelledby': 'sync-members-title' }),
+    history: h('section', { class: 'card sync-section', id: 'sync-history', 'aria-labelledby': 'sync-history-title' }),
+  };
+  const heading = h('h1', { id: 'sync-title' });
+  const back = h('a', { href: `#/circle/${circleId}`, id: 'back-to-circle' });
+  const ctx = { circleId, status, refresh, get: () => st };
+  const share = shareForm(ctx);
+  const { box: importPanel } = importBox({ status, circleId, onChange: refresh });
+  const invite = inviteForm(ctx);
+
+  async function refresh() {
+    st = await api.syncStatus(circleId);
+    draw();
+  }
+  function draw() {
+    replace(heading, `Sync: ${st.circle_name}`);
+    replace(back, `← ${st.circle_name}`);
+    share.update();
+    invite.update();
+    renderConflicts(slots.conflicts, ctx);
+    renderMembers(slots.members, ctx, invite);
+    renderHistory(slots.history, ctx);
+  }
+
+  draw();
+  replace(main,
+    h('div', { class: 'sync-page' },
+      h('p', { class: 'breadcrumb' }, back),
+      heading,
+      h('p', { class: 'hint sync-lede' },
+        'There is no server: laptops stay in step by emailing each other bundle files. ',
+        'A bundle is sealed so that only the circle’s members can open it, and it carries others’ changes onward too.'),
+      h('div', { class: 'sync-grid' },
+        h('div', { class: 'sync-main' }, share.form, importPanel, slots.conflicts),
+        h('div', { class: 'sync-side' }, slots.members, invite.form, slots.history)),
+      status));
+  if (inviteMemberId) invite.start(inviteMemberId);
+}
+
+// ── Shared pieces ────────────────────────────────────────────────────────────────────
+
+/** "Documents" for /home/ana/Documents/bundle-1.kinship. */
+function folderOf(path, fileName) {
+  const folder = path.slice(0, path.length - fileName.length).replace(/[\\/]+$/, '');
+  return folder.split(/[\\/]/).pop() || folder;
+}
+
+/** Where a file was saved: a line to read, and its full path as a hint. */
+function savedLines(id, saidFirst, r) {
+  return [
+    h('p', { class: 'sync-saved', id, tabindex: '-1' }, `${saidFirst} in ${folderOf(r.path, r.file_name)}.`),
+    h('p', { class: 'hint file-path' }, r.path),
+  ];
+}
+
+/** A mailto: address for the system's email app; every part percent-encoded. */
+function mailto(to, subject, body) {
+  return `mailto:${to.join(',')}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+}
+
+/** "Open email to …" and "Show the file" buttons; errors go to `box`'s summary. */
+function fileActions(box, r, emailLabel, ids) {
+  const email = h('button', { type: 'button', class: 'primary', id: ids[0] }, emailLabel);
+  const reveal = h('button', { type: 'button', id: ids[1] }, 'Show the file');
+  email.addEventListener('click', () => api.openLink(mailto(r.to, r.subject, r.body)).catch((err) => showError(box, err)));
+  reveal.addEventListener('click', () => api.revealFile(r.path).catch((err) => showError(box, err)));
+  return h('div', { class: 'actions wrap' }, email, reveal);
+}
+
+/** A checkbox with its label and a hint beside it. */
+function option(name, label, hint) {
+  const id = `share-${name}`;
+  return h('div', { class: 'check-option' },
+    h('input', { type: 'checkbox', id, name, 'aria-describedby': `${id}-hint` }),
+    h('label', { for: id }, label),
+    h('p', { class: 'hint', id: `${id}-hint` }, hint));
+}
+
+// ── Share updates ────────────────────────────────────────────────────────────────────
+
+function shareForm(ctx) {
+  const unsent = h('p', { class: 'hint', id: 'unsent' });
+  const result = h('div', { class: 'share-result', id: 'share-result', hidden: true });
+  const form = h('form', { class: 'card sync-section', id: 'share-form', novalidate: true, 'aria-labelledby': 'share-title' },
+    h('h2', { id: 'share-title' }, 'Share updates'),
+    errorSummary(),
+    unsent,
+    option('full', 'Include everything (full bundle)', 'For someone who has just joined or is missing changes.'),
+    option('armor', 'Also as text to paste into an email', 'For email that blocks attachments.'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'share-updates' }, 'Share updates')),
+    result);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const full = form.elements.full.checked;
+    const armor = form.elements.armor.checked;
+    await submitting(form, async () => {
+      const r = await api.shareUpdates(ctx.circleId, full, armor);
+      clearErrors(form);
+      showShared(form, result, r, ctx.status);
+      await ctx.refresh();
+    });
+  });
+
+  function update() {
+    const n = ctx.get().unsent;
+    unsent.textContent = n
+      ? `${count(n, 'change')} to share since your last bundle.`
+      : 'Nothing new since your last bundle. A full bundle sends everything again.';
+  }
+  return { form, update };
+}
+
+function showShared(form, result, r, status) {
+  const said = `Saved ${r.file_name} (${fileSize(r.bytes)}, ${count(r.changes, 'change')})`;
+  const [saved, path] = savedLines('share-saved', said, r);
+  replace(result,
+    saved, path,
+    h('p', { class: 'hint' }, 'Attach it to an email to the circle. Only the circle’s members can open it.'),
+    fileActions(form, r, 'Open email to the circle', ['email-circle', 'reveal-bundle']),
+    r.armored ? armoredText(r.armored, status) : null);
+  result.hidden = false;
+  saved.focus();
+  announce(status, saved.textContent);
+}
+
+function armoredText(text, status) {
+  const area = h('textarea', { id: 'armored-text', class: 'bundle-text', readonly: true, rows: 6, spellcheck: 'false', 'aria-describedby': 'armored-hint' });
+  area.value = text;
+  const copied = h('p', { class: 'copy-status', id: 'copy-status' });
+  const copy = h('button', { type: 'button', id: 'copy-armored' }, 'Copy text');
+  copy.addEventListener('click', async () => {
+    let message = 'Copied. Paste it into the email’s text.';
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      area.focus();
+      area.select();
+      if (!document.execCommand('copy')) message = 'Kinship could not copy it. The text is selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+    }
+    copied.textContent = message;
+    announce(status, message);
+  });
+  return h('div', { class: 'armored' },
+    h('label', { for: 'armored-text' }, 'The bundle as text'),
+    h('p', { class: 'hint', id: 'armored-hint' }, 'Paste all of it, BEGIN and END lines included, into the email.'),
+    area,
+    h('div', { class: 'actions' }, copy),
+    copied);
+}
+
+// ── Conflicts ────────────────────────────────────────────────────────────────────────
+
+const FIELD_WORD = { notes: 'notes', title: 'title', text: 'text', note: 'note', purpose: 'purpose', agreement: 'agreement', summary: 'summary' };
+
+function fieldWord(field) {
+  return FIELD_WORD[field] ?? field.replace(/_/g, ' ');
+}
+
+function versionBlock(title, text) {
+  return h('div', { class: 'version' },
+    h('h4', {}, title),
+    text ? h('p', { class: 'version-text' }, text) : h('p', { class: 'hint' }, '(empty)'));
+}
+
+function renderConflicts(slot, ctx) {
+  const { conflicts } = ctx.get();
+  replace(slot,
+    h('h2', { id: 'conflicts-title', tabindex: '-1' }, conflicts.length ? `Conflicts (${conflicts.length})` : 'Conflicts'),
+    errorSummary(),
+    conflicts.length
+      ? [h('p', { class: 'hint' }, 'Nothing was lost: when two people change the same text at once, or edit something another removed, Kinship keeps both and asks you.'),
+        h('ul', { class: 'conflict-list', id: 'conflict-list' }, conflicts.map((c) => conflictRow(slot, c, ctx)))]
+      : h('p', { class: 'hint', id: 'no-conflicts' }, 'No conflicts: no two versions of the same text are waiting.'));
+}
+
+function conflictRow(slot, c, ctx) {
+  const what = fieldWord(c.field);
+  const about = `the ${what} of ${c.record_label}`;
+  const li = h('li', { class: 'conflict', 'data-entity-id': c.entity_id });
+  async function settle(work, said) {
+    for (const b of li.querySelectorAll('button')) b.disabled = true;
+    try {
+      await work();
+    } catch (err) {
+      showError(slot, err);
+      for (const b of li.querySelectorAll('button')) b.disabled = false;
+      return;
+    }
+    await ctx.refresh();
+    announce(ctx.status, said);
+    (slot.querySelector('.conflict button') ?? slot.querySelector('h2')).focus();
+  }
+  const resolve = (text, said) => settle(() => api.resolveConflict(ctx.circleId, c.entity, c.entity_id, c.field, text), said);
+  const button = (label, aria, onclick) => h('button', { type: 'button', class: 'small', 'aria-label': aria, onclick }, label);
+
+  if (c.reason === 'deleted') {
+    replace(li,
+      h('h3', {}, c.record_label),
+      h('p', {}, `${c.other_author} changed the ${what} of something that was removed at the same time. Here is their text, to copy if you need it.`),
+      versionBlock(`${c.other_author}’s ${what}`, c.other),
+      h('div', { class: 'row-actions' },
+        button('Dismiss', `Dismiss ${c.other_author}’s text for ${about}`,
+          () => settle(() => api.dismissConflict(ctx.circleId, c.entity_id, c.field, c.hlc), `Dismissed ${c.other_author}’s text for ${about}.`))));
+    return li;
+  }
+  replace(li,
+    h('h3', {}, c.record_label),
+    h('p', {}, `Two versions of the ${what}: they were changed on two laptops at the same time.`),
+    h('div', { class: 'versions' },
+      versionBlock('Shown now', c.current),
+      versionBlock(`${c.other_author}’s version`, c.other)),
+    h('div', { class: 'row-actions' },
+      button('Keep the one shown now', `Keep the version shown now of ${about}`,
+        () => resolve(c.current, `Kept the version shown now of ${about}.`)),
+      button(`Keep ${c.other_author}’s`, `Keep ${c.other_author}’s version of ${about}`,
+        () => resolve(c.other, `Kept ${c.other_author}’s version of ${about}.`)),
+      button('Keep both', `Keep both versions of ${about}`,
+        () => resolve(`${c.current}\n\n${c.other}`, `Kept both versions of ${about}, one after the other.`))));
+  return li;
+}
+
+// ── Members: who has joined, when we last heard from them, what they are missing ─────
+
+function renderMembers(slot, ctx, invite) {
+  const st = ctx.get();
+  const current = st.members.filter((m) => !m.left);
+  const left = st.members.filter((m) => m.left);
+  replace(slot,
+    h('h2', { id: 'sync-members-title' }, 'Who has what'),
+    h('ul', { class: 'sync-member-list', id: 'sync-member-list' }, current.map((m) => memberRow(m, st, invite))),
+    left.length ? h('p', { class: 'hint' }, `Left the circle: ${left.map((m) => m.name).join(', ')}. New bundles are sealed without them.`) : null);
+}
+
+function memberRow(m, st, invite) {
+  const li = h('li', { class: 'sync-member', 'data-member-id': m.member_id });
+  const name = h('p', { class: 'member-name' }, m.name);
+  if (m.member_id === st.my_member_id) {
+    name.append(h('span', { class: 'tag' }, 'you'));
+    replace(li, name, h('p', { class: 'hint' }, 'This laptop.'));
+    return li;
+  }
+  if (!m.joined) {
+    name.append(h('span', { class: 'tag not-joined' }, m.invited ? 'invited, not joined yet' : 'not joined yet'));
+    replace(li, name,
+      h('p', { class: 'hint' }, 'They cannot read the circle’s bundles until they join from an invite on their laptop.'),
+      h('div', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'small', 'aria-label': `Invite ${m.name}`, onclick: () => invite.start(m.member_id) }, 'Invite')));
+    return li;
+  }
+  replace(li, name,
+    h('p', { class: 'heard' }, `Last heard from: ${m.heard_at ? formatDateTime(m.heard_at) : 'never'}`),
+    m.missing
+      ? h('p', { class: 'missing' }, `Missing ${count(m.missing, 'change')} you have: send them updates.`)
+      : h('p', { class: 'hint' }, 'Has everything you have, as far as this laptop knows.'));
+  return li;
+}
+
+// ── Invite someone ───────────────────────────────────────────────────────────────────
+
+function inviteForm(ctx) {
+  const who = field({ name: 'member_id', label: 'Who', field: 'Member', required: true, options: [] });
+  const select = who.querySelector('select');
+  const newPerson = h('div', { class: 'new-person', id: 'invite-new-person' },
+    field({ name: 'name', label: 'Their name', field: 'Name', required: true, maxlength: 120, autocomplete: 'off' }),
+    field({ name: 'email', label: 'Their email', field: 'Email', type: 'email', required: true, autocomplete: 'off' }));
+  const passphrase = passphraseField({
+    label: 'Passphrase for the invite',
+    autocomplete: 'new-password',
+    hint: 'At least 8 characters. Tell it to them by phone or in person, never in the email: the invite file opens only with it.',
+  });
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'create-invite' }, 'Create invite');
+  const busy = h('div', { class: 'apply-progress', id: 'invite-progress', hidden: true },
+    h('label', { for: 'invite-bar' }, 'Sealing the invite with the passphrase…'), h('progress', { id: 'invite-bar' }));
+  const result = h('div', { class: 'invite-result', id: 'invite-result', hidden: true });
+  const form = h('form', { class: 'card sync-section', id: 'invite-form', novalidate: true, 'aria-labelledby': 'invite-title' },
+    h('h2', { id: 'invite-title', tabindex: '-1' }, 'Invite someone'),
+    errorSummary(),
+    h('p', { class: 'hint' }, 'An invite is a file you email. On their laptop it adds them to the circle, so they can read and send bundles.'),
+    who, newPerson, passphrase,
+    h('div', { class: 'actions' }, submit),
+    busy,
+    result);
+  const showNewPerson = () => { newPerson.hidden = select.value !== 'new'; };
+  select.addEventListener('change', showNewPerson);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = values(form);
+    const isNew = v.member_id === 'new';
+    const name = isNew ? v.name : ctx.get().members.find((m) => m.member_id === v.member_id)?.name;
+    busy.hidden = false;
+    submit.textContent = 'Creating the invite…';
+    await submitting(form, async () => {
+      try {
+        const r = await api.createInvite({
+          circleId: ctx.circleId, memberId: isNew ? null : v.member_id, name: isNew ? v.name : null, email: isNew ? v.email : null, passphrase: v.passphrase,
+        });
+        clearErrors(form);
+        form.elements.passphrase.value = '';
+        if (isNew) { form.elements.name.value = ''; form.elements.email.value = ''; }
+        await ctx.refresh();
+        showInvite(form, result, r, name, ctx.status);
+      } finally {
+        busy.hidden = true;
+        submit.textContent = 'Create invite';
+      }
+    });
+  });
+
+  function update() {
+    const chosen = select.value;
+    const waiting = ctx.get().members.filter((m) => !m.left && !m.joined && m.member_id !== ctx.get().my_member_id);
+    replace(select,
+      waiting.map((m) => h('option', { value: m.member_id }, `${m.name} (${m.email})`)),
+      h('option', { value: 'new' }, 'Someone new, not in the circle yet'));
+    if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+    showNewPerson();
+  }
+
+  /** Starts an invite for `memberId`: chosen in the form, the cursor in the passphrase. */
+  function start(memberId) {
+    if ([...select.options].some((o) => o.value === memberId)) select.value = memberId;
+    showNewPerson();
+    form.scrollIntoView({ block: 'start' });
+    form.elements.passphrase.focus();
+  }
+  return { form, update, start };
+}
+
+function showInvite(form, result, r, name, status) {
+  const [saved, path] = savedLines('invite-saved', `Saved the invite for ${name}, ${r.file_name},`, r);
+  replace(result,
+    saved, path,
+    h('p', { class: 'note' }, `Email it to ${name}, then tell them the passphrase by phone or in person. It is not in the email.`),
+    fileActions(form, r, `Open email to ${name}`, ['email-invite', 'reveal-invite']));
+  result.hidden = false;
+  saved.focus();
+  announce(status, `${saved.textContent} Tell ${name} the passphrase by phone or in person.`);
+}
+
+// ── Missing changes and the last import ─────────────────────────────────────────────
+
+function renderHistory(slot, ctx) {
+  const { gaps, last_import: last } = ctx.get();
+  const lastLine = last
+    ? h('p', { id: 'last-import' }, `Last import: from ${last.sender_name}, ${formatDateTime(last.imported_at)}, ${count(last.new_changes, 'new change')}.`)
+    : h('p', { class: 'hint', id: 'last-import' }, 'Nothing imported yet.');
+  const undo = last?.undoable ? h('button', { type: 'button', id: 'undo-last' }, 'Undo this import') : null;
+  undo?.addEventListener('click', () => undoImport(ctx.circleId, undo, slot, ctx.status, async () => {
+    await ctx.refresh();
+    slot.querySelector('h2').focus();
+  }));
+  replace(slot,
+    h('h2', { id: 'sync-history-title', tabindex: '-1' }, 'Imports'),
+    errorSummary(),
+    lastLine,
+    undo ? h('div', { class: 'actions' }, undo) : null,
+    gaps.length
+      ? h('ul', { class: 'sync-warnings', id: 'sync-gaps' }, gaps.map((g) => h('li', {},
+        `You are missing ${g.member_name}’s ${gapRange(g)}: `,
+        `what came after waits for them. Ask ${g.member_name}, or anyone who has them, to send a full bundle.`)))
+      : null);
+}
