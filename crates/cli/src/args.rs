@@ -93,6 +93,79 @@ pub enum Command {
     /// All your data as one file: export it, or import it into a fresh install.
     #[command(subcommand)]
     Data(DataCommand),
+    /// Invite someone to a circle: writes a passphrase-locked invite file holding the circle.
+    /// The passphrase comes from KINSHIP_PASSPHRASE or a prompt; tell it by phone or in person.
+    Invite {
+        #[arg(long)]
+        circle: String,
+        /// An existing member who has not joined yet (a member id).
+        #[arg(long, conflicts_with_all = ["name", "email"])]
+        member: Option<String>,
+        /// A new member's name (with --email).
+        #[arg(long, requires = "email")]
+        name: Option<String>,
+        #[arg(long, requires = "name")]
+        email: Option<String>,
+        /// Where to write the invite (an existing file is never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Join a circle with an invite file (passphrase from KINSHIP_PASSPHRASE or a prompt).
+    /// On a laptop not yet set up, you are set up with the invite's name and email.
+    Join { file: PathBuf },
+    /// Write a sync bundle of what the circle's members may not have yet.
+    Export {
+        #[arg(long)]
+        circle: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Everything, not just what others may lack.
+        #[arg(long)]
+        full: bool,
+        /// As text to paste into an email body (-----BEGIN KINSHIP BUNDLE-----).
+        #[arg(long)]
+        armor: bool,
+    },
+    /// Bring in a sync bundle (a .kinship file, or a text file with a pasted bundle).
+    Import {
+        file: PathBuf,
+        /// Show what it would add, change and conflict, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A circle's sync state, undo of the last import, and conflicts.
+    #[command(subcommand)]
+    Sync(SyncCommand),
+}
+
+#[derive(Subcommand)]
+pub enum SyncCommand {
+    /// Who has joined, when each was last heard from, what each may lack; conflicts and gaps.
+    Status {
+        #[arg(long)]
+        circle: String,
+    },
+    /// Undo the last import into a circle.
+    Undo {
+        #[arg(long)]
+        circle: String,
+    },
+    /// Settle a conflict by writing the text to keep (see `sync status`).
+    Resolve {
+        #[arg(long)]
+        circle: String,
+        /// The record's kind (e.g. agenda_item).
+        #[arg(long)]
+        entity: String,
+        /// The record's id.
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        field: String,
+        /// The text to keep.
+        #[arg(long)]
+        text: String,
+    },
 }
 
 #[derive(Args)]

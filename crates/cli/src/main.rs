@@ -2,6 +2,7 @@
 //! and tests. Every command is a thin translation into one call on the core's `Store`.
 
 mod args;
+mod sync;
 
 use args::*;
 use clap::Parser;
@@ -363,6 +364,13 @@ fn run(cli: Cli) -> Result<Output> {
                 format!("Restored from {}. Your data as it was just before is in {}", file.display(), before.path);
             output(json!({ "restored_from": file, "backup_before": before }), text)
         }
+        Command::Invite { circle, member, name, email, out } => {
+            sync::invite(store, &circle, member, name.zip(email), &out)?
+        }
+        Command::Join { file } => sync::join(store, &file)?,
+        Command::Export { circle, out, full, armor } => sync::export(store, &circle, &out, full, armor)?,
+        Command::Import { file, dry_run } => sync::import(store, &file, dry_run)?,
+        Command::Sync(command) => sync::sync_command(store, command)?,
         Command::Data(DataCommand::Export { out, markdown }) => {
             let text = if markdown { store.export_markdown()? } else { store.export_json()? };
             write_new(&out, &text)?;
@@ -397,6 +405,11 @@ fn backup_line(b: &backup::BackupInfo) -> String {
 
 /// Writes `contents` to a new file `path`; an existing file is never overwritten.
 fn write_new(path: &std::path::Path, contents: &str) -> Result<()> {
+    write_new_bytes(path, contents.as_bytes())
+}
+
+/// Writes a new file, refusing to overwrite one.
+fn write_new_bytes(path: &std::path::Path, contents: &[u8]) -> Result<()> {
     use std::io::Write;
     let io = |source| Error::Io { path: path.display().to_string(), source };
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
@@ -409,7 +422,7 @@ fn write_new(path: &std::path::Path, contents: &str) -> Result<()> {
             io(e)
         }
     })?;
-    file.write_all(contents.as_bytes()).and_then(|_| file.sync_all()).map_err(io)
+    file.write_all(contents).and_then(|_| file.sync_all()).map_err(io)
 }
 
 fn main() -> ExitCode {

@@ -240,11 +240,10 @@ impl Store {
             }
             let restored = Store::open_unplaced(&scratch)?;
             let before = self.backup_now()?;
-            let (home, millis, counter, seq): (Option<String>, i64, i64, i64) = self.conn().query_row(
-                "SELECT home, hlc_millis, hlc_counter, next_seq FROM local_device",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
+            let (home, millis, counter, seq): (Option<String>, i64, i64, i64) =
+                self.conn().query_row("SELECT home, hlc_millis, hlc_counter, next_seq FROM local_device", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?;
             let mut dst = Connection::open(&live)?;
             copy_database(restored.conn(), &mut dst)?;
             drop(dst);

@@ -24,4 +24,6 @@ pub use exchange::{Gap, ImportReport, VersionVector};
 pub use merge::Conflict;
 
 #[cfg(test)]
+mod flow_tests;
+#[cfg(test)]
 mod tests;

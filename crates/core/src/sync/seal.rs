@@ -148,7 +148,8 @@ pub fn open(
     let body = strip_magic(sealed, MAGIC)?;
     let plaintext = decrypt(body, &identity.age as &dyn age::Identity).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys => bundle_error(
-            "it was not addressed to you (you may have been removed from the circle, or it is for another circle)",
+            "it was not addressed to you: the sender's laptop did not have your key yet (it reaches them with \
+             your first bundle), or it is for a circle you are not in, or you were removed",
         ),
         _ => damaged(),
     })?;
@@ -346,7 +347,10 @@ mod tests {
             let mut bad = sealed.clone();
             bad[i] ^= 0x01;
             let err = open(&bad, &b, key_of(DEVICE_A, &a)).expect_err(&format!("flip at {i} accepted"));
-            assert!(matches!(err, Error::Bundle(_) | Error::NewerBundle { .. } | Error::IsInvite), "flip at {i}: {err}");
+            assert!(
+                matches!(err, Error::Bundle(_) | Error::NewerBundle { .. } | Error::IsInvite),
+                "flip at {i}: {err}"
+            );
             bad[i] ^= 0xff; // every other bit of the same byte, too
             assert!(open(&bad, &b, key_of(DEVICE_A, &a)).is_err(), "flip of 0xfe at {i} accepted");
         }

@@ -15,6 +15,7 @@ use crate::changelog::entity;
 use crate::{Error, Result, Store};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A sealed bundle ready to send, and an email to send it with.
@@ -26,6 +27,9 @@ pub struct SharedBundle {
     pub changes: usize,
     /// The other current members' email addresses.
     pub to: Vec<String>,
+    /// Members who cannot read it yet: this laptop has not had a bundle from them since
+    /// they joined (their first bundle brings the key to encrypt to).
+    pub unreadable_by: Vec<String>,
     pub subject: String,
     pub body: String,
 }
@@ -141,6 +145,18 @@ fn bundle_file_name(circle: &str, sender: &str, stamp: &str) -> String {
     format!("{}-from-{}-{stamp}.kinship", slug(circle), slug(sender))
 }
 
+/// Deletes a record by kind and id (attendance is keyed `meeting_id/member_id`).
+fn delete_record(conn: &rusqlite::Connection, entity: &str, id: &str) -> Result<()> {
+    let Some(table) = merge::table_of(entity) else { return Ok(()) };
+    match id.split_once('/') {
+        Some((meeting, member)) if entity == entity::ATTENDANCE => {
+            conn.execute("DELETE FROM attendance WHERE meeting_id = ?1 AND member_id = ?2", (meeting, member))?
+        }
+        _ => conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?,
+    };
+    Ok(())
+}
+
 impl Store {
     /// What member `member_id` is known to have of a circle's log.
     fn member_has(&self, circle_id: &str, member_id: &str) -> Result<VersionVector> {
@@ -211,9 +227,9 @@ impl Store {
 
     /// How many changes of a circle this laptop holds beyond `have`.
     fn count_beyond(&self, circle_id: &str, have: &VersionVector) -> Result<usize> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT author_device, count(*), max(seq) FROM change_log WHERE circle_id = ?1 GROUP BY 1")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT author_device, count(*), max(seq) FROM change_log WHERE circle_id = ?1 GROUP BY 1",
+        )?;
         let devices: Vec<(String, i64)> =
             stmt.query_map([circle_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let mut beyond = 0;
@@ -242,9 +258,12 @@ impl Store {
         if recipients.iter().all(|r| *r == my_recipient) {
             return Err(Error::invalid(
                 "Circle",
-                "nobody else has joined this circle yet; invite them first (an invite carries everything)",
+                "nobody else can read it yet: invite members first, and once they join, import the first \
+                 bundle each sends you (it brings the key to write to them)",
             ));
         }
+        let keyed: BTreeSet<String> = self.device_keys(circle_id)?.into_iter().map(|k| k.member_id).collect();
+        let unreadable_by = others.iter().filter(|m| !keyed.contains(&m.id)).map(|m| m.name.clone()).collect();
         let base = if full { None } else { Some(self.what_all_have(circle_id)?) };
         let mut bundle = self.export_bundle(circle_id, base.as_ref())?;
         bundle.member_haves = self.member_haves(circle_id)?;
@@ -257,6 +276,7 @@ impl Store {
             bytes: sealed,
             file_name: bundle_file_name(&circle.name, &my_name, &stamp),
             changes,
+            unreadable_by,
             to: others.iter().filter(|m| !m.email.is_empty()).map(|m| m.email.clone()).collect(),
             subject: format!("Kinship updates for {}", circle.name),
             body: format!(
@@ -282,14 +302,21 @@ impl Store {
 
     /// A device's signing key as far as this laptop can trust it: from a circle's keys, or,
     /// for a device not yet known, from a key row in the (still unproven) bundle whose proof
-    /// checks out against an invite or device this laptop already holds.
-    fn trusted_signing_key(&self, device: &str, inner: &[u8]) -> Option<String> {
+    /// checks out against an invite or device this laptop already holds. `why` keeps the
+    /// reason a new key was not trusted.
+    fn trusted_signing_key(&self, device: &str, inner: &[u8], why: &RefCell<Option<Error>>) -> Option<String> {
         let known: Option<String> = self
             .conn()
             .query_row("SELECT signing_key FROM device_keys WHERE device_id = ?1 LIMIT 1", [device], |r| r.get(0))
             .optional()
             .ok()?;
-        known.or_else(|| self.introduced_key(device, inner).ok().flatten().map(|k| k.signing_key))
+        known.or_else(|| match self.introduced_key(device, inner) {
+            Ok(key) => key.map(|k| k.signing_key),
+            Err(e) => {
+                why.replace(Some(e));
+                None
+            }
+        })
     }
 
     /// The key a bundle introduces for its own sender device, if its proof is valid here.
@@ -314,13 +341,20 @@ impl Store {
     /// Opens a received file (sealed, or pasted as armored text): decrypts it, checks the
     /// signature and that the sender is a current member's device, and decodes it.
     pub fn open_bundle(&self, bytes: &[u8]) -> Result<Incoming> {
-        let sealed = if armor::is_armored(bytes) {
-            armor::unarmor(&String::from_utf8_lossy(bytes))?
-        } else {
-            bytes.to_vec()
-        };
+        let sealed =
+            if armor::is_armored(bytes) { armor::unarmor(&String::from_utf8_lossy(bytes))? } else { bytes.to_vec() };
         let mine = self.secret_keys()?;
-        let opened = seal::open(&sealed, &mine, |device, inner| self.trusted_signing_key(device, inner))?;
+        let why = RefCell::new(None);
+        let opened = seal::open(&sealed, &mine, |device, inner| self.trusted_signing_key(device, inner, &why))
+            .map_err(|e| match why.take() {
+                Some(Error::Bundle(reason)) if reason.contains("has not heard of") => Error::Bundle(
+                    "it comes from someone who joined with an invite this laptop has not heard of yet; \
+                     import a bundle from the member who invited them first, then this one"
+                        .into(),
+                ),
+                Some(reason) => reason,
+                None => e,
+            })?;
         let bundle = bundle::decode(&opened.inner)?;
         if bundle.sender_device != opened.sender_device {
             return Err(Error::Bundle("it names a different sender inside than the one who signed it".into()));
@@ -362,8 +396,7 @@ impl Store {
     /// Applies an opened bundle (or, with `preview`, reports what it would do). A backup is
     /// made first; the import is recorded so it can be undone.
     pub fn apply_bundle(&mut self, incoming: &Incoming, preview: bool) -> Result<Applied> {
-        let backup_file =
-            if preview || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
+        let backup_file = if preview || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
         let bundle = &incoming.bundle;
         let report = self.import_bundle(bundle, preview)?;
         if preview {
@@ -420,7 +453,7 @@ impl Store {
         let added: BTreeMap<String, Vec<(i64, i64)>> = serde_json::from_str(&added).unwrap_or_default();
         let sender_name = sender.and_then(|m| self.member(&m).ok()).map(|m| m.name).unwrap_or_default();
         let removed = self.write(|tx| {
-            let mut touched = BTreeSet::new();
+            let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
             let mut removed = 0;
             for (device, ranges) in &added {
                 for (from, to) in ranges {
@@ -435,6 +468,17 @@ impl Store {
                         "DELETE FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq BETWEEN ?3 AND ?4",
                         (circle_id, device, from, to),
                     )?;
+                }
+            }
+            // Records the import created have no log left: they go.
+            for (entity, id) in &touched {
+                let logged: bool = tx.query_row(
+                    "SELECT count(*) > 0 FROM change_log WHERE entity = ?1 AND entity_id = ?2",
+                    (entity, id),
+                    |r| r.get(0),
+                )?;
+                if !logged {
+                    delete_record(tx, entity, id)?;
                 }
             }
             merge::rebuild(tx, circle_id, &touched)?;
@@ -460,8 +504,11 @@ impl Store {
                 )
                 .optional()?
                 .flatten();
-            let missing =
-                if m.id == my_member_id { 0 } else { self.count_beyond(circle_id, &self.member_has(circle_id, &m.id)?)? };
+            let missing = if m.id == my_member_id {
+                0
+            } else {
+                self.count_beyond(circle_id, &self.member_has(circle_id, &m.id)?)?
+            };
             members.push(MemberSync {
                 joined: keys.iter().any(|k| k.member_id == m.id),
                 member_id: m.id,
@@ -480,7 +527,12 @@ impl Store {
         let gaps = self
             .gaps_in(circle_id)?
             .into_iter()
-            .map(|g| GapView { member_name: device_name(&g.device), device: g.device, from_seq: g.from_seq, to_seq: g.to_seq })
+            .map(|g| GapView {
+                member_name: device_name(&g.device),
+                device: g.device,
+                from_seq: g.from_seq,
+                to_seq: g.to_seq,
+            })
             .collect();
         let mut conflicts = Vec::new();
         for c in self.conflicts(circle_id)? {
@@ -544,7 +596,14 @@ impl Store {
 
     /// Settles a conflict on a text field by writing `text` there (keep one version, the
     /// other, or both combined). Every laptop that receives the write sees it settled.
-    pub fn resolve_conflict(&mut self, circle_id: &str, entity: &str, entity_id: &str, field: &str, text: &str) -> Result<()> {
+    pub fn resolve_conflict(
+        &mut self,
+        circle_id: &str,
+        entity: &str,
+        entity_id: &str,
+        field: &str,
+        text: &str,
+    ) -> Result<()> {
         let open = self.conflicts(circle_id)?.into_iter().any(|c| c.entity_id == entity_id && c.field == field);
         if !open || !merge::is_prose(entity, field) {
             return Err(Error::invalid("Conflict", "it was already settled; reload the sync screen"));

@@ -1,0 +1,166 @@
+//! The sync commands: invite, join, export, import, and a circle's sync state.
+
+use crate::args::SyncCommand;
+use crate::{output, plural, write_new_bytes, Output};
+use kinship_core::sync::invite::open_invite;
+use kinship_core::sync::share::SyncStatus;
+use kinship_core::sync::{armor, ImportReport};
+use kinship_core::{Error, MemberInput, Result, Store};
+use serde_json::json;
+use std::path::Path;
+
+/// The passphrase: `KINSHIP_PASSPHRASE` for scripts, else asked for without echo.
+fn passphrase() -> Result<String> {
+    if let Ok(p) = std::env::var("KINSHIP_PASSPHRASE") {
+        return Ok(p);
+    }
+    rpassword::prompt_password("Passphrase: ").map_err(|source| Error::Io { path: "the terminal".into(), source })
+}
+
+fn read(file: &Path) -> Result<Vec<u8>> {
+    std::fs::read(file).map_err(|source| Error::Io { path: file.display().to_string(), source })
+}
+
+pub fn invite(
+    store: &mut Store,
+    circle: &str,
+    member: Option<String>,
+    name_email: Option<(String, String)>,
+    out: &Path,
+) -> Result<Output> {
+    let member_id = match (member, name_email) {
+        (Some(id), _) => id,
+        (None, Some((name, email))) => {
+            store.add_member(&MemberInput { circle_id: circle.into(), name, email, ..Default::default() })?.id
+        }
+        (None, None) => {
+            return Err(Error::Invalid { field: "Member", reason: "give --member, or --name and --email".into() })
+        }
+    };
+    let sealed = store.create_invite(circle, &member_id, &passphrase()?)?;
+    write_new_bytes(out, &sealed)?;
+    let who = store.member(&member_id)?;
+    let text = format!(
+        "Invite for {} saved to {}. Send them the file, and tell them the passphrase by phone or in person (never in the same email).",
+        who.name,
+        out.display()
+    );
+    Ok(output(json!({ "path": out, "member_id": member_id }), text))
+}
+
+pub fn join(store: &mut Store, file: &Path) -> Result<Output> {
+    let invite = open_invite(&read(file)?, &passphrase()?)?;
+    let joined = store.join(&invite, None)?;
+    let text = format!("You joined {} (invited by {}).", joined.circle_name, invite.header.inviter_name);
+    Ok(output(&joined, text))
+}
+
+pub fn export(store: &mut Store, circle: &str, out: &Path, full: bool, as_text: bool) -> Result<Output> {
+    let shared = store.share_bundle(circle, full)?;
+    let bytes = if as_text { armor::armor(&shared.bytes).into_bytes() } else { shared.bytes.clone() };
+    write_new_bytes(out, &bytes)?;
+    let text = format!(
+        "Saved {} ({} bytes) to {}. Send it to {}.",
+        plural(shared.changes as i64, "change"),
+        bytes.len(),
+        out.display(),
+        shared.to.join(", ")
+    );
+    Ok(output(json!({ "path": out, "bytes": bytes.len(), "changes": shared.changes, "to": shared.to }), text))
+}
+
+fn kinds(counts: &std::collections::BTreeMap<String, usize>) -> String {
+    counts.iter().map(|(kind, n)| format!("{n} {}", kind.replace('_', " "))).collect::<Vec<_>>().join(", ")
+}
+
+fn report_text(sender: &str, report: &ImportReport, dry_run: bool) -> String {
+    let mut lines = vec![format!(
+        "From {sender}: {} new, {} already here{}",
+        plural(report.new_changes as i64, "change"),
+        report.already_had,
+        if dry_run { " (dry run: nothing was written)" } else { "" }
+    )];
+    for (label, counts) in [("adds", &report.added), ("changes", &report.changed), ("removes", &report.removed)] {
+        if !counts.is_empty() {
+            lines.push(format!("{label}: {}", kinds(counts)));
+        }
+    }
+    for c in &report.conflicts {
+        lines.push(format!("conflict: two versions of {} {} {} ({})", c.entity, c.entity_id, c.field, c.reason));
+    }
+    for g in &report.gaps {
+        lines.push(format!(
+            "missing changes {}–{} of device {}: ask its owner for a full bundle",
+            g.from_seq, g.to_seq, g.device
+        ));
+    }
+    if report.future_clock {
+        lines.push("warning: the sender's clock is more than a day ahead".into());
+    }
+    lines.join("\n")
+}
+
+pub fn import(store: &mut Store, file: &Path, dry_run: bool) -> Result<Output> {
+    let bytes = if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|source| Error::Io { path: "standard input".into(), source })?;
+        buf
+    } else {
+        read(file)?
+    };
+    let incoming = store.open_bundle(&bytes)?;
+    let applied = store.apply_bundle(&incoming, dry_run)?;
+    let text = report_text(&incoming.sender_name, &applied.report, dry_run);
+    Ok(output(
+        json!({ "sender": incoming.sender_name, "circle_id": incoming.bundle.circle_id, "applied": applied }),
+        text,
+    ))
+}
+
+fn status_text(s: &SyncStatus) -> String {
+    let mut lines = vec![format!("{}: {} not yet sent to everyone", s.circle_name, plural(s.unsent as i64, "change"))];
+    for m in &s.members {
+        let state = match (m.left, m.joined, &m.heard_at) {
+            (true, _, _) => "left".to_string(),
+            (_, false, _) => "invited, not joined".to_string(),
+            (_, true, Some(at)) => format!("last heard from {at}"),
+            (_, true, None) => "never heard from directly".to_string(),
+        };
+        lines.push(format!("  {} <{}>: {state}; missing {}", m.name, m.email, m.missing));
+    }
+    for c in &s.conflicts {
+        lines.push(format!(
+            "conflict on {} ({} {} {}): {:?} vs {}'s {:?}",
+            c.record_label, c.entity, c.entity_id, c.field, c.current, c.other_author, c.other
+        ));
+    }
+    for g in &s.gaps {
+        let who = g.member_name.clone().unwrap_or_else(|| g.device.clone());
+        lines.push(format!("missing {who}'s changes {}–{}: ask {who} to send a full bundle", g.from_seq, g.to_seq));
+    }
+    lines.join("\n")
+}
+
+pub fn sync_command(store: &mut Store, command: SyncCommand) -> Result<Output> {
+    Ok(match command {
+        SyncCommand::Status { circle } => {
+            let s = store.sync_status(&circle)?;
+            let text = status_text(&s);
+            output(&s, text)
+        }
+        SyncCommand::Undo { circle } => {
+            let u = store.undo_last_import(&circle)?;
+            let text = format!(
+                "Undid the import from {}: {} removed.",
+                u.sender_name,
+                plural(u.removed_changes as i64, "change")
+            );
+            output(&u, text)
+        }
+        SyncCommand::Resolve { circle, entity, id, field, text } => {
+            store.resolve_conflict(&circle, &entity, &id, &field, &text)?;
+            output(json!({ "resolved": true }), "Conflict settled.")
+        }
+    })
+}

@@ -1,0 +1,295 @@
+//! Sync as laptops live it: invites, joins, sealed bundles relayed between members, member
+//! removal, undo, copied data folders. Each laptop is a store in its own data folder.
+
+use super::invite::open_invite;
+use super::seal::{self, DeviceKeys};
+use super::{bundle, Bundle};
+use crate::{AgendaItemInput, CircleInput, IdentityInput, MeetingInput, MemberInput, ReflectionInput, Store};
+use tempfile::TempDir;
+
+const PASS: &str = "river lantern autumn";
+
+struct Laptop {
+    store: Store,
+    dir: TempDir,
+}
+
+fn laptop() -> Laptop {
+    let dir = TempDir::new().unwrap();
+    Laptop { store: Store::open(dir.path()).unwrap(), dir }
+}
+
+fn person(name: &str) -> IdentityInput {
+    IdentityInput { name: name.into(), email: format!("{}@uni.edu", name.to_lowercase()), ..Default::default() }
+}
+
+/// Ana's laptop with a circle and a meeting; returns (laptop, circle id, meeting id).
+fn ana_with_circle() -> (Laptop, String, String) {
+    let mut ana = laptop();
+    ana.store.create_identity(&person("Ana")).unwrap();
+    let circle =
+        ana.store.create_circle(&CircleInput { name: "Early-career librarians".into(), ..Default::default() }).unwrap();
+    let meeting = ana
+        .store
+        .create_meeting(&MeetingInput {
+            circle_id: circle.id.clone(),
+            starts_at: "2026-12-08T18:00:00Z".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    (ana, circle.id, meeting.id)
+}
+
+/// Adds `name` to the circle on `inviter` and returns the invite file.
+fn invite(inviter: &mut Laptop, circle: &str, name: &str) -> Vec<u8> {
+    let who = person(name);
+    let member = inviter
+        .store
+        .add_member(&MemberInput { circle_id: circle.into(), name: who.name, email: who.email, ..Default::default() })
+        .unwrap();
+    inviter.store.create_invite(circle, &member.id, PASS).unwrap()
+}
+
+/// A new laptop that joins with `file`.
+fn join(file: &[u8]) -> Laptop {
+    let mut joiner = laptop();
+    let opened = open_invite(file, PASS).unwrap();
+    joiner.store.join(&opened, None).unwrap();
+    joiner
+}
+
+/// `from` shares updates; `to` opens and applies them.
+fn deliver(from: &mut Laptop, to: &mut Laptop, circle: &str) -> crate::sync::share::Applied {
+    let shared = from.store.share_bundle(circle, false).unwrap();
+    let incoming = to.store.open_bundle(&shared.bytes).unwrap();
+    to.store.apply_bundle(&incoming, false).unwrap()
+}
+
+fn add_item(on: &mut Laptop, meeting: &str, title: &str) {
+    on.store
+        .add_agenda_item(&AgendaItemInput { meeting_id: meeting.into(), title: title.into(), ..Default::default() })
+        .unwrap();
+}
+
+fn titles(on: &Laptop, meeting: &str) -> Vec<String> {
+    on.store.agenda(meeting).unwrap().into_iter().map(|i| i.title).collect()
+}
+
+#[test]
+fn an_invited_member_joins_and_updates_flow_both_ways() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    add_item(&mut ana, &meeting, "Job talk nerves");
+    let file = invite(&mut ana, &circle, "Ben");
+    assert_eq!(&file[..8], seal::INVITE_MAGIC);
+
+    // A wrong passphrase: a clear message on the passphrase, nothing anywhere.
+    let err = open_invite(&file, "river lantern autumm").unwrap_err();
+    assert_eq!(err.field(), Some("Passphrase"));
+
+    let mut ben = join(&file);
+    assert_eq!(ben.store.identity().unwrap().unwrap().name, "Ben", "the invite sets up who Ben is");
+    assert_eq!(titles(&ben, &meeting), ["Job talk nerves"]);
+    let again = ben.store.join(&open_invite(&file, PASS).unwrap(), None).unwrap_err();
+    assert!(again.to_string().contains("already in"), "{again}");
+
+    // Ben's first bundle introduces his key; Ana accepts it on the invite's proof.
+    add_item(&mut ben, &meeting, "Writing group");
+    let applied = deliver(&mut ben, &mut ana, &circle);
+    assert!(applied.report.new_changes >= 3, "{:?}", applied.report);
+    assert!(applied.backup_file.is_some(), "a backup is made before every import");
+    assert_eq!(ana.store.dump(&circle).unwrap(), ben.store.dump(&circle).unwrap());
+
+    // Now only what Ben lacks travels.
+    add_item(&mut ana, &meeting, "Conference budget");
+    let shared = ana.store.share_bundle(&circle, false).unwrap();
+    assert_eq!(shared.changes, 1, "an incremental bundle carries just the new talking point");
+    assert_eq!(shared.to, ["ben@uni.edu"]);
+    let incoming = ben.store.open_bundle(&shared.bytes).unwrap();
+    assert_eq!(incoming.sender_name, "Ana");
+    ben.store.apply_bundle(&incoming, false).unwrap();
+    assert_eq!(ana.store.dump(&circle).unwrap(), ben.store.dump(&circle).unwrap());
+
+    // The same bundle again changes nothing (a replayed email).
+    let before = ben.store.dump(&circle).unwrap();
+    let replay = ben.store.apply_bundle(&ben.store.open_bundle(&shared.bytes).unwrap(), false).unwrap();
+    assert_eq!((replay.report.new_changes, replay.import_id), (0, None));
+    assert_eq!(ben.store.dump(&circle).unwrap(), before);
+
+    let status = ana.store.sync_status(&circle).unwrap();
+    let ben_row = status.members.iter().find(|m| m.name == "Ben").unwrap();
+    assert!(ben_row.joined && ben_row.heard_at.is_some(), "{ben_row:?}");
+    assert_eq!(status.unsent, 1, "Ana has not heard back that Ben has the budget item");
+}
+
+#[test]
+fn changes_travel_onward_through_whoever_relays_them() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    // Ana cannot write to Ben until his first bundle brings her his key.
+    let err = ana.store.share_bundle(&circle, false).unwrap_err();
+    assert!(err.to_string().contains("nobody else can read it yet"), "{err}");
+    deliver(&mut ben, &mut ana, &circle);
+    add_item(&mut ben, &meeting, "Ben's point");
+
+    // Cam joins later; his first bundle reaches Ben, who has not heard of Cam's invite.
+    let mut cam = join(&invite(&mut ana, &circle, "Cam"));
+    let early = ana.store.share_bundle(&circle, false).unwrap();
+    assert_eq!(early.unreadable_by, ["Cam"]);
+    let err = cam.store.open_bundle(&early.bytes).unwrap_err();
+    assert!(err.to_string().contains("did not have your key yet"), "{err}");
+    let from_cam = cam.store.share_bundle(&circle, false).unwrap();
+    let err = ben.store.open_bundle(&from_cam.bytes).unwrap_err();
+    assert!(err.to_string().contains("has not heard of"), "{err}");
+
+    // Once Ana's news reaches Ben, Cam's bundle opens; Ben then relays Cam's item to Ana.
+    deliver(&mut ana, &mut ben, &circle);
+    ben.store.apply_bundle(&ben.store.open_bundle(&from_cam.bytes).unwrap(), false).unwrap();
+    add_item(&mut cam, &meeting, "Cam's question");
+    deliver(&mut cam, &mut ben, &circle);
+    deliver(&mut ben, &mut ana, &circle);
+    assert!(titles(&ana, &meeting).contains(&"Cam's question".to_string()));
+    deliver(&mut ana, &mut cam, &circle);
+    deliver(&mut cam, &mut ben, &circle);
+    let dumps: Vec<String> = [&ana, &ben, &cam].iter().map(|l| l.store.dump(&circle).unwrap()).collect();
+    assert_eq!(dumps[0], dumps[1]);
+    assert_eq!(dumps[1], dumps[2]);
+}
+
+#[test]
+fn a_removed_member_can_neither_read_nor_send() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    let mut cam = join(&invite(&mut ana, &circle, "Cam"));
+    deliver(&mut ben, &mut ana, &circle);
+    deliver(&mut cam, &mut ana, &circle);
+    let ben_member = ben.store.my_member_id(&circle).unwrap();
+    ana.store.remove_member(&ben_member).unwrap();
+
+    add_item(&mut ana, &meeting, "After Ben left");
+    let shared = ana.store.share_bundle(&circle, false).unwrap();
+    let err = ben.store.open_bundle(&shared.bytes).unwrap_err();
+    assert!(err.to_string().contains("not addressed to you"), "{err}");
+    assert!(cam.store.open_bundle(&shared.bytes).is_ok());
+
+    let before = ana.store.dump(&circle).unwrap();
+    add_item(&mut ben, &meeting, "Ben's late item");
+    let late = ben.store.share_bundle(&circle, false).unwrap();
+    let err = ana.store.open_bundle(&late.bytes).unwrap_err();
+    assert!(err.to_string().contains("Ben, who is no longer in the circle"), "{err}");
+    assert_eq!(ana.store.dump(&circle).unwrap(), before);
+}
+
+#[test]
+fn strangers_forgers_and_other_circles_are_refused() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    deliver(&mut ben, &mut ana, &circle);
+    let before = ana.store.dump(&circle).unwrap();
+    let ana_recipient = ana.store.secret_keys().unwrap().public().age_recipient;
+
+    // Eve has Ana's public key (it travels in bundles) and a key of her own.
+    let eve = DeviceKeys::generate();
+    let inner = bundle::encode(&ben.store.export_bundle(&circle, None).unwrap()).unwrap();
+    let forged = seal::seal(&inner, "0190a1b2-0000-7000-8000-00000000000e", &eve, &[ana_recipient.clone()]).unwrap();
+    let err = ana.store.open_bundle(&forged).unwrap_err();
+    assert!(err.to_string().contains("does not know"), "{err}");
+    // Eve signs as Ben's device with her own key.
+    let as_ben = seal::seal(&inner, ben.store.device_id(), &eve, &[ana_recipient.clone()]).unwrap();
+    let err = ana.store.open_bundle(&as_ben).unwrap_err();
+    assert!(err.to_string().contains("signature does not match"), "{err}");
+
+    // A bundle of a circle Ana is not in.
+    let (mut dee, other, _) = ana_with_circle();
+    let mut erin = join(&invite(&mut dee, &other, "Erin"));
+    let elsewhere = erin.store.share_bundle(&other, false).unwrap();
+    assert!(ana.store.open_bundle(&elsewhere.bytes).is_err());
+
+    // A bundle from a newer Kinship.
+    let mut newer: Bundle = ben.store.export_bundle(&circle, None).unwrap();
+    newer.schema += 1;
+    let keys = ben.store.secret_keys().unwrap();
+    let sealed = seal::seal(&bundle::encode(&newer).unwrap(), ben.store.device_id(), &keys, &[ana_recipient]).unwrap();
+    assert_eq!(ana.store.open_bundle(&sealed).unwrap_err().code(), "newer_bundle");
+    assert_eq!(ana.store.dump(&circle).unwrap(), before);
+    add_item(&mut ana, &meeting, "still fine");
+}
+
+#[test]
+fn the_last_import_can_be_undone_and_comes_back_with_the_same_bundle() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    deliver(&mut ben, &mut ana, &circle);
+    deliver(&mut ana, &mut ben, &circle);
+    let before = ben.store.dump(&circle).unwrap();
+    add_item(&mut ana, &meeting, "Mistaken item");
+    let shared = ana.store.share_bundle(&circle, false).unwrap();
+    let incoming = ben.store.open_bundle(&shared.bytes).unwrap();
+    let preview = ben.store.apply_bundle(&incoming, true).unwrap();
+    assert_eq!(preview.report.added.get("agenda_item"), Some(&1));
+    assert_eq!(ben.store.dump(&circle).unwrap(), before, "a preview writes nothing");
+    ben.store.apply_bundle(&incoming, false).unwrap();
+    assert!(titles(&ben, &meeting).contains(&"Mistaken item".to_string()));
+    let status = ben.store.sync_status(&circle).unwrap();
+    assert!(status.last_import.as_ref().unwrap().undoable);
+
+    let undone = ben.store.undo_last_import(&circle).unwrap();
+    assert_eq!((undone.removed_changes, undone.sender_name.as_str()), (1, "Ana"));
+    assert_eq!(ben.store.dump(&circle).unwrap(), before);
+    assert!(ben.store.undo_last_import(&circle).is_err(), "only once");
+    ben.store.apply_bundle(&incoming, false).unwrap();
+    assert!(titles(&ben, &meeting).contains(&"Mistaken item".to_string()));
+}
+
+#[test]
+fn a_copied_data_folder_writes_as_a_new_device_that_the_circle_accepts() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    deliver(&mut ben, &mut ana, &circle);
+    let old_device = ana.store.device_id().to_string();
+    drop(ana.store);
+    let copy = TempDir::new().unwrap();
+    for file in std::fs::read_dir(ana.dir.path()).unwrap().flatten().filter(|f| f.path().is_file()) {
+        std::fs::copy(file.path(), copy.path().join(file.file_name())).unwrap();
+    }
+    let mut new_laptop = Laptop { store: Store::open(copy.path()).unwrap(), dir: copy };
+    assert_ne!(new_laptop.store.device_id(), old_device);
+    let reopened = Store::open(new_laptop.dir.path()).unwrap();
+    assert_eq!(reopened.device_id(), new_laptop.store.device_id(), "the copy keeps its new identity");
+    drop(reopened);
+    add_item(&mut new_laptop, &meeting, "From the new laptop");
+    deliver(&mut new_laptop, &mut ben, &circle);
+    assert!(titles(&ben, &meeting).contains(&"From the new laptop".to_string()));
+    assert_eq!(Store::open(ana.dir.path()).unwrap().device_id(), old_device, "the original stays itself");
+}
+
+#[test]
+fn no_bundle_or_invite_carries_private_words_or_readable_circle_text() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    add_item(&mut ana, &meeting, "Salary negotiation at Riverside");
+    ana.store
+        .add_reflection(&ReflectionInput {
+            circle_id: Some(circle.clone()),
+            text: "PRIVATE-WORRY-about-my-tenure-case".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let invite_file = invite(&mut ana, &circle, "Ben");
+    let mut ben = join(&invite_file);
+    deliver(&mut ben, &mut ana, &circle);
+    let full = ana.store.share_bundle(&circle, true).unwrap();
+    let armored = super::armor::armor(&full.bytes);
+    let inner = bundle::encode(&ana.store.export_bundle(&circle, None).unwrap()).unwrap();
+    let plain_inner = zstd::decode_all(&inner[8..]).unwrap();
+    for (what, bytes) in
+        [("invite", &invite_file), ("bundle", &full.bytes), ("armored", &armored.into_bytes()), ("inner", &plain_inner)]
+    {
+        let found = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(!found("PRIVATE-WORRY"), "a private reflection is in the {what}");
+        if what != "inner" {
+            assert!(!found("Salary negotiation") && !found("Early-career"), "circle text readable in the {what}");
+        }
+    }
+    assert!(plain_inner.windows(18).any(|w| w == b"Salary negotiation"), "the check can see text that is there");
+    let pasted = format!("Hi all,\n\n{}\nAna", super::armor::armor(&full.bytes));
+    assert!(ben.store.open_bundle(pasted.as_bytes()).is_ok(), "pasted text opens like the file");
+}
