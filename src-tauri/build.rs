@@ -1,11 +1,21 @@
 // Tauri's build step, with one permission per app command (`allow-<name>`), so the
 // window's capability in tauri.conf.json allows exactly Kinship's own commands.
 
-/// The command names declared in the `commands!` block of commands.rs (plus the ones
-/// declared after it with `#[tauri::command]`).
+/// The files that declare commands.
+const COMMAND_FILES: &[&str] = &["src-tauri/commands.rs", "src-tauri/sync_commands.rs"];
+
+/// The command names declared in the `commands!` block of commands.rs, and with
+/// `#[tauri::command]` in the command files.
 fn command_names() -> Vec<String> {
-    let source = std::fs::read_to_string("src-tauri/commands.rs").expect("src-tauri/commands.rs");
     let mut names = Vec::new();
+    for file in COMMAND_FILES {
+        let source = std::fs::read_to_string(file).unwrap_or_else(|_| panic!("{file}"));
+        names_in(&source, &mut names);
+    }
+    names
+}
+
+fn names_in(source: &str, names: &mut Vec<String>) {
     let mut lines = source.lines().peekable();
     while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
@@ -13,17 +23,25 @@ fn command_names() -> Vec<String> {
         let after_attribute = trimmed == "#[tauri::command]";
         let declaration = if after_attribute { lines.next().unwrap_or("").trim_start() } else { trimmed };
         if in_block || after_attribute {
-            let name = declaration.trim_start_matches("pub fn ").split('(').next().unwrap().trim();
+            let name = declaration
+                .trim_start_matches("pub ")
+                .trim_start_matches("async ")
+                .trim_start_matches("fn ")
+                .split('(')
+                .next()
+                .unwrap()
+                .trim();
             if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
                 names.push(name.to_string());
             }
         }
     }
-    names
 }
 
 fn main() {
-    println!("cargo:rerun-if-changed=src-tauri/commands.rs");
+    for file in COMMAND_FILES {
+        println!("cargo:rerun-if-changed={file}");
+    }
     let names: &'static [&'static str] = Box::leak(
         command_names().into_iter().map(|n| &*Box::leak(n.into_boxed_str())).collect::<Vec<_>>().into_boxed_slice(),
     );

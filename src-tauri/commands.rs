@@ -9,7 +9,7 @@ type Reply<T> = Result<T, CommandError>;
 
 /// Declares `#[tauri::command]` functions that each run one expression on the store `s`.
 macro_rules! commands {
-    ($( $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => |$s:ident| $body:expr; )*) => {
+    (sync: [$($sync:ident),*]; $( $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => |$s:ident| $body:expr; )*) => {
         $(
             #[tauri::command]
             pub fn $name(state: State<'_, AppState>, $($arg: $ty),*) -> Reply<$ret> {
@@ -17,16 +17,20 @@ macro_rules! commands {
             }
         )*
         /// Every command's name (each needs an `allow-…` permission in tauri.conf.json).
-        pub const NAMES: &[&str] = &[$(stringify!($name),)* "builtin_agenda_templates", "opened_files"];
+        pub const NAMES: &[&str] = &[$(stringify!($name),)* "builtin_agenda_templates", "opened_files", $(stringify!($sync),)*];
 
         /// The invoke handler for every command.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name,)* builtin_agenda_templates, opened_files]
+            tauri::generate_handler![$($name,)* builtin_agenda_templates, opened_files, $(crate::sync_commands::$sync,)*]
         }
     };
 }
 
 commands! {
+    // Declared in sync_commands.rs (they keep state between a preview and its apply).
+    sync: [sync_status, share_updates, preview_bundle, apply_bundle, cancel_bundle, undo_import,
+           resolve_conflict, dismiss_conflict, create_invite, preview_invite, join_circle];
+
     get_identity() -> Option<Identity> => |s| s.identity();
     create_identity(input: IdentityInput) -> Identity => |s| s.create_identity(&input);
 

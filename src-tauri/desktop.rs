@@ -86,9 +86,10 @@ fn chosen_data_dir() -> Option<PathBuf> {
 
 /// A D-Bus name for one data folder: the identifier plus a stable hash (FNV-1a) of the path.
 fn instance_id(dir: &Path) -> String {
-    let hash = dir.as_os_str().as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
+    let hash =
+        dir.as_os_str().as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
     format!("{APP_IDENTIFIER}.data_{hash:016x}")
 }
 
@@ -151,7 +152,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("renamed.bin"), b"KINSHIP\x02rest").unwrap();
         std::fs::write(dir.path().join("notes.txt"), b"hello").unwrap();
-        let args = ["a.kinship", "--flag", "notes.txt", "renamed.bin", "/elsewhere/B.KINSHIP", "file:///tmp/x%20y.kinship"];
+        let args =
+            ["a.kinship", "--flag", "notes.txt", "renamed.bin", "/elsewhere/B.KINSHIP", "file:///tmp/x%20y.kinship"];
         let found = kinship_files(args.map(String::from), dir.path());
         let inside = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
         assert_eq!(

@@ -4,6 +4,7 @@
 mod commands;
 mod desktop;
 mod error;
+mod sync_commands;
 
 pub use commands::NAMES as COMMAND_NAMES;
 pub use error::CommandError;
@@ -43,6 +44,7 @@ pub fn run() {
     desktop::setup(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
         .manage(AppState::open())
+        .manage(sync_commands::Pending::default())
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("Kinship could not start its window");

@@ -31,3 +31,6 @@ mod records;
 
 /// The mentoring record and your-data screens in the real window: preview, save, back up, export, restore.
 mod e2e_record;
+
+/// Sync in the real window: share and import bundles, undo, conflicts, joining from an invite.
+mod e2e_sync;

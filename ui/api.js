@@ -130,3 +130,13 @@ export const api = {
     return webview.onDragDropEvent((event) => handler(event.payload));
   },
 };
+
+/** The `.kinship` files opened from the system (a double-click, or `kinship-desktop FILE`) not taken yet. */
+export const takeOpenedFiles = () => call('opened_files');
+
+/** Calls `callback(path)` when a `.kinship` file is opened while Kinship runs; resolves to an unlisten function. */
+export function onOpenFile(callback) {
+  const listen = window.__TAURI__?.event?.listen;
+  if (!listen) return Promise.resolve(() => {});
+  return listen('kinship://open-file', (event) => callback(event.payload));
+}

@@ -1,7 +1,7 @@
 // Starts the UI: asks the core who this laptop's person is, then shows the view the
 // address (#/…) names. Each view module exports `render(main, params)`.
 
-import { api } from './api.js';
+import { api, onOpenFile, takeOpenedFiles } from './api.js';
 import { h, replace } from './dom.js';
 import { renderWelcome } from './views/welcome.js';
 
@@ -106,3 +106,12 @@ async function start() {
 }
 
 start();
+
+// A .kinship file opened from the system (at launch, or sent to this window by a later launch)
+// goes to the import screen. The event only says "look": the queue is the source, so a file is
+// opened once even if it arrived before the page listened.
+function openSystemFiles() {
+  takeOpenedFiles().then((paths) => paths.forEach((path) => navigate(`#/import?file=${encodeURIComponent(path)}`))).catch(() => {});
+}
+openSystemFiles();
+onOpenFile(openSystemFiles).catch(() => {});

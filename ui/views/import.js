@@ -91,7 +91,7 @@ function warnings(report, senderName) {
 
 /** Whether a preview failed because the file is an invite rather than a bundle. */
 function isInvite(err) {
-  return err.code === 'invite' || /\bis an invite\b/i.test(err.message);
+  return err.code === 'is_invite';
 }
 
 /** Reads a chosen file's bytes, as the core takes them (an array of numbers). */
@@ -219,7 +219,9 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
     replace(resultSlot,
       heading,
       h('p', { id: 'import-done' }, said),
-      h('p', { class: 'hint' }, 'A backup of your data from just before was made first: ', h('span', { class: 'file-name' }, done.backup_file), '.'),
+      done.backup_file
+        ? h('p', { class: 'hint' }, 'A backup of your data from just before was made first: ', h('span', { class: 'file-name', id: 'import-backup' }, done.backup_file), '.')
+        : null,
       conflicts ? h('p', { class: 'note' }, `${count(conflicts, 'conflict')} waiting for you to choose which text to keep`,
         circleId === p.circle_id ? ' (below).' : h('span', {}, ': ', h('a', { href: `#/sync/${p.circle_id}` }, 'go to the Sync screen')))
         : null,

@@ -132,6 +132,10 @@ function showShared(form, result, r, status) {
   replace(result,
     saved, path,
     h('p', { class: 'hint' }, 'Attach it to an email to the circle. Only the circle’s members can open it.'),
+    r.unreadable_by?.length
+      ? h('p', { class: 'note', id: 'unreadable-by' },
+        `${r.unreadable_by.join(', ')} cannot open it yet: Kinship can write to a new member once it has imported the first bundle they send. Ask them to share updates.`)
+      : null,
     fileActions(form, r, 'Open email to the circle', ['email-circle', 'reveal-bundle']),
     r.armored ? armoredText(r.armored, status) : null);
   result.hidden = false;
@@ -258,7 +262,7 @@ function memberRow(m, st, invite) {
   if (!m.joined) {
     name.append(h('span', { class: 'tag not-joined' }, m.invited ? 'invited, not joined yet' : 'not joined yet'));
     replace(li, name,
-      h('p', { class: 'hint' }, 'They cannot read the circle’s bundles until they join from an invite on their laptop.'),
+      h('p', { class: 'hint' }, 'As far as this laptop knows. Once they join from an invite, the first bundle they send you lets them read yours.'),
       h('div', { class: 'row-actions' },
         h('button', { type: 'button', class: 'small', 'aria-label': `Invite ${m.name}`, onclick: () => invite.start(m.member_id) }, 'Invite')));
     return li;
@@ -359,7 +363,8 @@ function showInvite(form, result, r, name, status) {
 function renderHistory(slot, ctx) {
   const { gaps, last_import: last } = ctx.get();
   const lastLine = last
-    ? h('p', { id: 'last-import' }, `Last import: from ${last.sender_name}, ${formatDateTime(last.imported_at)}, ${count(last.new_changes, 'new change')}.`)
+    ? h('p', { id: 'last-import' }, `Last import: from ${last.sender_name}, ${formatDateTime(last.imported_at)}, ${count(last.new_changes, 'new change')}`,
+      last.undoable ? '.' : ' (undone).')
     : h('p', { class: 'hint', id: 'last-import' }, 'Nothing imported yet.');
   const undo = last?.undoable ? h('button', { type: 'button', id: 'undo-last' }, 'Undo this import') : null;
   undo?.addEventListener('click', () => undoImport(ctx.circleId, undo, slot, ctx.status, async () => {
@@ -372,8 +377,10 @@ function renderHistory(slot, ctx) {
     lastLine,
     undo ? h('div', { class: 'actions' }, undo) : null,
     gaps.length
-      ? h('ul', { class: 'sync-warnings', id: 'sync-gaps' }, gaps.map((g) => h('li', {},
-        `You are missing ${g.member_name}’s ${gapRange(g)}: `,
-        `what came after waits for them. Ask ${g.member_name}, or anyone who has them, to send a full bundle.`)))
+      ? h('ul', { class: 'sync-warnings', id: 'sync-gaps' }, gaps.map((g) => {
+        const who = g.member_name ?? 'a member';
+        return h('li', {}, `You are missing ${who}’s ${gapRange(g)}: what came after waits for them. `,
+          `Ask ${g.member_name ?? 'them'}, or anyone who has them, to send a full bundle.`);
+      }))
       : null);
 }

@@ -15,6 +15,11 @@ use std::time::Instant;
 
 const RUNS: usize = 25;
 
+fn usage() -> ! {
+    eprintln!("{USAGE}");
+    std::process::exit(2)
+}
+
 fn load(dir: &std::path::Path, workload: &Value) -> rusqlite::Result<()> {
     let mut conn = Connection::open(kinship_core::store::db_path(dir))?;
     let tx = conn.transaction()?;
@@ -77,13 +82,33 @@ fn time<T>(mut f: impl FnMut() -> T) -> Value {
     json!({ "median_ms": (ms[RUNS / 2] * 100.0).round() / 100.0, "max_ms": (ms[RUNS - 1] * 100.0).round() / 100.0 })
 }
 
+const USAGE: &str = "usage: kinship-bench WORKLOAD_DIR [--sync-only] [--sync-runs N]
+  WORKLOAD_DIR  the folder holding ten-year-circle.json.zst and edits-100.json.zst
+  --sync-only   skip the screen timings
+  --sync-runs N run the sync benchmark N times on fresh laptops and print medians (default 3)";
+
 fn main() {
-    let dir: PathBuf = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        eprintln!("usage: kinship-bench WORKLOAD_DIR  (the folder holding ten-year-circle.json.zst)");
-        std::process::exit(2)
-    });
+    let mut dir: Option<PathBuf> = None;
+    let (mut sync_only, mut sync_runs) = (false, 3);
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--sync-only") => sync_only = true,
+            Some("--sync-runs") => {
+                sync_runs = args.next().and_then(|n| n.to_str()?.parse().ok()).unwrap_or_else(|| usage())
+            }
+            _ if dir.is_none() => dir = Some(PathBuf::from(arg)),
+            _ => usage(),
+        }
+    }
+    let dir = dir.unwrap_or_else(|| usage());
     let compressed = std::fs::read(dir.join("ten-year-circle.json.zst")).expect("read ten-year-circle.json.zst");
     let workload: Value = serde_json::from_slice(&zstd::decode_all(&compressed[..]).unwrap()).unwrap();
+    if sync_only {
+        let figures = json!({ "workload": "ten-year-circle", "sync": sync::run(&dir, &workload, sync_runs) });
+        println!("{}", serde_json::to_string_pretty(&figures).unwrap());
+        return;
+    }
 
     let data = tempfile::tempdir().unwrap();
     {
@@ -121,7 +146,7 @@ fn main() {
             "dump": time(|| store.dump(&circle).unwrap().len()),
         },
         "search_word": word,
-        "sync": sync::run(&dir, &workload),
+        "sync": sync::run(&dir, &workload, sync_runs),
     });
     println!("{}", serde_json::to_string_pretty(&figures).unwrap());
 }

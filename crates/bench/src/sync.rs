@@ -97,6 +97,7 @@ fn history(workload: &Value) -> sync::Bundle {
         circle_id: circle,
         sender_device: HISTORY_DEVICE.into(),
         have: [(HISTORY_DEVICE.to_string(), seq)].into_iter().collect(),
+        member_haves: Default::default(),
         changes,
     }
 }
@@ -142,11 +143,16 @@ fn apply_edits(b: &mut Store, edits: &Value) {
     }
 }
 
-/// Runs the sync benchmark; returns its figures.
-pub fn run(dir: &Path, workload: &Value) -> Value {
-    let edits: Value =
-        serde_json::from_slice(&zstd::decode_all(&std::fs::read(dir.join("edits-100.json.zst")).unwrap()[..]).unwrap())
-            .unwrap();
+/// Seals `inner` for a circle of eight members, as sharing does (signature, age header per
+/// recipient), and returns the sealed size.
+fn sealed_len(inner: &[u8]) -> usize {
+    let sender = sync::seal::DeviceKeys::generate();
+    let recipients: Vec<String> = (0..8).map(|_| sync::seal::DeviceKeys::generate().public().age_recipient).collect();
+    sync::seal::seal(inner, HISTORY_DEVICE, &sender, &recipients).unwrap().len()
+}
+
+/// One pass of the sync benchmark on fresh laptops; returns its figures.
+fn once(workload: &Value, edits: &Value) -> Value {
     let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut a = laptop(a_dir.path(), "Member Zero", "member0@example.org");
     let history = history(workload);
@@ -159,6 +165,9 @@ pub fn run(dir: &Path, workload: &Value) -> Value {
     let started = Instant::now();
     let full = encode(&a.export_bundle(&circle, None).unwrap()).unwrap();
     let full_export_ms = ms(started);
+    if let Ok(path) = std::env::var("DUMP_FULL") {
+        std::fs::write(path, &full).unwrap();
+    }
 
     let mut b = laptop(b_dir.path(), "Member One", "member1@example.org");
     let started = Instant::now();
@@ -169,12 +178,15 @@ pub fn run(dir: &Path, workload: &Value) -> Value {
     b.claim_membership(edits["author_member_id"].as_str().unwrap()).unwrap();
     let a_has = a.version_vector(&circle).unwrap();
     let started = Instant::now();
-    apply_edits(&mut b, &edits);
+    apply_edits(&mut b, edits);
     let edits_ms = ms(started);
 
     let started = Instant::now();
     let incremental = encode(&b.export_bundle(&circle, Some(&a_has)).unwrap()).unwrap();
     let incremental_export_ms = ms(started);
+    if let Ok(path) = std::env::var("DUMP_INC") {
+        std::fs::write(path, &incremental).unwrap();
+    }
     let started = Instant::now();
     let report = a.import_bundle(&decode(&incremental).unwrap(), false).unwrap();
     let incremental_import_ms = ms(started);
@@ -186,11 +198,13 @@ pub fn run(dir: &Path, workload: &Value) -> Value {
     json!({
         "load_history_into_a_ms": load_a_ms,
         "full_bundle_bytes": full.len(),
+        "full_bundle_sealed_bytes": sealed_len(&full),
         "full_export_ms": full_export_ms,
         "full_import_into_empty_b_ms": full_import_ms,
         "b_equals_a_after_full_import": same_after_full,
         "apply_100_edits_on_b_ms": edits_ms,
         "incremental_bundle_bytes": incremental.len(),
+        "incremental_bundle_sealed_bytes": sealed_len(&incremental),
         "incremental_changes": report.new_changes + report.already_had,
         "incremental_export_ms": incremental_export_ms,
         "incremental_import_ms": incremental_import_ms,
@@ -198,4 +212,26 @@ pub fn run(dir: &Path, workload: &Value) -> Value {
         "reimport_new_changes": again.new_changes,
         "a_equals_b_after_incremental": converged,
     })
+}
+
+/// Runs the sync benchmark `runs` times on fresh laptops; returns the median of each
+/// figure (and whether every run converged).
+pub fn run(dir: &Path, workload: &Value, runs: usize) -> Value {
+    let edits: Value =
+        serde_json::from_slice(&zstd::decode_all(&std::fs::read(dir.join("edits-100.json.zst")).unwrap()[..]).unwrap())
+            .unwrap();
+    let passes: Vec<Value> = (0..runs.max(1)).map(|_| once(workload, &edits)).collect();
+    let mut figures = serde_json::Map::new();
+    for (key, first) in passes[0].as_object().unwrap() {
+        let value = if first.is_boolean() {
+            Value::Bool(passes.iter().all(|p| p[key] == true))
+        } else {
+            let mut all: Vec<f64> = passes.iter().map(|p| p[key].as_f64().unwrap()).collect();
+            all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            json!(all[all.len() / 2])
+        };
+        figures.insert(key.clone(), value);
+    }
+    figures.insert("runs".into(), json!(passes.len()));
+    Value::Object(figures)
 }

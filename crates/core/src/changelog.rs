@@ -45,10 +45,11 @@ pub struct Change {
 
 impl Change {
     pub(crate) fn insert(&self, conn: &Connection) -> Result<()> {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO change_log (author_device, seq, hlc, circle_id, entity, entity_id, op, fields)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            (
+        )?
+        .execute((
                 &self.author_device,
                 self.seq,
                 &self.hlc,
@@ -57,8 +58,7 @@ impl Change {
                 &self.entity_id,
                 &self.op,
                 self.fields.to_string(),
-            ),
-        )?;
+        ))?;
         Ok(())
     }
 }

@@ -2,13 +2,14 @@
 //! lacks), and importing a bundle: validated in full, then applied in one transaction.
 
 use super::bundle::{Bundle, FORMAT};
-use super::merge::{self, Conflict};
+use super::merge::{self, Columns, Conflict};
 use crate::changelog::entity;
 use crate::clock::Hlc;
 use crate::validate::PROSE_MAX;
 use crate::{Change, Error, Result, Store};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// For each device, the highest sequence number held with none missing before it.
 pub type VersionVector = BTreeMap<String, i64>;
@@ -73,7 +74,9 @@ fn number_in_range(field: &str, n: &serde_json::Number) -> bool {
     }
 }
 
-fn validate_change(store: &Store, bundle: &Bundle, c: &Change) -> Result<()> {
+/// Checks one change on its own, before anything is stored: of the bundle's circle,
+/// well-formed, and writing only fields Kinship knows with values it allows.
+fn check_change(columns: &mut Columns, conn: &rusqlite::Connection, bundle: &Bundle, c: &Change) -> Result<()> {
     let bad = |why: String| Err(Error::Bundle(why));
     if c.circle_id != bundle.circle_id {
         return bad("it mixes changes of different circles".into());
@@ -95,10 +98,10 @@ fn validate_change(store: &Store, bundle: &Bundle, c: &Change) -> Result<()> {
         return bad(format!("change {} of {} names a malformed id", c.seq, c.author_device));
     }
     let fields = c.fields.as_object().ok_or_else(|| Error::Bundle("a change has no fields".into()))?;
-    merge::check_fields(store.conn(), &c.entity, fields)?;
+    merge::check_fields(columns, conn, &c.entity, fields)?;
     for (field, value) in fields {
         let fine = match value {
-            serde_json::Value::String(text) => text.chars().count() <= PROSE_MAX,
+            serde_json::Value::String(text) => text.len() <= PROSE_MAX || text.chars().count() <= PROSE_MAX,
             serde_json::Value::Number(n) => number_in_range(field, n),
             serde_json::Value::Array(_) | serde_json::Value::Object(_) => value.to_string().len() <= 4 * PROSE_MAX,
             _ => true,
@@ -113,21 +116,117 @@ fn validate_change(store: &Store, bundle: &Bundle, c: &Change) -> Result<()> {
     if fields.get("circle_id").and_then(|v| v.as_str()).is_some_and(|other| other != bundle.circle_id) {
         return bad("a change in it moves a record to another circle".into());
     }
-    // A record belongs to the circle whose log first named it: no other circle may write
-    // it, nor point one of its records at it (ids are unique across circles).
-    let mut elsewhere =
-        store.conn().prepare_cached("SELECT 1 FROM change_log WHERE entity_id = ?1 AND circle_id != ?2 LIMIT 1")?;
-    if elsewhere.exists((&c.entity_id, &bundle.circle_id))? {
-        return bad("a change in it writes to a record of another circle".into());
+    Ok(())
+}
+
+/// A record belongs to the circle whose log first named it: no other circle may write it,
+/// nor point one of its records at it (ids are unique across circles). Checked for the
+/// changes this laptop does not hold yet, once per id, and only if its log holds another
+/// circle at all.
+fn check_other_circles<'b>(
+    conn: &rusqlite::Connection,
+    circle_id: &str,
+    new: impl Iterator<Item = &'b Change>,
+) -> Result<()> {
+    let others: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM change_log WHERE circle_id < ?1) OR EXISTS (SELECT 1 FROM change_log WHERE circle_id > ?1)",
+        [circle_id],
+        |r| r.get(0),
+    )?;
+    if !others {
+        return Ok(());
     }
-    for (field, value) in fields.iter().filter(|(f, _)| f.ends_with("_id") && *f != "circle_id") {
-        if let Some(id) = value.as_str() {
-            if elsewhere.exists((id, &bundle.circle_id))? {
-                return bad(format!("a change in it links {field} to a record of another circle"));
+    let mut elsewhere =
+        conn.prepare_cached("SELECT 1 FROM change_log WHERE entity_id = ?1 AND circle_id != ?2 LIMIT 1")?;
+    let mut checked = HashSet::new();
+    for c in new {
+        if checked.insert(c.entity_id.as_str()) && elsewhere.exists((&c.entity_id, circle_id))? {
+            return Err(Error::Bundle("a change in it writes to a record of another circle".into()));
+        }
+        let links = c.fields.as_object().into_iter().flatten().filter(|(f, _)| f.ends_with("_id") && *f != "circle_id");
+        for (field, id) in links.filter_map(|(f, v)| Some((f, v.as_str()?))) {
+            if checked.insert(id) && elsewhere.exists((id, circle_id))? {
+                return Err(Error::Bundle(format!("a change in it links {field} to a record of another circle")));
             }
         }
     }
     Ok(())
+}
+
+/// Whether two copies of one change (same circle, device and sequence) agree. A copy made
+/// before its author took it back and one made after count as the same.
+fn same_change(a: &Change, b: &Change) -> bool {
+    (&a.hlc, &a.entity, &a.entity_id, &a.op) == (&b.hlc, &b.entity, &b.entity_id, &b.op)
+        && (a.fields == b.fields || merge::is_redacted(&a.fields) || merge::is_redacted(&b.fields))
+}
+
+/// For each change of a bundle, whether this laptop already holds it (or it came earlier in
+/// the same bundle). A held change with different content refuses the whole bundle.
+/// Cheap when little is held: a change above the highest sequence held of its device is
+/// new without looking it up.
+fn held_changes(conn: &rusqlite::Connection, bundle: &Bundle) -> Result<Vec<bool>> {
+    let mut highest_stmt =
+        conn.prepare_cached("SELECT max(seq) FROM change_log WHERE circle_id = ?1 AND author_device = ?2")?;
+    let mut stored_stmt = conn.prepare_cached(
+        "SELECT hlc, entity, entity_id, op, fields FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq = ?3",
+    )?;
+    let mut highest: HashMap<&str, i64> = HashMap::new();
+    let mut in_bundle: HashMap<(&str, i64), &Change> = HashMap::with_capacity(bundle.changes.len());
+    let mut held = Vec::with_capacity(bundle.changes.len());
+    let different = |c: &Change| {
+        Err(Error::Bundle(format!(
+            "it holds a different version of change {} by {} than this laptop has",
+            c.seq, c.author_device
+        )))
+    };
+    for c in &bundle.changes {
+        if let Some(first) = in_bundle.insert((&c.author_device, c.seq), c) {
+            if !same_change(first, c) {
+                return different(c);
+            }
+            held.push(true);
+            continue;
+        }
+        let top = match highest.get(c.author_device.as_str()) {
+            Some(&top) => top,
+            None => {
+                let top: Option<i64> =
+                    highest_stmt.query_row((&c.circle_id, &c.author_device), |r| r.get(0))?;
+                *highest.entry(&c.author_device).or_insert(top.unwrap_or(0))
+            }
+        };
+        if c.seq > top {
+            held.push(false);
+            continue;
+        }
+        let stored = stored_stmt
+            .query_row((&c.circle_id, &c.author_device, c.seq), |r| {
+                let fields = r.get_ref(4)?.as_str()?;
+                // The same text is the same change; otherwise compare what the texts mean.
+                let fields = if *fields == c.fields.to_string() {
+                    c.fields.clone()
+                } else {
+                    serde_json::from_str(fields).unwrap_or_default()
+                };
+                Ok(Change {
+                    author_device: c.author_device.clone(),
+                    seq: c.seq,
+                    hlc: r.get(0)?,
+                    circle_id: c.circle_id.clone(),
+                    entity: r.get(1)?,
+                    entity_id: r.get(2)?,
+                    op: r.get(3)?,
+                    fields,
+                })
+            })
+            .optional()?;
+        match stored {
+            Some(stored) if !same_change(&stored, c) => return different(c),
+            Some(_) => held.push(true),
+            None => held.push(false),
+        }
+    }
+    Ok(held)
 }
 
 impl Store {
@@ -189,59 +288,84 @@ impl Store {
     /// Applies a bundle in one transaction (or, with `preview`, reports what it would do
     /// and changes nothing). Any invalid change refuses the whole bundle.
     pub fn import_bundle(&mut self, bundle: &Bundle, preview: bool) -> Result<ImportReport> {
+        self.import_bundle_with_progress(bundle, preview, &mut |_, _| {})
+    }
+
+    /// Like [`Store::import_bundle`], telling `progress(done, total)` how far it is every
+    /// few hundred steps: a step is storing one change or rebuilding one record, and
+    /// `total` is the bundle's changes plus the records they name.
+    pub fn import_bundle_with_progress(
+        &mut self,
+        bundle: &Bundle,
+        preview: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        let t0 = std::time::Instant::now();
+        macro_rules! lap { ($n:expr) => { if std::env::var("LAPS").is_ok() { eprintln!("{:>24} {:8.1} ms", $n, t0.elapsed().as_secs_f64() * 1000.0); } } }
+        let mut columns = merge::Columns::default();
         for c in &bundle.changes {
-            validate_change(self, bundle, c)?;
+            check_change(&mut columns, self.conn(), bundle, c)?;
         }
-        let now_ms = self.now().timestamp_millis();
+        let records: HashSet<(&str, &str)> =
+            bundle.changes.iter().map(|c| (c.entity.as_str(), c.entity_id.as_str())).collect();
+        let total = bundle.changes.len() + records.len();
         let mut report = ImportReport { sender_device: bundle.sender_device.clone(), ..Default::default() };
         let circle_id = bundle.circle_id.clone();
+        lap!("checked");
+        let held = held_changes(self.conn(), bundle)?;
+        lap!("held");
+        if held.iter().all(|&h| h) {
+            // Nothing new (a bundle imported twice): no transaction, nothing to rebuild.
+            report.already_had = held.len();
+            report.gaps = if preview { Vec::new() } else { self.gaps_in(&circle_id)? };
+            progress(total, total);
+            return Ok(report);
+        }
+        check_other_circles(self.conn(), &circle_id, bundle.changes.iter().zip(&held).filter(|(_, h)| !**h).map(|(c, _)| c))?;
+        lap!("other circles");
+        let now_ms = self.now().timestamp_millis();
         self.write_or_preview(preview, |tx| {
+            lap!("tx");
+            // Looked up again inside the transaction: another program may have written since.
+            let held = held_changes(tx, bundle)?;
             let mut touched = BTreeSet::new();
             let mut newest = Hlc::default();
-            for c in &bundle.changes {
-                let existing: Option<(String, String)> = tx
-                    .prepare_cached(
-                        "SELECT hlc, fields FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq = ?3",
-                    )?
-                    .query_row((&c.circle_id, &c.author_device, c.seq), |r| Ok((r.get(0)?, r.get(1)?)))
-                    .ok();
-                match existing {
-                    Some((hlc, fields)) => {
-                        let fields = serde_json::from_str::<serde_json::Value>(&fields).unwrap_or_default();
-                        // A copy made before its author took it back, or after: the same change.
-                        let redacted = merge::is_redacted(&fields) || merge::is_redacted(&c.fields);
-                        let same = hlc == c.hlc && (redacted || fields == c.fields);
-                        if !same {
-                            return Err(Error::Bundle(format!(
-                                "it holds a different version of change {} by {} than this laptop has",
-                                c.seq, c.author_device
-                            )));
-                        }
-                        report.already_had += 1;
-                    }
-                    None => {
-                        c.insert(tx)?;
-                        if c.op == "delete" {
-                            merge::redact_before(tx, &c.entity, &c.entity_id, &c.hlc)?;
-                        }
-                        report.new_changes += 1;
-                        add_to_ranges(&mut report.stored, &c.author_device, c.seq);
-                        touched.insert((c.entity.clone(), c.entity_id.clone()));
-                        let hlc = parse_hlc(&c.hlc, &c.author_device).unwrap_or_default();
-                        if hlc.millis > now_ms + FUTURE_SLACK_MS {
-                            report.future_clock = true;
-                        } else {
-                            newest = newest.max(hlc);
-                        }
-                    }
+            let mut deletes = Vec::new();
+            for (done, (c, held)) in bundle.changes.iter().zip(held).enumerate() {
+                if done % merge::PROGRESS_EVERY == 0 {
+                    progress(done, total);
+                }
+                if held {
+                    report.already_had += 1;
+                    continue;
+                }
+                c.insert(tx)?;
+                if c.op == "delete" {
+                    deletes.push(c);
+                }
+                report.new_changes += 1;
+                add_to_ranges(&mut report.stored, &c.author_device, c.seq);
+                touched.insert((c.entity.clone(), c.entity_id.clone()));
+                let hlc = parse_hlc(&c.hlc, &c.author_device).unwrap_or_default();
+                if hlc.millis > now_ms + FUTURE_SLACK_MS {
+                    report.future_clock = true;
+                } else {
+                    newest = newest.max(hlc);
                 }
             }
-            if touched.is_empty() {
-                return Ok(()); // nothing new: nothing to rebuild
+            lap!("inserted");
+            // Once all are stored, so that a taken-back reflection's earlier text goes
+            // whatever order the bundle lists its changes in.
+            for c in deletes {
+                merge::redact_before(tx, &c.entity, &c.entity_id, &c.hlc)?;
             }
             let before: BTreeMap<(String, String), bool> =
                 touched.iter().map(|(e, id)| ((e.clone(), id.clone()), row_exists(tx, e, id))).collect();
-            report.waiting = merge::rebuild(tx, &circle_id, &touched)?;
+            lap!("before");
+            let stored = bundle.changes.len();
+            report.waiting =
+                merge::rebuild_with_progress(tx, &circle_id, &touched, &mut |done| progress((stored + done).min(total), total))?;
+            lap!("rebuilt");
             // Keys and invites must each carry a valid proof, judged on the merged state.
             super::keys::check_touched(tx, &circle_id, &touched)?;
             for ((entity, id), existed) in before {
@@ -254,11 +378,16 @@ impl Store {
                 };
                 *bucket.entry(entity).or_default() += 1;
             }
+            lap!("after");
             report.conflicts = merge::conflicts(tx, &circle_id)?;
             tx.observe(newest);
+            lap!("conflicts");
             Ok(())
         })?;
+        lap!("committed");
         report.gaps = if preview { Vec::new() } else { self.gaps_in(&circle_id)? };
+        lap!("gaps");
+        progress(total, total);
         Ok(report)
     }
 

@@ -14,7 +14,7 @@ use super::bundle::{self, Bundle};
 use super::keys::{self, DeviceKey};
 use super::seal;
 use crate::changelog::entity;
-use crate::{Error, IdentityInput, Member, Result, Store};
+use crate::{Error, IdentityInput, Member, MemberInput, Result, Store};
 use ed25519_dalek::SigningKey;
 use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,15 @@ pub struct InviteHeader {
 pub struct Invite {
     pub header: InviteHeader,
     pub bundle: Bundle,
+}
+
+/// How to send someone their invite.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InviteMessage {
+    pub file_name: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
 }
 
 /// What joining did.
@@ -92,16 +101,7 @@ impl Store {
     /// Invites member `member_id` (who must be in the circle): logs the invite and returns
     /// the passphrase-locked invite file holding the whole circle.
     pub fn create_invite(&mut self, circle_id: &str, member_id: &str, passphrase: &str) -> Result<Vec<u8>> {
-        let chars = passphrase.chars().count();
-        if chars < seal::MIN_PASSPHRASE_CHARS {
-            return Err(Error::invalid(
-                "Passphrase",
-                format!(
-                    "it has {chars} characters; use at least {} (a few words are easy to say aloud)",
-                    seal::MIN_PASSPHRASE_CHARS
-                ),
-            ));
-        }
+        seal::check_passphrase(passphrase)?;
         let circle = self.circle(circle_id)?;
         let member = self.member(member_id)?;
         if member.circle_id != circle.id || member.left_at.is_some() {
@@ -151,6 +151,42 @@ impl Store {
         // Once they join they hold everything in the invite; later bundles need not repeat it.
         self.note_member_has(circle_id, &member.id, &bundle.have, false)?;
         Ok(sealed)
+    }
+
+    /// Adds a new member to a circle and invites them (the passphrase is checked first, so
+    /// a refused passphrase adds nobody).
+    pub fn invite_new_member(&mut self, input: &MemberInput, passphrase: &str) -> Result<(Member, Vec<u8>)> {
+        seal::check_passphrase(passphrase)?;
+        let member = self.add_member(input)?;
+        let sealed = self.create_invite(&input.circle_id, &member.id, passphrase)?;
+        Ok((member, sealed))
+    }
+
+    /// A file name and an email for sending `member_id` their invite. The passphrase is
+    /// never in it: it is told by phone or in person.
+    pub fn invite_message(&self, circle_id: &str, member_id: &str) -> Result<InviteMessage> {
+        let circle = self.circle(circle_id)?;
+        let member = self.member(member_id)?;
+        let me = self.member(&self.my_member_id(circle_id)?)?;
+        let first = |name: &str| name.split_whitespace().next().unwrap_or(name).to_string();
+        Ok(InviteMessage {
+            file_name: format!("invite-{}-to-{}.kinship", first(&member.name), circle.name)
+                .to_lowercase()
+                .replace(|c: char| !c.is_alphanumeric() && c != '.', "-"),
+            to: member.email.clone(),
+            subject: format!("Join {} in Kinship", circle.name),
+            body: format!(
+                "Hello {},\n\nI'd like you to join our peer mentoring circle, {}, in Kinship (a desktop app \
+                 that keeps our agenda and notes on our own laptops, with no accounts and no server).\n\n\
+                 Open the attached invite with Kinship (\"I have an invite\" on its first screen, or double-click \
+                 the file) and type the passphrase I will tell you by phone or in person. It is not in this \
+                 email, on purpose.\n\nOnce you have joined, send the circle your first updates from the Sync \
+                 screen, so that we can send you ours.\n\n{}\n",
+                first(&member.name),
+                circle.name,
+                me.name
+            ),
+        })
     }
 
     /// Whether this laptop is already in the invite's circle (with a key of its own).

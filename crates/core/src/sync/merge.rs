@@ -12,10 +12,11 @@
 
 use crate::changelog::entity;
 use crate::{Error, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The key under which a `put` lists, per prose field, the HLCs of the values it replaced.
 pub const BASE_KEY: &str = "$base";
@@ -95,32 +96,70 @@ pub struct Conflict {
     pub reason: String,
 }
 
+/// One log entry of a record, as merging reads it.
 struct LogRow {
     circle_id: String,
     author_device: String,
+    seq: i64,
     hlc: String,
     op: String,
     fields: Map<String, Value>,
 }
 
+const LOG_ROW_COLUMNS: &str = "circle_id, author_device, seq, hlc, op, fields";
+
+/// Reads [`LOG_ROW_COLUMNS`] from a row, starting at column `at`.
+fn log_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<LogRow> {
+    let fields = r.get_ref(at + 5)?.as_str()?;
+    Ok(LogRow {
+        circle_id: r.get(at)?,
+        author_device: r.get(at + 1)?,
+        seq: r.get(at + 2)?,
+        hlc: r.get(at + 3)?,
+        op: r.get(at + 4)?,
+        fields: match serde_json::from_str::<Value>(fields) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        },
+    })
+}
+
+/// A record's log entries in merge order: by clock, ties (only a forged bundle could make
+/// them) broken by device and sequence so that every laptop orders them alike.
 fn log_rows(conn: &Connection, entity: &str, entity_id: &str) -> Result<Vec<LogRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT circle_id, author_device, hlc, op, fields FROM change_log WHERE entity_id = ?1 AND entity = ?2 ORDER BY hlc",
-    )?;
-    let rows = stmt.query_map((entity_id, entity), |r| {
-        let fields: String = r.get(4)?;
-        Ok(LogRow {
-            circle_id: r.get(0)?,
-            author_device: r.get(1)?,
-            hlc: r.get(2)?,
-            op: r.get(3)?,
-            fields: serde_json::from_str::<Value>(&fields)
-                .ok()
-                .and_then(|v| v.as_object().cloned())
-                .unwrap_or_default(),
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LOG_ROW_COLUMNS} FROM change_log WHERE entity_id = ?1 AND entity = ?2 ORDER BY hlc, author_device, seq"
+    ))?;
+    let rows = stmt.query_map((entity_id, entity), |r| log_row(r, 0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The log entries of many records of a circle from one scan of its log, in merge order.
+/// (A record's entries all belong to its circle: import refuses a change to a record of
+/// another circle.)
+fn circle_log_rows(
+    conn: &Connection,
+    circle_id: &str,
+    wanted: &HashSet<(&str, &str)>,
+) -> Result<HashMap<(String, String), Vec<LogRow>>> {
+    let mut stmt =
+        conn.prepare(&format!("SELECT entity, entity_id, {LOG_ROW_COLUMNS} FROM change_log WHERE circle_id = ?1"))?;
+    let mut rows = stmt.query([circle_id])?;
+    let mut histories: HashMap<(String, String), Vec<LogRow>> = HashMap::with_capacity(wanted.len());
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
+        let (entity, entity_id) = (text(0)?, text(1)?);
+        if !wanted.contains(&(entity, entity_id)) {
+            continue; // not parsed: the fields are most of the work
+        }
+        let key = (entity.to_string(), entity_id.to_string());
+        let row = log_row(r, 2)?;
+        histories.entry(key).or_default().push(row);
+    }
+    for history in histories.values_mut() {
+        history.sort_by(|a, b| (&a.hlc, &a.author_device, a.seq).cmp(&(&b.hlc, &b.author_device, b.seq)));
+    }
+    Ok(histories)
 }
 
 /// Adds `$base` to a local change: for each prose field written, the HLC of the value being
@@ -167,19 +206,35 @@ pub(crate) fn record_bases(
     Ok(())
 }
 
-/// The columns of a table a change may write (never device-local ones).
-fn writable_columns(conn: &Connection, table: &str) -> Result<BTreeSet<String>> {
-    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1)")?;
-    let cols = stmt.query_map([table], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<BTreeSet<_>>>()?;
-    Ok(cols.into_iter().filter(|c| c != "local").collect())
+/// The columns of each table a change may write (never device-local ones), read from the
+/// schema once per import or rebuild rather than once per change.
+#[derive(Default)]
+pub(crate) struct Columns(HashMap<&'static str, BTreeSet<String>>);
+
+impl Columns {
+    fn of(&mut self, conn: &Connection, table: &'static str) -> Result<&BTreeSet<String>> {
+        Ok(match self.0.entry(table) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => {
+                let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1)")?;
+                let names = stmt.query_map([table], |r| r.get::<_, String>(0))?;
+                slot.insert(names.filter(|n| !matches!(n.as_deref(), Ok("local"))).collect::<rusqlite::Result<_>>()?)
+            }
+        })
+    }
 }
 
 /// Checks a change's field names against its table, so a bundle cannot name a column
 /// that does not exist (or a local one).
-pub(crate) fn check_fields(conn: &Connection, entity: &str, fields: &Map<String, Value>) -> Result<()> {
+pub(crate) fn check_fields(
+    columns: &mut Columns,
+    conn: &Connection,
+    entity: &str,
+    fields: &Map<String, Value>,
+) -> Result<()> {
     let table =
         table_of(entity).ok_or_else(|| Error::Bundle(format!("it names an unknown kind of record ({entity})")))?;
-    let columns = writable_columns(conn, table)?;
+    let columns = columns.of(conn, table)?;
     for key in fields.keys().filter(|k| *k != BASE_KEY && *k != REDACTED_KEY) {
         if !columns.contains(key) {
             return Err(Error::Bundle(format!("it writes a field Kinship does not know ({entity}.{key})")));
@@ -197,11 +252,17 @@ fn key_columns(entity: &str, entity_id: &str) -> Vec<(&'static str, String)> {
     }
 }
 
-/// Rebuilds one record from its log entries. Returns false when it cannot exist yet
-/// (a parent is missing or its creation has not arrived), leaving the table untouched.
-pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> Result<bool> {
+/// Rebuilds one record from its log entries (`history`, in merge order). Returns false
+/// when it cannot exist yet (a parent is missing or its creation has not arrived), leaving
+/// the table untouched.
+fn materialize(
+    conn: &Connection,
+    columns: &mut Columns,
+    entity: &str,
+    entity_id: &str,
+    history: &[LogRow],
+) -> Result<bool> {
     let table = table_of(entity).expect("checked when the change was accepted");
-    let history = log_rows(conn, entity, entity_id)?;
     let keys = key_columns(entity, entity_id);
     let where_clause =
         keys.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
@@ -210,35 +271,32 @@ pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> R
     // Never let a sync touch this person's private reflection or goal.
     if matches!(entity, "reflection" | "goal") {
         let private: bool = conn
-            .query_row(
-                &format!("SELECT visibility = 'private' FROM {table} WHERE {where_clause}"),
-                rusqlite::params_from_iter(&key_values),
-                |r| r.get(0),
-            )
+            .prepare_cached(&format!("SELECT visibility = 'private' FROM {table} WHERE {where_clause}"))?
+            .query_row(rusqlite::params_from_iter(&key_values), |r| r.get(0))
+            .optional()?
             .unwrap_or(false);
         if private {
             return Ok(true);
         }
     }
 
-    let mut deleted_at = history.iter().filter(|r| r.op == "delete").map(|r| r.hlc.clone()).max();
+    let mut deleted_at = history.iter().filter(|r| r.op == "delete").map(|r| r.hlc.as_str()).max();
     // A reflection shared again after being taken back comes back.
-    if redacted_on_delete(entity)
-        && deleted_at.as_ref().is_some_and(|d| history.iter().any(|r| r.op == "put" && r.hlc > *d))
+    if redacted_on_delete(entity) && deleted_at.is_some_and(|d| history.iter().any(|r| r.op == "put" && r.hlc.as_str() > d))
     {
         deleted_at = None;
     }
-    let mut winners: BTreeMap<String, (String, Value)> = BTreeMap::new();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    for row in &history {
+    let mut winners: BTreeMap<&str, (&str, &Value)> = BTreeMap::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for row in history {
         for (field, value) in &row.fields {
             if field == BASE_KEY {
                 for hlcs in value.as_object().into_iter().flat_map(|m| m.values()) {
-                    seen.extend(hlcs.as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_string)));
+                    seen.extend(hlcs.as_array().into_iter().flatten().filter_map(|h| h.as_str()));
                 }
             } else if row.op == "put" && field != REDACTED_KEY {
                 // History is in HLC order, so the last writer of a field wins.
-                winners.insert(field.clone(), (row.hlc.clone(), value.clone()));
+                winners.insert(field, (&row.hlc, value));
             }
         }
     }
@@ -248,32 +306,33 @@ pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> R
     for row in history.iter().filter(|r| r.op == "put") {
         for (field, value) in row.fields.iter().filter(|(f, _)| is_prose(entity, f)) {
             let Some(text) = value.as_str().filter(|t| !t.trim().is_empty()) else { continue };
-            let unseen = !seen.contains(&row.hlc);
-            let lost = match &deleted_at {
+            let unseen = !seen.contains(row.hlc.as_str());
+            let lost = match deleted_at {
                 Some(_) => unseen,
-                None => unseen && winners.get(field).is_some_and(|(w, _)| *w != row.hlc),
+                None => unseen && winners.get(field.as_str()).is_some_and(|(w, _)| *w != row.hlc),
             };
             if lost {
                 let reason = if deleted_at.is_some() { "deleted" } else { "concurrent" };
-                conn.execute(
+                conn.prepare_cached(
                     "INSERT OR REPLACE INTO conflicts (circle_id, entity, entity_id, field, hlc, author_device, value, reason)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    (&row.circle_id, entity, entity_id, field, &row.hlc, &row.author_device, text, reason),
-                )?;
+                )?
+                .execute((&row.circle_id, entity, entity_id, field, &row.hlc, &row.author_device, text, reason))?;
             }
         }
     }
 
-    if deleted_at.is_some() {
-        conn.execute(&format!("DELETE FROM {table} WHERE {where_clause}"), rusqlite::params_from_iter(&key_values))?;
+    // Deleted, or no log entry left (an undone import created it): the record goes.
+    if deleted_at.is_some() || history.is_empty() {
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE {where_clause}"))?
+            .execute(rusqlite::params_from_iter(&key_values))?;
         return Ok(true);
     }
-    let columns = writable_columns(conn, table)?;
-    let mut names: Vec<String> = keys.iter().map(|(c, _)| c.to_string()).collect();
-    let mut values: Vec<rusqlite::types::Value> = key_values.clone();
-    let key_names: Vec<String> = names.clone();
-    for (field, (_, value)) in winners.iter().filter(|(f, _)| columns.contains(*f) && !key_names.contains(f)) {
-        names.push(field.clone());
+    let columns = columns.of(conn, table)?;
+    let mut names: Vec<&str> = keys.iter().map(|(c, _)| *c).collect();
+    let mut values: Vec<rusqlite::types::Value> = key_values;
+    for (field, (_, value)) in winners.iter().filter(|(f, _)| columns.contains(**f) && !keys.iter().any(|(k, _)| k == *f)) {
+        names.push(field);
         values.push(crate::store::sql_value(value));
     }
     let placeholders = (1..=names.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
@@ -285,25 +344,57 @@ pub(crate) fn materialize(conn: &Connection, entity: &str, entity_id: &str) -> R
         "INSERT INTO {table} ({}) VALUES ({placeholders}) ON CONFLICT ({conflict_target}) {upsert}",
         names.join(", ")
     );
-    // A missing parent or a record whose creation has not arrived: try again later.
-    conn.execute("SAVEPOINT materialize", [])?;
+    // A missing parent or a record whose creation has not arrived: try again later. A
+    // statement that fails a constraint undoes itself (search-index triggers included) and
+    // leaves the transaction going, so no savepoint is needed around it.
     match conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values)) {
-        Ok(_) => {
-            conn.execute("RELEASE materialize", [])?;
-            Ok(true)
-        }
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            conn.execute("ROLLBACK TO materialize", [])?;
-            conn.execute("RELEASE materialize", [])?;
-            Ok(false)
-        }
+        Ok(_) => Ok(true),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
 
+/// How [`rebuild`] reads the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// One query per record: quick for the few records an everyday bundle touches.
+    PerRecord,
+    /// One scan of the circle's log: quick when most of a circle arrives at once.
+    Scan,
+}
+
+/// From this many records on, [`rebuild`] reads the circle's log in one scan.
+const SCAN_FROM: usize = 1000;
+
+/// How often (in records) a rebuild reports progress.
+pub(crate) const PROGRESS_EVERY: usize = 500;
+
 /// Rebuilds `touched` records and those still waiting for a parent, parents first, until
 /// nothing more can appear. Returns how many records are still waiting.
 pub(crate) fn rebuild(conn: &Connection, circle_id: &str, touched: &BTreeSet<(String, String)>) -> Result<usize> {
+    rebuild_with_progress(conn, circle_id, touched, &mut |_| {})
+}
+
+/// Like [`rebuild`], telling `progress` how many of the `touched` records are done every
+/// [`PROGRESS_EVERY`].
+pub(crate) fn rebuild_with_progress(
+    conn: &Connection,
+    circle_id: &str,
+    touched: &BTreeSet<(String, String)>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<usize> {
+    let reading = if touched.len() >= SCAN_FROM { Reading::Scan } else { Reading::PerRecord };
+    rebuild_by(conn, circle_id, touched, reading, progress)
+}
+
+/// [`rebuild_with_progress`] reading the log as told (tests check both ways agree).
+pub(crate) fn rebuild_by(
+    conn: &Connection,
+    circle_id: &str,
+    touched: &BTreeSet<(String, String)>,
+    reading: Reading,
+    progress: &mut dyn FnMut(usize),
+) -> Result<usize> {
     let order = |e: &str| ENTITY_TABLES.iter().position(|(x, _)| *x == e).unwrap_or(usize::MAX);
     let mut todo: Vec<(String, String)> = touched.iter().cloned().collect();
     {
@@ -312,27 +403,46 @@ pub(crate) fn rebuild(conn: &Connection, circle_id: &str, touched: &BTreeSet<(St
             todo.push(row?);
         }
     }
-    todo.sort_by_key(|(e, id)| (order(e), id.clone()));
+    todo.sort_by_cached_key(|(e, id)| (order(e), id.clone()));
     todo.dedup();
+    let scanned = match reading {
+        Reading::Scan => {
+            let wanted: HashSet<(&str, &str)> = todo.iter().map(|(e, id)| (e.as_str(), id.as_str())).collect();
+            Some(circle_log_rows(conn, circle_id, &wanted)?)
+        }
+        Reading::PerRecord => None,
+    };
+    let mut columns = Columns::default();
     let mut waiting = Vec::new();
+    let mut first_round = true;
     loop {
         waiting.clear();
-        for (entity, id) in &todo {
-            if !materialize(conn, entity, id)? {
-                waiting.push((entity.clone(), id.clone()));
+        for (done, record) in todo.iter().enumerate() {
+            let queried;
+            let history = match &scanned {
+                Some(histories) => histories.get(record).map_or(&[][..], Vec::as_slice),
+                None => {
+                    queried = log_rows(conn, &record.0, &record.1)?;
+                    &queried[..]
+                }
+            };
+            if !materialize(conn, &mut columns, &record.0, &record.1, history)? {
+                waiting.push(record.clone());
+            }
+            if first_round && (done + 1) % PROGRESS_EVERY == 0 {
+                progress(done + 1);
             }
         }
+        first_round = false;
         if waiting.is_empty() || waiting.len() == todo.len() {
             break;
         }
         std::mem::swap(&mut todo, &mut waiting);
     }
-    conn.execute("DELETE FROM sync_waiting WHERE circle_id = ?1", [circle_id])?;
+    conn.prepare_cached("DELETE FROM sync_waiting WHERE circle_id = ?1")?.execute([circle_id])?;
     for (entity, id) in &waiting {
-        conn.execute(
-            "INSERT OR IGNORE INTO sync_waiting (circle_id, entity, entity_id) VALUES (?1, ?2, ?3)",
-            (circle_id, entity, id),
-        )?;
+        conn.prepare_cached("INSERT OR IGNORE INTO sync_waiting (circle_id, entity, entity_id) VALUES (?1, ?2, ?3)")?
+            .execute((circle_id, entity, id))?;
     }
     Ok(waiting.len())
 }

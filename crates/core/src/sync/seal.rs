@@ -165,6 +165,13 @@ pub fn open(
 /// Encrypts an invite to a passphrase (age's scrypt, at age's default work factor: about
 /// one second on this machine). The passphrase must have at least 8 characters.
 pub fn seal_with_passphrase(inner: &[u8], passphrase: &str) -> Result<Vec<u8>> {
+    check_passphrase(passphrase)?;
+    let encryptor = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_owned()));
+    encrypt(INVITE_MAGIC, encryptor, inner)
+}
+
+/// Refuses a passphrase shorter than [`MIN_PASSPHRASE_CHARS`].
+pub fn check_passphrase(passphrase: &str) -> Result<()> {
     let chars = passphrase.chars().count();
     if chars < MIN_PASSPHRASE_CHARS {
         return Err(Error::invalid(
@@ -174,8 +181,7 @@ pub fn seal_with_passphrase(inner: &[u8], passphrase: &str) -> Result<Vec<u8>> {
             ),
         ));
     }
-    let encryptor = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_owned()));
-    encrypt(INVITE_MAGIC, encryptor, inner)
+    Ok(())
 }
 
 /// Decrypts an invite sealed by [`seal_with_passphrase`].

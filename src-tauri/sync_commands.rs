@@ -1,0 +1,260 @@
+//! Sync commands: share updates, preview then apply a received bundle, undo, conflicts,
+//! invites and joining. A preview's opened bundle (or an opened invite) is kept here under a
+//! token until the person applies or cancels it, so nothing is decrypted twice.
+
+use crate::{AppState, CommandError};
+use kinship_core::sync::invite::{open_invite, Invite};
+use kinship_core::sync::share::{Applied, Incoming, SyncStatus, Undone};
+use kinship_core::sync::{armor, ImportReport};
+use kinship_core::{export, ids, Error, IdentityInput, MemberInput};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tauri::State;
+
+type Reply<T> = Result<T, CommandError>;
+
+/// Opened bundles and invites waiting for the person's Apply or Cancel.
+#[derive(Default)]
+pub struct Pending {
+    bundles: Mutex<HashMap<String, Incoming>>,
+    invites: Mutex<HashMap<String, Invite>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn expired() -> CommandError {
+    CommandError::from(Error::Invalid {
+        field: "Import",
+        reason: "this preview has expired; open the file again".into(),
+    })
+}
+
+/// A saved file and an email to send it with.
+#[derive(Serialize)]
+pub struct SavedFile {
+    path: String,
+    file_name: String,
+    bytes: usize,
+    changes: usize,
+    /// The pasteable text, when asked for.
+    armored: Option<String>,
+    to: Vec<String>,
+    subject: String,
+    body: String,
+    unreadable_by: Vec<String>,
+    member_id: Option<String>,
+}
+
+/// What a received bundle would do, before the person decides.
+#[derive(Serialize)]
+pub struct BundlePreview {
+    token: String,
+    circle_id: String,
+    circle_name: String,
+    sender_name: String,
+    report: ImportReport,
+}
+
+/// Who an invite is for, before joining.
+#[derive(Serialize)]
+pub struct InvitePreview {
+    token: String,
+    circle_name: String,
+    inviter_name: String,
+    member_name: String,
+    member_email: String,
+    has_identity: bool,
+    already_in_circle: bool,
+}
+
+fn saved_name(path: &std::path::Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The bytes of a file named by path, or sent from the window (picked or pasted).
+fn source_bytes(path: Option<String>, text: Option<String>, bytes: Option<Vec<u8>>) -> kinship_core::Result<Vec<u8>> {
+    match (path, text, bytes) {
+        (Some(path), _, _) => std::fs::read(&path).map_err(|source| Error::Io { path, source }),
+        (_, Some(text), _) => Ok(text.into_bytes()),
+        (_, _, Some(bytes)) => Ok(bytes),
+        _ => Err(Error::Invalid { field: "Bundle", reason: "choose a .kinship file or paste a bundle's text".into() }),
+    }
+}
+
+#[tauri::command]
+pub fn sync_status(state: State<'_, AppState>, circle_id: String) -> Reply<SyncStatus> {
+    state.with_store(|s| s.sync_status(&circle_id))
+}
+
+/// Seals a bundle for the circle and saves it among the person's documents.
+#[tauri::command]
+pub async fn share_updates(state: State<'_, AppState>, circle_id: String, full: bool, armor: bool) -> Reply<SavedFile> {
+    state.with_store(|s| {
+        let shared = s.share_bundle(&circle_id, full)?;
+        let path = export::save_new_file(&shared.file_name, &shared.bytes)?;
+        Ok(SavedFile {
+            path: path.display().to_string(),
+            file_name: saved_name(&path),
+            bytes: shared.bytes.len(),
+            changes: shared.changes,
+            armored: armor.then(|| armor::armor(&shared.bytes)),
+            to: shared.to,
+            subject: shared.subject,
+            body: shared.body,
+            unreadable_by: shared.unreadable_by,
+            member_id: None,
+        })
+    })
+}
+
+/// Opens a received bundle and reports what applying it would do; writes nothing.
+#[tauri::command]
+pub async fn preview_bundle(
+    state: State<'_, AppState>,
+    pending: State<'_, Pending>,
+    path: Option<String>,
+    text: Option<String>,
+    bytes: Option<Vec<u8>>,
+) -> Reply<BundlePreview> {
+    let (incoming, applied) = state.with_store(|s| {
+        let incoming = s.open_bundle(&source_bytes(path, text, bytes)?)?;
+        let applied = s.apply_bundle(&incoming, true)?;
+        Ok((incoming, applied))
+    })?;
+    let token = ids::new_id();
+    let preview = BundlePreview {
+        token: token.clone(),
+        circle_id: incoming.bundle.circle_id.clone(),
+        circle_name: incoming.circle_name.clone(),
+        sender_name: incoming.sender_name.clone(),
+        report: applied.report,
+    };
+    lock(&pending.bundles).insert(token, incoming);
+    Ok(preview)
+}
+
+/// Applies a previewed bundle (a backup is made first).
+#[tauri::command]
+pub async fn apply_bundle(state: State<'_, AppState>, pending: State<'_, Pending>, token: String) -> Reply<Applied> {
+    let incoming = lock(&pending.bundles).remove(&token).ok_or_else(expired)?;
+    state.with_store(|s| s.apply_bundle(&incoming, false))
+}
+
+#[tauri::command]
+pub fn cancel_bundle(pending: State<'_, Pending>, token: String) {
+    lock(&pending.bundles).remove(&token);
+}
+
+#[tauri::command]
+pub async fn undo_import(state: State<'_, AppState>, circle_id: String) -> Reply<Undone> {
+    state.with_store(|s| s.undo_last_import(&circle_id))
+}
+
+#[tauri::command]
+pub fn resolve_conflict(
+    state: State<'_, AppState>,
+    circle_id: String,
+    entity: String,
+    entity_id: String,
+    field: String,
+    text: String,
+) -> Reply<()> {
+    state.with_store(|s| s.resolve_conflict(&circle_id, &entity, &entity_id, &field, &text))
+}
+
+#[tauri::command]
+pub fn dismiss_conflict(state: State<'_, AppState>, circle_id: String, entity: String, entity_id: String) -> Reply<()> {
+    state.with_store(|s| s.dismiss_conflict(&circle_id, &entity, &entity_id))
+}
+
+/// Invites a member who has not joined (`member_id`), or a new person (`name`, `email`).
+#[tauri::command]
+pub async fn create_invite(
+    state: State<'_, AppState>,
+    circle_id: String,
+    member_id: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+    passphrase: String,
+) -> Reply<SavedFile> {
+    state.with_store(|s| {
+        let (member_id, sealed) = match member_id {
+            Some(id) => (id.clone(), s.create_invite(&circle_id, &id, &passphrase)?),
+            None => {
+                let input = MemberInput {
+                    circle_id: circle_id.clone(),
+                    name: name.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    ..Default::default()
+                };
+                let (member, sealed) = s.invite_new_member(&input, &passphrase)?;
+                (member.id, sealed)
+            }
+        };
+        let message = s.invite_message(&circle_id, &member_id)?;
+        let path = export::save_new_file(&message.file_name, &sealed)?;
+        Ok(SavedFile {
+            path: path.display().to_string(),
+            file_name: saved_name(&path),
+            bytes: sealed.len(),
+            changes: 0,
+            armored: None,
+            to: vec![message.to],
+            subject: message.subject,
+            body: message.body,
+            unreadable_by: Vec::new(),
+            member_id: Some(member_id),
+        })
+    })
+}
+
+/// Unlocks an invite with its passphrase and says who it is for; writes nothing.
+#[tauri::command]
+pub async fn preview_invite(
+    state: State<'_, AppState>,
+    pending: State<'_, Pending>,
+    path: Option<String>,
+    bytes: Option<Vec<u8>>,
+    passphrase: String,
+) -> Reply<InvitePreview> {
+    let file = source_bytes(path, None, bytes).map_err(CommandError::from)?;
+    let invite = open_invite(&file, &passphrase).map_err(CommandError::from)?;
+    let (has_identity, already_in_circle) =
+        state.with_store(|s| Ok((s.identity()?.is_some(), s.already_joined(&invite)?)))?;
+    let token = ids::new_id();
+    let header = &invite.header;
+    let preview = InvitePreview {
+        token: token.clone(),
+        circle_name: header.circle_name.clone(),
+        inviter_name: header.inviter_name.clone(),
+        member_name: header.member_name.clone(),
+        member_email: header.member_email.clone(),
+        has_identity,
+        already_in_circle,
+    };
+    lock(&pending.invites).insert(token, invite);
+    Ok(preview)
+}
+
+/// The circle joined.
+#[derive(Serialize)]
+pub struct JoinedCircle {
+    circle_id: String,
+}
+
+/// Joins the circle of a previewed invite, setting up this laptop's person if needed.
+#[tauri::command]
+pub async fn join_circle(
+    state: State<'_, AppState>,
+    pending: State<'_, Pending>,
+    token: String,
+    identity: Option<IdentityInput>,
+) -> Reply<JoinedCircle> {
+    let invite = lock(&pending.invites).get(&token).cloned().ok_or_else(expired)?;
+    let joined = state.with_store(|s| s.join(&invite, identity.as_ref()))?;
+    lock(&pending.invites).remove(&token);
+    Ok(JoinedCircle { circle_id: joined.circle_id })
+}

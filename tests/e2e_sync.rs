@@ -1,0 +1,374 @@
+//! Sync in the real window: two laptops (two data folders, set up with the CLI) exchange
+//! bundles through the Sync screen; a conflict is settled by keeping both versions; a new
+//! member joins from the welcome screen with an invite and its passphrase; and the Sync and
+//! import screens pass axe in light and dark.
+
+use crate::e2e::{App, Display, ONE_AT_A_TIME, WAIT};
+use crate::util::{kinship_bin, DataDir};
+use fantoccini::Locator;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const PASSPHRASE: &str = "river lantern orchard";
+
+/// Runs the CLI on `d` with the invite passphrase in its environment.
+fn cli(d: &DataDir, args: &[&str]) -> std::process::Output {
+    Command::new(kinship_bin())
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(args)
+        .env("KINSHIP_PASSPHRASE", PASSPHRASE)
+        .env_remove("KINSHIP_DATA_DIR")
+        .output()
+        .expect("could not start kinship")
+}
+
+/// [`cli`], insisting that it succeeds; returns stdout.
+fn with_passphrase(d: &DataDir, args: &[&str]) -> String {
+    let out = cli(d, args);
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    assert!(out.status.success(), "kinship {}\n{}\n{}", args.join(" "), text(&out.stdout), text(&out.stderr));
+    text(&out.stdout).trim_end().to_string()
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Ana's laptop with a circle, and a meeting; returns it with the circle and meeting ids.
+fn ana_with_meeting() -> (DataDir, String, String) {
+    let ana = DataDir::new();
+    let circle = ana.with_circle();
+    let meeting = ana.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2027-03-09T18:00:00Z"]);
+    (ana, circle, meeting)
+}
+
+/// Ana invites Ben: the invite file, written in `dir`.
+fn invite_ben(ana: &DataDir, circle: &str, dir: &Path) -> PathBuf {
+    let invite = dir.join("invite-ben.kinship");
+    with_passphrase(
+        ana,
+        &["invite", "--circle", circle, "--name", "Ben Okafor", "--email", "ben@college.edu", "--out", arg(&invite)],
+    );
+    invite
+}
+
+/// Two laptops in one circle: Ana's, which founded it, and Ben's, which joined from an invite
+/// and sent Ana a bundle back, so each laptop holds the other's key.
+struct Pair {
+    ana: DataDir,
+    ben: DataDir,
+    circle: String,
+    meeting: String,
+    files: tempfile::TempDir,
+}
+
+impl Pair {
+    fn new() -> Pair {
+        let (ana, circle, meeting) = ana_with_meeting();
+        let files = tempfile::tempdir().unwrap();
+        let invite = invite_ben(&ana, &circle, files.path());
+        let ben = DataDir::new();
+        with_passphrase(&ben, &["join", arg(&invite)]);
+        let pair = Pair { ana, ben, circle, meeting, files };
+        pair.send(&pair.ben, &pair.ana, "hello-from-ben.kinship");
+        pair
+    }
+
+    /// Exports a bundle from one laptop and imports it on the other, with the CLI.
+    fn send(&self, from: &DataDir, to: &DataDir, name: &str) {
+        let file = self.export(from, name, &[]);
+        to.ok(&["import", arg(&file)]);
+    }
+
+    fn export(&self, from: &DataDir, name: &str, flags: &[&str]) -> PathBuf {
+        let file = self.files.path().join(name);
+        let mut args = vec!["export", "--circle", &self.circle, "--out", arg(&file)];
+        args.extend_from_slice(flags);
+        from.ok(&args);
+        file
+    }
+
+    /// A talking point both laptops have, then different notes written on each: a conflict
+    /// waiting in Ben's next bundle. Returns that bundle as pasteable text.
+    fn conflicting_notes(&self) -> String {
+        let item = self.ana.ok(&["agenda", "add", "--meeting", &self.meeting, "--title", "Job talk practice"]);
+        self.send(&self.ana, &self.ben, "item-from-ana.kinship");
+        self.ana.ok(&["agenda", "edit", "--item", &item, "--notes", "Ana: practise the opening story"]);
+        self.ben.ok(&["agenda", "edit", "--item", &item, "--notes", "Ben: bring <b>printed</b> slides"]);
+        let file = self.export(&self.ben, "notes-from-ben.txt", &["--armor"]);
+        std::fs::read_to_string(file).unwrap()
+    }
+}
+
+async fn click(app: &App, css: &str) {
+    app.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("could not click {css}: {e}"));
+}
+
+/// Waits until `css` no longer contains `gone`.
+async fn wait_without_text(app: &App, css: &str, gone: &str) {
+    let started = Instant::now();
+    loop {
+        let text = app.wait_for(css).await.text().await.unwrap_or_default();
+        if !text.contains(gone) {
+            return;
+        }
+        assert!(started.elapsed() < WAIT, "{css} still says {gone:?}: {text:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the text inside `css` (shown or not, like a live region) contains `expected`.
+async fn wait_for_content(app: &App, css: &str, expected: &str) {
+    let started = Instant::now();
+    loop {
+        let found = app
+            .client
+            .execute("return document.querySelector(arguments[0])?.textContent ?? ''", vec![serde_json::json!(css)])
+            .await
+            .unwrap();
+        if found.as_str().unwrap_or_default().contains(expected) {
+            return;
+        }
+        assert!(started.elapsed() < WAIT, "{css} says {found}, never {expected:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Scrolls to the top with nothing focused, for a screenshot.
+async fn settle_for_screenshot(app: &App) {
+    app.client.execute("document.activeElement.blur(); window.scrollTo(0, 0)", vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+/// The one `.kinship` file in `dir`.
+fn only_bundle(dir: &Path) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "kinship"))
+        .collect();
+    assert_eq!(found.len(), 1, "one bundle saved: {found:?}");
+    found.into_iter().next().unwrap()
+}
+
+#[tokio::test]
+async fn ana_shares_updates_and_ben_previews_applies_and_undoes_them() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let p = Pair::new();
+    p.ana.ok(&["agenda", "add", "--meeting", &p.meeting, "--title", "Tenure dossier tips", "--minutes", "15"]);
+    let saves = tempfile::tempdir().unwrap();
+    let display = Display::get();
+
+    // Ana's laptop: from the circle home to the Sync screen, and share.
+    let app = App::launch_with_env(&display, p.ana.path(), &[("KINSHIP_EXPORT_DIR", arg(saves.path()))]).await;
+    app.wait_for("#circle-list").await;
+    app.go(&format!("#/circle/{}", p.circle)).await;
+    click(&app, "#sync-link").await;
+    app.wait_for_text("#sync-title", "Sync: Early-career librarians").await;
+    let ben = app.wait_for_text("#sync-member-list", "Ben Okafor").await;
+    assert!(ben.contains("Last heard from") && !ben.contains("never"), "Ben's bundle was imported: {ben}");
+    assert!(ben.contains("Missing") && ben.contains("send them updates"), "{ben}");
+    click(&app, "#share-updates").await;
+    let said = app.wait_for_text("#share-saved", "Saved ").await;
+    assert!(said.contains(".kinship") && said.contains("change"), "{said}");
+    let bundle = only_bundle(saves.path());
+    assert!(said.contains(bundle.file_name().unwrap().to_str().unwrap()), "{said}");
+    app.wait_for_text("#email-circle", "Open email to the circle").await;
+    app.wait_for("#reveal-bundle").await;
+    settle_for_screenshot(&app).await;
+    app.screenshot("sync.png").await;
+    app.quit().await;
+
+    // Ben's laptop: choose the file on the Sync screen, see what it does, apply it.
+    let app = App::launch(&display, p.ben.path()).await;
+    app.wait_for("#circle-list").await;
+    app.go(&format!("#/sync/{}", p.circle)).await;
+    app.wait_for_text("#sync-title", "Early-career librarians").await;
+    app.wait_for("#bundle-file").await.send_keys(arg(&bundle)).await.unwrap();
+    let summary = app.wait_for_text("#preview-summary", "From Ana Reyes").await;
+    assert!(
+        summary.contains("for circle Early-career librarians") && summary.contains("adds 1 talking point"),
+        "{summary}"
+    );
+    assert_eq!(app.focused_id().await, "preview-title", "the preview takes focus");
+    app.screenshot("import-preview.png").await;
+    click(&app, "#apply-bundle").await;
+    let done = app.wait_for_text("#import-done", "Imported").await;
+    assert!(done.contains("from Ana Reyes"), "{done}");
+    app.wait_for_text("#import-result", "backup").await;
+    app.go(&format!("#/meeting/{}", p.meeting)).await;
+    app.wait_for_text("#agenda-section", "Tenure dossier tips").await;
+
+    // Undo: the talking point is gone again.
+    app.go(&format!("#/sync/{}", p.circle)).await;
+    app.wait_for_text("#last-import", "from Ana Reyes").await;
+    click(&app, "#undo-last").await;
+    app.wait_for_text("#last-import", "undone").await;
+    app.go(&format!("#/meeting/{}", p.meeting)).await;
+    app.wait_for("#agenda-section").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_without_text(&app, "#agenda-section", "Tenure dossier tips").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_conflict_is_shown_with_both_versions_and_keeping_both_settles_it() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let p = Pair::new();
+    let text = p.conflicting_notes();
+    assert!(text.starts_with("-----BEGIN KINSHIP BUNDLE-----"), "{}", &text[..text.len().min(80)]);
+
+    let display = Display::get();
+    let app = App::launch(&display, p.ana.path()).await;
+    app.wait_for("#circle-list").await;
+    app.go(&format!("#/sync/{}", p.circle)).await;
+    app.wait_for_text("#conflicts", "No conflicts").await;
+    // Pasted text, as from an email that blocks attachments.
+    app.set_value("#bundle-text", &text).await;
+    click(&app, "#preview-pasted").await;
+    let summary = app.wait_for_text("#preview-summary", "From Ben Okafor").await;
+    assert!(summary.contains("1 conflict (two versions of the same text"), "{summary}");
+    click(&app, "#apply-bundle").await;
+    app.wait_for_text("#import-result", "1 conflict waiting").await;
+
+    let conflict = app.wait_for_text("#conflict-list .conflict", "Job talk practice").await;
+    assert!(conflict.contains("Ana: practise the opening story"), "{conflict}");
+    assert!(conflict.contains("Ben: bring <b>printed</b> slides"), "markup from a bundle shows as text: {conflict}");
+    assert!(app.client.find_all(Locator::Css("#conflict-list b")).await.unwrap().is_empty());
+    app.client.execute("document.getElementById('conflicts').scrollIntoView()", vec![]).await.unwrap();
+    app.screenshot("conflict.png").await;
+
+    click(&app, "#conflict-list button[aria-label^='Keep both']").await;
+    app.wait_for_text("#conflicts", "No conflicts").await;
+    wait_for_content(&app, "#live-status", "Kept both versions").await;
+    app.quit().await;
+
+    let dump = p.ana.ok(&["dump", "--circle", &p.circle]);
+    let notes = dump.lines().find(|l| l.contains("Ana: practise")).unwrap_or(&dump);
+    assert!(notes.contains("Ben: bring <b>printed</b> slides"), "the notes hold both texts: {notes}");
+}
+
+#[tokio::test]
+async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passphrase() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let (ana, circle, _) = ana_with_meeting();
+    let files = tempfile::tempdir().unwrap();
+    let invite = invite_ben(&ana, &circle, files.path());
+    let ben = DataDir::new();
+
+    let display = Display::get();
+    let app = App::launch(&display, ben.path()).await;
+    app.wait_for("#welcome-form").await;
+    click(&app, "#have-invite").await;
+    app.wait_for("#join-form input[type=file]").await.send_keys(arg(&invite)).await.unwrap();
+
+    // A wrong passphrase: a clear error on the field, and nothing written.
+    app.fill("#join-form input[name=passphrase]", "wrong words entirely").await;
+    click(&app, "#join-submit").await;
+    app.wait_for_text("#join-form .error-summary", "does not match this invite").await;
+    let invalid = app.wait_for("#join-form input[name=passphrase]").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+    let circles = cli(&ben, &["circle", "list"]);
+    assert!(!String::from_utf8_lossy(&circles.stdout).contains("Early-career"), "nothing was written");
+
+    app.fill("#join-form input[name=passphrase]", PASSPHRASE).await;
+    click(&app, "#join-submit").await;
+    let summary = app.wait_for_text("#invite-summary", "invites you").await;
+    assert_eq!(summary, "Ana Reyes invites you (Ben Okafor, ben@college.edu) to Early-career librarians.");
+    let name = app.wait_for("#join-form input[name=name]").await.prop("value").await.unwrap();
+    assert_eq!(name.as_deref(), Some("Ben Okafor"), "the name comes from the invite");
+    app.fill("#join-form input[name=pronouns]", "he/him").await;
+    let problems = app.axe_violations().await;
+    assert!(problems.is_empty(), "accessibility problems on the join form:\n{}", problems.join("\n"));
+    settle_for_screenshot(&app).await;
+    app.screenshot("join.png").await;
+    click(&app, "#join-submit").await;
+
+    // In the circle, as Ben; the rest of the app follows links from here.
+    app.wait_for_text("#circle-title", "Early-career librarians").await;
+    app.wait_for_text("#whoami", "Ben Okafor (he/him)").await;
+    assert!(app.wait_for("#site-nav").await.is_displayed().await.unwrap());
+    click(&app, "#sync-link").await;
+    let members = app.wait_for_text("#sync-member-list", "Ana Reyes").await;
+    assert!(members.contains("Last heard from"), "Ana has a key in the circle: {members}");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_sync_and_import_screens_pass_axe_in_light_and_dark() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let p = Pair::new();
+    // A conflict waiting, a member not joined yet, and a bundle to preview.
+    let text = p.conflicting_notes();
+    let conflict = p.files.path().join("conflict.txt");
+    std::fs::write(&conflict, &text).unwrap();
+    p.ana.ok(&["import", arg(&conflict)]);
+    let chioma =
+        p.ana.ok(&["member", "add", "--circle", &p.circle, "--name", "Chioma Eze", "--email", "chioma@uni.edu"]);
+    p.ben.ok(&["agenda", "add", "--meeting", &p.meeting, "--title", "Conference plans"]);
+    let bundle = p.export(&p.ben, "plans-from-ben.kinship", &[]);
+    let saves = tempfile::tempdir().unwrap();
+
+    let display = Display::get();
+    let mut problems = Vec::new();
+    for (theme, gtk) in [("light", None), ("dark", Some("Adwaita:dark"))] {
+        let mut env = vec![("KINSHIP_EXPORT_DIR", arg(saves.path()))];
+        env.extend(gtk.map(|t| ("GTK_THEME", t)));
+        let app = App::launch_with_env(&display, p.ana.path(), &env).await;
+        app.wait_for("#circle-list").await;
+
+        app.go(&format!("#/sync/{}", p.circle)).await;
+        app.wait_for_text("#conflict-list", "Job talk practice").await;
+        app.wait_for_text("#sync-member-list", "not joined yet").await;
+        click(&app, "#share-armor").await;
+        click(&app, "#share-updates").await;
+        app.wait_for_text("#share-saved", "Saved ").await;
+        let armored = app.wait_for("#armored-text").await.prop("value").await.unwrap().unwrap_or_default();
+        assert!(armored.starts_with("-----BEGIN KINSHIP BUNDLE-----"), "{armored}");
+        for v in app.axe_violations().await {
+            problems.push(format!("{theme} sync: {v}"));
+        }
+        if theme == "dark" {
+            settle_for_screenshot(&app).await;
+            app.screenshot("sync-dark.png").await;
+        }
+
+        // Not joined yet: the circle home says so and leads to the invite form.
+        app.go(&format!("#/circle/{}", p.circle)).await;
+        app.wait_for_text("#member-list", "not joined yet").await;
+        click(&app, "#member-list a[aria-label='Invite Chioma Eze']").await;
+        app.wait_for("#invite-form").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let chosen = app.wait_for("#invite-form select[name=member_id]").await.prop("value").await.unwrap();
+        assert_eq!(chosen.as_deref(), Some(chioma.as_str()), "the invite form starts with Chioma chosen");
+        assert_eq!(
+            app.focused_id().await,
+            app.wait_for("#invite-form input[name=passphrase]").await.attr("id").await.unwrap().unwrap()
+        );
+
+        let hash = format!("#/import?file={}", urlencode(arg(&bundle)));
+        app.go(&hash).await;
+        let summary = app.wait_for_text("#preview-summary", "From Ben Okafor").await;
+        assert!(summary.contains("1 talking point"), "{summary}");
+        for v in app.axe_violations().await {
+            problems.push(format!("{theme} import: {v}"));
+        }
+        click(&app, "#cancel-bundle").await;
+        app.quit().await;
+    }
+    assert!(problems.is_empty(), "accessibility problems:\n{}", problems.join("\n"));
+}
+
+/// Percent-encodes a path as JavaScript's encodeURIComponent does.
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
