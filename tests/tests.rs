@@ -10,6 +10,10 @@ mod util;
 /// The `kinship` CLI: every command round-trips, bad input gets clear errors.
 mod cli;
 
+/// Sync through the CLI: invite and join, bundles as files and pasted text, dry runs, undo,
+/// refused bundles (damaged, from a removed member) that leave every table as it was.
+mod sync_cli;
+
 /// The store on disk: persistence, migrations from a frozen first schema, newer-version refusal.
 mod store;
 

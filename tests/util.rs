@@ -35,11 +35,18 @@ impl DataDir {
 
     /// Runs `kinship --data-dir <this> ARGS…` and returns its output, whatever the exit code.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Like [`DataDir::run`] with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(kinship_bin())
             .arg("--data-dir")
             .arg(self.path())
             .args(args)
             .env_remove("KINSHIP_DATA_DIR")
+            .env_remove("KINSHIP_PASSPHRASE")
+            .envs(env.iter().copied())
             .output()
             .expect("could not start kinship");
         Run { args: args.iter().map(|s| s.to_string()).collect(), output }

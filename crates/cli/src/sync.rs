@@ -28,16 +28,18 @@ pub fn invite(
     name_email: Option<(String, String)>,
     out: &Path,
 ) -> Result<Output> {
-    let member_id = match (member, name_email) {
-        (Some(id), _) => id,
+    let passphrase = passphrase()?;
+    let (member_id, sealed) = match (member, name_email) {
+        (Some(id), _) => (id.clone(), store.create_invite(circle, &id, &passphrase)?),
         (None, Some((name, email))) => {
-            store.add_member(&MemberInput { circle_id: circle.into(), name, email, ..Default::default() })?.id
+            let input = MemberInput { circle_id: circle.into(), name, email, ..Default::default() };
+            let (member, sealed) = store.invite_new_member(&input, &passphrase)?;
+            (member.id, sealed)
         }
         (None, None) => {
             return Err(Error::Invalid { field: "Member", reason: "give --member, or --name and --email".into() })
         }
     };
-    let sealed = store.create_invite(circle, &member_id, &passphrase()?)?;
     write_new_bytes(out, &sealed)?;
     let who = store.member(&member_id)?;
     let text = format!(
@@ -75,8 +77,8 @@ fn kinds(counts: &std::collections::BTreeMap<String, usize>) -> String {
 
 fn report_text(sender: &str, report: &ImportReport, dry_run: bool) -> String {
     let mut lines = vec![format!(
-        "From {sender}: {} new, {} already here{}",
-        plural(report.new_changes as i64, "change"),
+        "From {sender}: {} ({} already here){}",
+        plural(report.new_changes as i64, "new change"),
         report.already_had,
         if dry_run { " (dry run: nothing was written)" } else { "" }
     )];

@@ -1,0 +1,176 @@
+use crate::util::DataDir;
+use serde_json::Value;
+use std::path::Path;
+
+const PASS: (&str, &str) = ("KINSHIP_PASSPHRASE", "river lantern autumn");
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Row counts of every table in a data folder's database: compared before and after a
+/// refused import, beside the dump, to prove nothing at all was written.
+fn row_counts(dir: &DataDir) -> Vec<(String, i64)> {
+    let conn = rusqlite::Connection::open(dir.path().join("kinship.sqlite3")).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let n = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap();
+            (t, n)
+        })
+        .collect()
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Ana's laptop with a circle and a meeting, and Ben's laptop joined through an invite
+/// and heard from once. Returns (ana, ben, circle, meeting, a scratch folder for files).
+fn ana_and_ben() -> (DataDir, DataDir, String, String, DataDir) {
+    let (ana, ben, files) = (DataDir::new(), DataDir::new(), DataDir::new());
+    let circle = ana.with_circle();
+    let meeting =
+        ana.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-12-08T18:00:00Z", "--minutes", "60"]);
+    ana.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Job talk nerves"]);
+    let invite = files.path().join("ben.kinship");
+    let made = ana
+        .run_with_env(
+            &[
+                "invite",
+                "--circle",
+                &circle,
+                "--name",
+                "Ben Okafor",
+                "--email",
+                "ben@uni.edu",
+                "--out",
+                path_str(&invite),
+            ],
+            &[PASS],
+        )
+        .success();
+    assert!(made.contains("tell them the passphrase"), "{made}");
+
+    let wrong = ben.run_with_env(&["join", path_str(&invite)], &[("KINSHIP_PASSPHRASE", "wrong words here")]).failure();
+    assert!(wrong.contains("Passphrase is not valid"), "{wrong}");
+    assert!(!ben.path().join("kinship.sqlite3").exists() || row_counts(&ben).iter().all(|(_, n)| *n <= 1));
+    let joined = ben.run_with_env(&["join", path_str(&invite)], &[PASS]).success();
+    assert!(joined.contains("You joined Early-career librarians (invited by Ana Reyes)"), "{joined}");
+
+    let first = files.path().join("ben-first.kinship");
+    ben.ok(&["export", "--circle", &circle, "--out", path_str(&first)]);
+    ana.ok(&["import", path_str(&first)]);
+    (ana, ben, circle, meeting, files)
+}
+
+#[test]
+fn two_laptops_converge_through_files_and_pasted_text() {
+    let (ana, ben, circle, meeting, files) = ana_and_ben();
+    assert_eq!(ana.ok(&["dump", "--circle", &circle]), ben.ok(&["dump", "--circle", &circle]));
+
+    ben.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Writing group"]);
+    let text = files.path().join("ben.txt");
+    let out = json(&ben.ok(&["--json", "export", "--circle", &circle, "--out", path_str(&text), "--armor"]));
+    // Ben has not heard back from Ana since his first bundle, so it goes again with the new item.
+    assert_eq!(out["changes"], 3);
+    let pasted = std::fs::read_to_string(&text).unwrap();
+    assert!(pasted.starts_with("-----BEGIN KINSHIP BUNDLE-----"), "{pasted}");
+
+    let before = (ana.ok(&["dump", "--circle", &circle]), row_counts(&ana));
+    let dry = ana.ok(&["import", path_str(&text), "--dry-run"]);
+    assert!(dry.contains("From Ben Okafor: 1 new change (2 already here)") && dry.contains("dry run"), "{dry}");
+    assert!(dry.contains("adds: 1 agenda item"), "{dry}");
+    assert_eq!((ana.ok(&["dump", "--circle", &circle]), row_counts(&ana)), before, "a dry run writes nothing");
+
+    ana.ok(&["import", path_str(&text)]);
+    assert_eq!(ana.ok(&["dump", "--circle", &circle]), ben.ok(&["dump", "--circle", &circle]));
+    let status = json(&ana.ok(&["--json", "sync", "status", "--circle", &circle]));
+    let ben_row = status["members"].as_array().unwrap().iter().find(|m| m["name"] == "Ben Okafor").unwrap();
+    assert_eq!(ben_row["joined"], true);
+    assert!(ben_row["heard_at"].is_string());
+
+    let undone = ana.ok(&["sync", "undo", "--circle", &circle]);
+    assert!(undone.contains("Undid the import from Ben Okafor: 1 change removed"), "{undone}");
+    assert_eq!(ana.ok(&["dump", "--circle", &circle]), before.0);
+}
+
+#[test]
+fn refused_bundles_leave_every_table_as_it_was() {
+    let (ana, ben, circle, meeting, files) = ana_and_ben();
+    ben.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Writing group"]);
+    let good = files.path().join("good.kinship");
+    ben.ok(&["export", "--circle", &circle, "--out", path_str(&good)]);
+    let bytes = std::fs::read(&good).unwrap();
+    let before = (ana.ok(&["dump", "--circle", &circle]), row_counts(&ana));
+
+    let mut cases: Vec<(String, Vec<u8>)> = vec![
+        ("cut short".into(), bytes[..bytes.len() / 2].to_vec()),
+        ("empty".into(), Vec::new()),
+        ("not a bundle".into(), b"hello, this is an email".to_vec()),
+    ];
+    for i in [0, 7, 8, 40, bytes.len() / 2, bytes.len() - 1] {
+        let mut flipped = bytes.clone();
+        flipped[i] ^= 0x20;
+        cases.push((format!("bit flip at {i}"), flipped));
+    }
+    for (what, case) in cases {
+        let file = files.path().join("bad.kinship");
+        std::fs::write(&file, &case).unwrap();
+        let err = ana.fails(&["import", path_str(&file)]);
+        assert!(err.to_lowercase().contains("nothing was changed"), "{what}: {err}");
+        assert_eq!((ana.ok(&["dump", "--circle", &circle]), row_counts(&ana)), before, "{what} changed something");
+    }
+
+    // Ben leaves; his later bundles are refused, and Ana's new ones are not for him.
+    let ben_id = json(&ana.ok(&["--json", "member", "list", "--circle", &circle]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "Ben Okafor")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ana.ok(&["member", "remove", "--circle", &circle, "--member", &ben_id]);
+    let before = (ana.ok(&["dump", "--circle", &circle]), row_counts(&ana));
+    let late = files.path().join("late.kinship");
+    ben.ok(&["agenda", "add", "--meeting", &meeting, "--title", "After leaving"]);
+    ben.ok(&["export", "--circle", &circle, "--out", path_str(&late)]);
+    let err = ana.fails(&["import", path_str(&late)]);
+    assert!(err.contains("no longer in the circle"), "{err}");
+    assert_eq!((ana.ok(&["dump", "--circle", &circle]), row_counts(&ana)), before);
+}
+
+#[test]
+fn an_invite_is_not_a_bundle_and_says_so() {
+    let (ana, files) = (DataDir::new(), DataDir::new());
+    let circle = ana.with_circle();
+    let invite = files.path().join("cam.kinship");
+    let short = ana
+        .run_with_env(
+            &["invite", "--circle", &circle, "--name", "Cam", "--email", "cam@uni.edu", "--out", path_str(&invite)],
+            &[("KINSHIP_PASSPHRASE", "short")],
+        )
+        .failure();
+    assert!(short.contains("at least 8"), "{short}");
+    assert_eq!(
+        json(&ana.ok(&["--json", "member", "list", "--circle", &circle])).as_array().unwrap().len(),
+        1,
+        "a refused passphrase adds nobody"
+    );
+    ana.run_with_env(
+        &["invite", "--circle", &circle, "--name", "Cam", "--email", "cam@uni.edu", "--out", path_str(&invite)],
+        &[PASS],
+    )
+    .success();
+    let err = ana.fails(&["--json", "import", path_str(&invite)]);
+    assert_eq!(json(&err)["code"], "is_invite", "{err}");
+}
