@@ -293,3 +293,27 @@ fn no_bundle_or_invite_carries_private_words_or_readable_circle_text() {
     let pasted = format!("Hi all,\n\n{}\nAna", super::armor::armor(&full.bytes));
     assert!(ben.store.open_bundle(pasted.as_bytes()).is_ok(), "pasted text opens like the file");
 }
+
+#[test]
+fn changes_written_as_this_laptop_elsewhere_are_refused() {
+    let (mut ana, circle, _) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    deliver(&mut ben, &mut ana, &circle);
+    // Ben relays a change stamped with Ana's device id and a sequence number Ana never used,
+    // as an unnoticed copy of Ana's laptop would write.
+    let me = ana.store.device_id().to_string();
+    let mut bundle = ana.store.export_bundle(&circle, None).unwrap();
+    let mut twin = bundle.changes.iter().filter(|c| c.author_device == me).last().unwrap().clone();
+    twin.seq += 1;
+    bundle.changes.push(twin);
+    let before = ana.store.dump(&circle).unwrap();
+    let incoming = super::share::Incoming {
+        bundle,
+        circle_name: "Early-career librarians".into(),
+        sender_member_id: ben.store.my_member_id(&circle).unwrap(),
+        sender_name: "Ben".into(),
+    };
+    let err = ana.store.apply_bundle(&incoming, true).unwrap_err();
+    assert!(err.to_string().contains("never wrote"), "{err}");
+    assert_eq!(ana.store.dump(&circle).unwrap(), before);
+}

@@ -396,6 +396,7 @@ impl Store {
     /// Applies an opened bundle (or, with `preview`, reports what it would do). A backup is
     /// made first; the import is recorded so it can be undone.
     pub fn apply_bundle(&mut self, incoming: &Incoming, preview: bool) -> Result<Applied> {
+        self.refuse_changes_as_me(&incoming.bundle)?;
         let backup_file = if preview || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
         let bundle = &incoming.bundle;
         let report = self.import_bundle(bundle, preview)?;
@@ -428,6 +429,22 @@ impl Store {
             Some(self.conn().last_insert_rowid())
         };
         Ok(Applied { report, import_id, backup_file })
+    }
+
+    /// Refuses a bundle holding changes stamped with this laptop's device id that this
+    /// laptop does not have: another laptop wrote as this one (a copy that went unnoticed),
+    /// and taking them would make two different changes share one sequence number.
+    fn refuse_changes_as_me(&self, bundle: &Bundle) -> Result<()> {
+        let me = self.device_id();
+        let held = self.version_vector(&bundle.circle_id)?.get(me).copied().unwrap_or(0);
+        if bundle.changes.iter().any(|c| c.author_device == me && c.seq > held) {
+            return Err(Error::Bundle(
+                "it holds changes written as this laptop that this laptop never wrote (a copy of this laptop's \
+                 Kinship data is in use elsewhere); ask the sender to tell you which laptop they came from"
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 
     /// The newest import into a circle that is not undone.
