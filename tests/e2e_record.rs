@@ -104,6 +104,17 @@ async fn a_person_previews_and_saves_their_record_then_backs_up_exports_and_rest
     click(&app, "#record-form button[data-format=html]").await;
     app.wait_for_text("#record-saved", "-2.html").await;
 
+    // A reflection goes in only when its author ticks it.
+    let offered = app.wait_for_text("#record-reflections", "PRIVATE-WORDS").await;
+    assert!(offered.contains("None unless you tick them"), "{offered}");
+    click(&app, "#record-reflections input[name=reflection]").await;
+    let text = app.wait_for_text("#record-preview", "PRIVATE-WORDS about my nerves").await;
+    assert!(text.contains("Reflections"), "{text}");
+    click(&app, "#record-form button[data-format=md]").await;
+    let said = app.wait_for_text("#record-saved", ".md").await;
+    let md = std::fs::read_to_string(said.trim_start_matches("Saved to ").trim()).unwrap();
+    assert!(md.contains("PRIVATE-WORDS about my nerves"), "{md}");
+
     app.go("#/data").await;
     // The app made its daily backup when it opened.
     app.wait_for_text("#backup-list", "1 circle, 1 meeting, 1 reflection").await;

@@ -1,7 +1,8 @@
 // Your mentoring record (#/record): the mentoring work of one member of a circle over a
 // period, previewed live in the page and saved as Markdown, CSV or a printable HTML page
-// for an annual review or a tenure dossier. No reflection is ever in it; talking points
-// that stay in the circle are left out, or shown only by their kind.
+// for an annual review or a tenure dossier. No reflection is in it unless the person ticks
+// it (their own only); talking points that stay in the circle are left out, or shown only
+// by their kind.
 
 import { api } from '../api.js';
 import { formatDay, h, replace } from '../dom.js';
@@ -63,6 +64,7 @@ function preview(r) {
     left ? h('p', { class: 'hint' }, left === 1 ? 'One talking point that stays in the circle is left out.' : `${left} talking points that stay in the circle are left out.`) : null,
     section('Resources shared', r.resources.map((x) => `${x.date} — ${x.title} (${x.kind})${x.url ? ` — ${x.url}` : ''}`)),
     section('Commitments', r.commitments.map((c) => `${c.text} (made ${c.date}${c.due ? `, due ${c.due}` : ''}; ${c.kept ? 'kept' : 'open'})`)),
+    section('Reflections', r.reflections.map((x) => `${x.date}${x.prompt ? ` — ${x.prompt}` : ''}: ${x.text}`)),
   ];
 }
 
@@ -97,7 +99,10 @@ export async function render(main) {
       name: 'narrative', label: 'Your narrative', field: 'Narrative', multiline: true,
       hint: 'A few sentences in your own words, put at the top: what the circle is and what you gave to it.',
     }),
-    h('p', { class: 'hint' }, 'Reflections are never included.'),
+    h('fieldset', { class: 'record-reflections', id: 'record-reflections' },
+      h('legend', {}, 'Reflections to include'),
+      h('p', { class: 'hint', id: 'record-reflections-hint' }, 'None unless you tick them. Only your own can go in.'),
+      h('div', { class: 'record-reflection-list' })),
     h('div', { class: 'actions record-save' }, FORMATS.map(([format, label]) =>
       h('button', { type: 'button', 'data-format': format, class: format === 'html' ? 'primary' : null }, `Save as ${label}`))),
     h('p', { class: 'record-saved', id: 'record-saved', hidden: true }));
@@ -108,7 +113,35 @@ export async function render(main) {
 
   function options() {
     const v = values(form);
-    return { member_id: v.member_id, from: orNull(v.from), to: orNull(v.to), confidential: v.confidential, narrative: v.narrative ?? '', reflection_ids: [] };
+    const picked = [...form.querySelectorAll('input[name=reflection]:checked')].map((box) => box.value);
+    return { member_id: v.member_id, from: orNull(v.from), to: orNull(v.to), confidential: v.confidential, narrative: v.narrative ?? '', reflection_ids: picked };
+  }
+
+  // Your own reflections in this circle and period; offered only for your own record.
+  const reflectionList = form.querySelector('.record-reflection-list');
+  const reflectionHint = form.querySelector('#record-reflections-hint');
+  let mine = [];
+  let me = null;
+  function showReflectionChoices() {
+    const v = values(form);
+    if (v.member_id !== me) {
+      reflectionHint.textContent = 'Reflections can go only into your own record.';
+      replace(reflectionList);
+      return;
+    }
+    const inPeriod = mine.filter((r) => r.circle_id === circleSelect.value
+      && (!v.from || r.created_at.slice(0, 10) >= v.from) && (!v.to || r.created_at.slice(0, 10) <= v.to));
+    const ticked = new Set(options().reflection_ids);
+    reflectionHint.textContent = inPeriod.length
+      ? 'None unless you tick them. Private ones stay private everywhere else.'
+      : 'You wrote no reflections in this circle in this period.';
+    replace(reflectionList, inPeriod.map((r) => {
+      const id = `pick-${r.id}`;
+      const excerpt = r.text.length > 90 ? `${r.text.slice(0, 90)}…` : r.text;
+      return h('div', { class: 'check' },
+        h('input', { type: 'checkbox', name: 'reflection', id, value: r.id, checked: ticked.has(r.id) }),
+        h('label', { for: id }, `${formatDay(r.created_at)}${r.prompt ? ` — ${r.prompt}` : ''}: ${excerpt}`));
+    }));
   }
 
   let ticket = 0;
@@ -128,13 +161,16 @@ export async function render(main) {
 
   async function loadMembers() {
     const home = await api.circleHome(circleSelect.value);
+    me = home.me;
     replace(memberSelect, home.members.map((m) =>
       h('option', { value: m.id, selected: m.id === home.me }, m.id === home.me ? `${m.name} (you)` : m.name)));
+    showReflectionChoices();
   }
 
   let timer = null;
   form.addEventListener('input', (event) => {
     if (event.target === circleSelect) return;
+    if (['member_id', 'from', 'to'].includes(event.target.name)) showReflectionChoices();
     clearTimeout(timer);
     timer = setTimeout(refresh, 250);
   });
@@ -168,6 +204,7 @@ export async function render(main) {
         h('p', { class: 'hint' }, 'The mentoring work you do in your circle, for an annual review or a tenure dossier. Check the preview, then save it.')),
       h('div', { class: 'record-layout' }, form, h('section', { class: 'record-preview-wrap', 'aria-label': 'Preview' }, paper)),
       status));
+  mine = await api.reflections();
   await loadMembers();
   await refresh();
 }
