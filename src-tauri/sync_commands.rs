@@ -10,6 +10,7 @@ use kinship_core::{export, ids, Error, IdentityInput, MemberInput};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use tauri::ipc::Channel;
 use tauri::State;
 
 type Reply<T> = Result<T, CommandError>;
@@ -136,11 +137,25 @@ pub async fn preview_bundle(
     Ok(preview)
 }
 
-/// Applies a previewed bundle (a backup is made first).
+/// How far an import is, sent to the window while it runs.
+#[derive(Clone, Serialize)]
+pub struct ImportProgress {
+    done: usize,
+    total: usize,
+}
+
+/// Applies a previewed bundle (a backup is made first), reporting progress on `on_progress`.
 #[tauri::command]
-pub async fn apply_bundle(state: State<'_, AppState>, pending: State<'_, Pending>, token: String) -> Reply<Applied> {
+pub async fn apply_bundle(
+    state: State<'_, AppState>,
+    pending: State<'_, Pending>,
+    token: String,
+    on_progress: Channel<ImportProgress>,
+) -> Reply<Applied> {
     let incoming = lock(&pending.bundles).remove(&token).ok_or_else(expired)?;
-    state.with_store(|s| s.apply_bundle(&incoming, false))
+    // A window that stopped listening must not stop the import.
+    let mut report = |done, total| drop(on_progress.send(ImportProgress { done, total }));
+    state.with_store(|s| s.apply_bundle_with_progress(&incoming, false, &mut report))
 }
 
 #[tauri::command]

@@ -396,10 +396,20 @@ impl Store {
     /// Applies an opened bundle (or, with `preview`, reports what it would do). A backup is
     /// made first; the import is recorded so it can be undone.
     pub fn apply_bundle(&mut self, incoming: &Incoming, preview: bool) -> Result<Applied> {
+        self.apply_bundle_with_progress(incoming, preview, &mut |_, _| {})
+    }
+
+    /// Like [`Store::apply_bundle`], telling `progress(done, total)` how far the import is.
+    pub fn apply_bundle_with_progress(
+        &mut self,
+        incoming: &Incoming,
+        preview: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Applied> {
         self.refuse_changes_as_me(&incoming.bundle)?;
         let backup_file = if preview || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
         let bundle = &incoming.bundle;
-        let report = self.import_bundle(bundle, preview)?;
+        let report = self.import_bundle_with_progress(bundle, preview, progress)?;
         if preview {
             return Ok(Applied { report, import_id: None, backup_file });
         }
