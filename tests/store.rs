@@ -42,7 +42,8 @@ fn the_device_id_is_kept_and_sequence_numbers_continue_across_restarts() {
     let c2 = store.create_circle(&CircleInput { name: "Two".into(), ..Default::default() }).unwrap();
     let seqs: Vec<Vec<i64>> =
         [&c.id, &c2.id].iter().map(|id| store.changes(id).unwrap().iter().map(|ch| ch.seq).collect()).collect();
-    assert_eq!(seqs, [[1, 2], [1, 2]], "one gap-free sequence per device and circle");
+    // circle, founding member, this device's key.
+    assert_eq!(seqs, [[1, 2, 3], [1, 2, 3]], "one gap-free sequence per device and circle");
 }
 
 #[test]
