@@ -140,3 +140,27 @@ async fn a_person_previews_and_saves_their_record_then_backs_up_exports_and_rest
     app.quit().await;
     std::env::remove_var(kinship_core::export::EXPORT_DIR_ENV);
 }
+
+#[tokio::test]
+async fn a_new_laptop_brings_in_a_json_export_from_its_first_screen() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let old = seeded();
+    let files = tempfile::tempdir().unwrap();
+    let export = files.path().join("kinship-data.json");
+    old.ok(&["data", "export", "--out", export.to_str().unwrap()]);
+    let new = DataDir::new();
+    let app = App::launch(&display, new.path()).await;
+    click(&app, "#have-export").await;
+    // The form says what to choose; submitting without a file says what to do.
+    click(&app, "#welcome-import-form button[type=submit]").await;
+    app.wait_for_text("#welcome-import-form", "Choose the .json file").await;
+    app.wait_for("#welcome-import-file").await.send_keys(export.to_str().unwrap()).await.unwrap();
+    click(&app, "#welcome-import-form button[type=submit]").await;
+    app.wait_for_text("#main", "Early-career librarians").await;
+    app.wait_for_text("#whoami", "Ana Reyes").await;
+    let circles: serde_json::Value = serde_json::from_str(&old.ok(&["--json", "circle", "list"])).unwrap();
+    let circle = circles[0]["id"].as_str().unwrap();
+    assert_eq!(new.ok(&["dump", "--circle", circle]), old.ok(&["dump", "--circle", circle]));
+    app.quit().await;
+}

@@ -43,8 +43,10 @@ export function clearErrors(form) {
   replace(summary);
   for (const f of form.querySelectorAll('.field')) {
     f.classList.remove('has-error');
-    f.querySelector('.field-error').hidden = true;
-    f.querySelector('input, textarea, select').removeAttribute('aria-invalid');
+    // A hand-built field (a file picker) may have no inline error slot.
+    const inline = f.querySelector('.field-error');
+    if (inline) inline.hidden = true;
+    f.querySelector('input, textarea, select')?.removeAttribute('aria-invalid');
   }
 }
 

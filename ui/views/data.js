@@ -148,7 +148,7 @@ export async function render(main) {
   replace(importForm,
     h('h2', { id: 'import-title' }, 'Import a JSON export'),
     errorSummary(),
-    h('p', { class: 'hint', id: 'import-hint' }, 'Only into a fresh install that holds nothing yet (no circles, no identity): nothing already here is ever overwritten. On a new laptop, run “kinship data import FILE” before setting Kinship up.'),
+    h('p', { class: 'hint', id: 'import-hint' }, 'Only into a fresh install that holds nothing yet (no circles, no identity): nothing already here is ever overwritten. On a new laptop, choose “Bring in my data from another laptop” on Kinship’s first screen.'),
     h('div', { class: 'field' }, h('label', { for: 'import-file' }, 'Export file'), fileInput),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Import')),
     importSaved);

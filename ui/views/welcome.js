@@ -1,10 +1,11 @@
 // First run: who are you? Creates this laptop's identity, then hands over to the circles view.
 // Or, with an invite from a circle: the invite file and its passphrase say who you are, and
-// joining creates the identity and opens the circle.
+// joining creates the identity and opens the circle. Or, moving laptops: a JSON export of
+// all one's data brings everything (identity included) into this empty install.
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { errorSummary, field, liveRegion, orNull, submitting, values } from '../forms.js';
+import { announce, errorSummary, field, liveRegion, orNull, submitting, values } from '../forms.js';
 import { joinForm } from './import.js';
 
 export function renderWelcome(main, { onDone }) {
@@ -32,14 +33,26 @@ export function renderWelcome(main, { onDone }) {
   const status = liveRegion();
   const slot = h('div', { class: 'welcome-slot' }, form);
   const haveInvite = h('button', { type: 'button', id: 'have-invite', 'aria-expanded': 'false', 'aria-controls': 'welcome-slot' }, 'I have an invite');
+  const haveExport = h('button', { type: 'button', id: 'have-export', 'aria-expanded': 'false', 'aria-controls': 'welcome-slot' }, 'Bring in my data from another laptop');
   slot.id = 'welcome-slot';
-  haveInvite.addEventListener('click', () => {
-    const joining = haveInvite.getAttribute('aria-expanded') !== 'true';
-    haveInvite.setAttribute('aria-expanded', String(joining));
-    haveInvite.textContent = joining ? 'Set up without an invite' : 'I have an invite';
-    replace(slot, joining ? joinForm({ status, onJoined: (circleId) => joined(circleId, onDone) }) : form);
-    slot.querySelector('input').focus();
-  });
+  // Each choice swaps the form below; choosing it again goes back to setting up afresh.
+  const choices = [
+    [haveInvite, 'I have an invite', () => joinForm({ status, onJoined: (circleId) => joined(circleId, onDone) })],
+    [haveExport, 'Bring in my data from another laptop', () => importForm(status, onDone)],
+  ];
+  for (const [button, label, make] of choices) {
+    button.addEventListener('click', () => {
+      const opening = button.getAttribute('aria-expanded') !== 'true';
+      for (const [other, otherLabel] of choices) {
+        other.setAttribute('aria-expanded', 'false');
+        other.textContent = otherLabel;
+      }
+      button.setAttribute('aria-expanded', String(opening));
+      button.textContent = opening ? 'Set up afresh instead' : label;
+      replace(slot, opening ? make() : form);
+      slot.querySelector('input').focus();
+    });
+  }
 
   replace(main,
     h('section', { class: 'welcome', 'aria-labelledby': 'welcome-title' },
@@ -50,9 +63,34 @@ export function renderWelcome(main, { onDone }) {
       h('div', { class: 'welcome-choice' },
         h('p', {}, 'Did someone invite you to their circle? Open the invite file they emailed you.'),
         haveInvite),
+      h('div', { class: 'welcome-choice' },
+        h('p', {}, 'Moving to a new laptop? Bring in the file your old one saved with “Export as JSON” (Your data).'),
+        haveExport),
       slot,
       status));
   form.querySelector('input').focus();
+}
+
+/** The form that imports a JSON export of all one's data into this empty install. */
+function importForm(status, onDone) {
+  const fileInput = h('input', { type: 'file', id: 'welcome-import-file', accept: '.json,application/json', 'aria-describedby': 'welcome-import-hint' });
+  const form = h('form', { class: 'card narrow', id: 'welcome-import-form', novalidate: true, 'aria-labelledby': 'welcome-import-title' },
+    h('h2', { id: 'welcome-import-title' }, 'Bring in your data'),
+    errorSummary(),
+    h('p', { class: 'hint', id: 'welcome-import-hint' }, 'The .json file Kinship saved on your old laptop (Your data → Export as JSON). Your circles, meetings, reflections and goals come with you, private ones included; nothing else is read.'),
+    h('div', { class: 'field' }, h('label', { for: 'welcome-import-file' }, 'Export file'), fileInput),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Bring in my data')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await submitting(form, async () => {
+      const file = fileInput.files[0];
+      if (!file) throw { code: 'invalid', field: null, message: 'Choose the .json file your old laptop saved first.' };
+      const s = await api.importData(await file.text());
+      announce(status, `Brought in ${s.circles} circles, ${s.meetings} meetings, ${s.reflections} reflections and ${s.goals} goals.`);
+      onDone(await api.getIdentity());
+    });
+  });
+  return form;
 }
 
 /** After joining from an invite: the circle's home, with the person the invite set up. */
