@@ -97,6 +97,8 @@ impl Pair {
         self.send(&self.ana, &self.ben, "item-from-ana.kinship");
         self.ana.ok(&["agenda", "edit", "--item", &item, "--notes", "Ana: practise the opening story"]);
         self.ben.ok(&["agenda", "edit", "--item", &item, "--notes", "Ben: bring <b>printed</b> slides"]);
+        self.ben.ok(&["agenda", "add", "--meeting", &self.meeting, "--title", "Conference plans", "--minutes", "10"]);
+        self.ben.ok(&["resource", "add", "--circle", &self.circle, "--title", "ACRL 2027", "--kind", "conference"]);
         let file = self.export(&self.ben, "notes-from-ben.txt", &["--armor"]);
         std::fs::read_to_string(file).unwrap()
     }
@@ -136,10 +138,14 @@ async fn wait_for_content(app: &App, css: &str, expected: &str) {
     }
 }
 
-/// Scrolls to the top with nothing focused, for a screenshot.
-async fn settle_for_screenshot(app: &App) {
-    app.client.execute("document.activeElement.blur(); window.scrollTo(0, 0)", vec![]).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+/// Scrolls `css` to the top of the window (or the page's top for "body") with nothing
+/// focused, for a screenshot.
+async fn settle_for_screenshot(app: &App, css: &str) {
+    let script = "document.activeElement.blur();
+        const top = document.querySelector(arguments[0]).getBoundingClientRect().top + window.scrollY;
+        window.scrollTo(0, arguments[0] === 'body' ? 0 : top - 16);";
+    app.client.execute(script, vec![serde_json::json!(css)]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
 /// The one `.kinship` file in `dir`.
@@ -177,8 +183,8 @@ async fn ana_shares_updates_and_ben_previews_applies_and_undoes_them() {
     assert!(said.contains(bundle.file_name().unwrap().to_str().unwrap()), "{said}");
     app.wait_for_text("#email-circle", "Open email to the circle").await;
     app.wait_for("#reveal-bundle").await;
-    settle_for_screenshot(&app).await;
-    app.screenshot("sync.png").await;
+    settle_for_screenshot(&app, "body").await;
+    app.screenshot("sync-shared.png").await;
     app.quit().await;
 
     // Ben's laptop: choose the file on the Sync screen, see what it does, apply it.
@@ -193,7 +199,7 @@ async fn ana_shares_updates_and_ben_previews_applies_and_undoes_them() {
         "{summary}"
     );
     assert_eq!(app.focused_id().await, "preview-title", "the preview takes focus");
-    app.screenshot("import-preview.png").await;
+    app.screenshot("import-file-preview.png").await;
     click(&app, "#apply-bundle").await;
     let done = app.wait_for_text("#import-done", "Imported").await;
     assert!(done.contains("from Ana Reyes"), "{done}");
@@ -230,6 +236,9 @@ async fn a_conflict_is_shown_with_both_versions_and_keeping_both_settles_it() {
     click(&app, "#preview-pasted").await;
     let summary = app.wait_for_text("#preview-summary", "From Ben Okafor").await;
     assert!(summary.contains("1 conflict (two versions of the same text"), "{summary}");
+    assert!(summary.contains("adds 1 talking point, 1 item on the board; changes 1 talking point"), "{summary}");
+    settle_for_screenshot(&app, "#import-box").await;
+    app.screenshot("import-preview.png").await;
     click(&app, "#apply-bundle").await;
     app.wait_for_text("#import-result", "1 conflict waiting").await;
 
@@ -237,7 +246,7 @@ async fn a_conflict_is_shown_with_both_versions_and_keeping_both_settles_it() {
     assert!(conflict.contains("Ana: practise the opening story"), "{conflict}");
     assert!(conflict.contains("Ben: bring <b>printed</b> slides"), "markup from a bundle shows as text: {conflict}");
     assert!(app.client.find_all(Locator::Css("#conflict-list b")).await.unwrap().is_empty());
-    app.client.execute("document.getElementById('conflicts').scrollIntoView()", vec![]).await.unwrap();
+    settle_for_screenshot(&app, "#conflicts").await;
     app.screenshot("conflict.png").await;
 
     click(&app, "#conflict-list button[aria-label^='Keep both']").await;
@@ -282,7 +291,7 @@ async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passp
     app.fill("#join-form input[name=pronouns]", "he/him").await;
     let problems = app.axe_violations().await;
     assert!(problems.is_empty(), "accessibility problems on the join form:\n{}", problems.join("\n"));
-    settle_for_screenshot(&app).await;
+    settle_for_screenshot(&app, "#join-form").await;
     app.screenshot("join.png").await;
     click(&app, "#join-submit").await;
 
@@ -307,7 +316,7 @@ async fn the_sync_and_import_screens_pass_axe_in_light_and_dark() {
     p.ana.ok(&["import", arg(&conflict)]);
     let chioma =
         p.ana.ok(&["member", "add", "--circle", &p.circle, "--name", "Chioma Eze", "--email", "chioma@uni.edu"]);
-    p.ben.ok(&["agenda", "add", "--meeting", &p.meeting, "--title", "Conference plans"]);
+    p.ben.ok(&["agenda", "add", "--meeting", &p.meeting, "--title", "Mentoring record tips"]);
     let bundle = p.export(&p.ben, "plans-from-ben.kinship", &[]);
     let saves = tempfile::tempdir().unwrap();
 
@@ -330,10 +339,8 @@ async fn the_sync_and_import_screens_pass_axe_in_light_and_dark() {
         for v in app.axe_violations().await {
             problems.push(format!("{theme} sync: {v}"));
         }
-        if theme == "dark" {
-            settle_for_screenshot(&app).await;
-            app.screenshot("sync-dark.png").await;
-        }
+        settle_for_screenshot(&app, "body").await;
+        app.screenshot(if theme == "dark" { "sync-dark.png" } else { "sync.png" }).await;
 
         // Not joined yet: the circle home says so and leads to the invite form.
         app.go(&format!("#/circle/{}", p.circle)).await;

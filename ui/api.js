@@ -108,11 +108,18 @@ export const api = {
   shareUpdates: (circleId, full, armor) => call('share_updates', { circleId, full, armor }),
   /** Reads a bundle without changing anything; give exactly one of `path`, `text`, `bytes`. */
   previewBundle: ({ path = null, text = null, bytes = null }) => call('preview_bundle', { path, text, bytes }),
-  applyBundle: (token) => call('apply_bundle', { token }),
+  // `onProgress({done, total})` hears how far a large import is while it runs.
+  applyBundle: (token, onProgress = () => {}) => {
+    const Channel = window.__TAURI__?.core?.Channel;
+    const channel = Channel ? new Channel() : null;
+    if (channel) channel.onmessage = onProgress;
+    return call('apply_bundle', { token, onProgress: channel });
+  },
   cancelBundle: (token) => call('cancel_bundle', { token }),
   undoImport: (circleId) => call('undo_import', { circleId }),
   resolveConflict: (circleId, entity, entityId, field, text) => call('resolve_conflict', { circleId, entity, entityId, field, text }),
-  dismissConflict: (circleId, entityId, field, hlc) => call('dismiss_conflict', { circleId, entityId, field, hlc }),
+  /** Stops showing the texts kept for a record someone deleted. */
+  dismissConflict: (circleId, entity, entityId) => call('dismiss_conflict', { circleId, entity, entityId }),
   /** An invite for an existing member (`memberId`) or a new one (`name`, `email`), sealed with `passphrase`. */
   createInvite: ({ circleId, memberId = null, name = null, email = null, passphrase }) => call('create_invite', { circleId, memberId, name, email, passphrase }),
   previewInvite: ({ path = null, bytes = null, passphrase }) => call('preview_invite', { path, bytes, passphrase }),

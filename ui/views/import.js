@@ -115,6 +115,8 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
   fileField.querySelector('label').htmlFor = 'bundle-file';
   const pasteField = field({ name: 'bundle_text', label: 'Or paste the bundle text', field: 'Bundle text', multiline: true,
     hint: 'Everything from -----BEGIN KINSHIP BUNDLE----- to -----END KINSHIP BUNDLE-----, for email that blocks attachments.' });
+  // A file or pasted text: either will do, so neither is marked optional.
+  for (const optional of [fileField, pasteField].map((f) => f.querySelector('.optional'))) optional.remove();
   const pasteInput = pasteField.querySelector('textarea');
   pasteInput.id = 'bundle-text';
   pasteField.querySelector('label').htmlFor = 'bundle-text';
@@ -181,7 +183,10 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
       previewSlot.setAttribute('aria-busy', 'true');
       announce(status, 'Applying the updates…');
       try {
-        const done = await api.applyBundle(p.token);
+        const bar = progress.querySelector('progress');
+        const done = await api.applyBundle(p.token, ({ done: n, total }) => {
+          if (total) { bar.max = total; bar.value = n; } // from "busy" to how far
+        });
         pending = null;
         previewSlot.hidden = true;
         showResult(p, done);
@@ -223,7 +228,7 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
         ? h('p', { class: 'hint' }, 'A backup of your data from just before was made first: ', h('span', { class: 'file-name', id: 'import-backup' }, done.backup_file), '.')
         : null,
       conflicts ? h('p', { class: 'note' }, `${count(conflicts, 'conflict')} waiting for you to choose which text to keep`,
-        circleId === p.circle_id ? ' (below).' : h('span', {}, ': ', h('a', { href: `#/sync/${p.circle_id}` }, 'go to the Sync screen')))
+        circleId === p.circle_id ? ', under “Conflicts”.' : h('span', {}, ': ', h('a', { href: `#/sync/${p.circle_id}` }, 'go to the Sync screen')))
         : null,
       h('div', { class: 'actions' },
         undo,
@@ -317,6 +322,7 @@ export function joinForm({ source = null, status, onJoined }) {
 
   function showInvite(inv) {
     invite = inv;
+    clearErrors(form);
     const summary = `${inv.inviter_name} invites you (${inv.member_name}, ${inv.member_email}) to ${inv.circle_name}.`;
     replace(details,
       h('p', { id: 'invite-summary', class: 'invite-summary' }, summary),

@@ -22,6 +22,7 @@ export async function render(main, [circleId, inviteMemberId]) {
   const share = shareForm(ctx);
   const { box: importPanel } = importBox({ status, circleId, onChange: refresh });
   const invite = inviteForm(ctx);
+  const mainColumn = h('div', { class: 'sync-main' }, share.form, importPanel, slots.conflicts);
 
   async function refresh() {
     st = await api.syncStatus(circleId);
@@ -33,6 +34,9 @@ export async function render(main, [circleId, inviteMemberId]) {
     share.update();
     invite.update();
     renderConflicts(slots.conflicts, ctx);
+    // Conflicts waiting for a choice come first; "no conflicts" goes last.
+    if (st.conflicts.length) mainColumn.prepend(slots.conflicts);
+    else mainColumn.append(slots.conflicts);
     renderMembers(slots.members, ctx, invite);
     renderHistory(slots.history, ctx);
   }
@@ -46,10 +50,11 @@ export async function render(main, [circleId, inviteMemberId]) {
         'There is no server: laptops stay in step by emailing each other bundle files. ',
         'A bundle is sealed so that only the circle’s members can open it, and it carries others’ changes onward too.'),
       h('div', { class: 'sync-grid' },
-        h('div', { class: 'sync-main' }, share.form, importPanel, slots.conflicts),
+        mainColumn,
         h('div', { class: 'sync-side' }, slots.members, invite.form, slots.history)),
       status));
-  if (inviteMemberId) invite.start(inviteMemberId);
+  // After the router has focused <main> for the new page: then the cursor goes to the invite.
+  if (inviteMemberId) setTimeout(() => invite.start(inviteMemberId), 0);
 }
 
 // ── Shared pieces ────────────────────────────────────────────────────────────────────
@@ -195,6 +200,9 @@ function renderConflicts(slot, ctx) {
 
 function conflictRow(slot, c, ctx) {
   const what = fieldWord(c.field);
+  const st = ctx.get();
+  const mine = c.other_author === st.members.find((m) => m.member_id === st.my_member_id)?.name;
+  const theirs = mine ? 'your' : `${c.other_author}’s`;
   const about = `the ${what} of ${c.record_label}`;
   const li = h('li', { class: 'conflict', 'data-entity-id': c.entity_id });
   async function settle(work, said) {
@@ -211,7 +219,8 @@ function conflictRow(slot, c, ctx) {
     (slot.querySelector('.conflict button') ?? slot.querySelector('h2')).focus();
   }
   const resolve = (text, said) => settle(() => api.resolveConflict(ctx.circleId, c.entity, c.entity_id, c.field, text), said);
-  const button = (label, aria, onclick) => h('button', { type: 'button', class: 'small', 'aria-label': aria, onclick }, label);
+  // Each button's name starts with its visible words, then says which text it is about.
+  const button = (label, onclick) => h('button', { type: 'button', class: 'small', 'aria-label': `${label}: ${about}`, onclick }, label);
 
   if (c.reason === 'deleted') {
     replace(li,
@@ -219,8 +228,8 @@ function conflictRow(slot, c, ctx) {
       h('p', {}, `${c.other_author} changed the ${what} of something that was removed at the same time. Here is their text, to copy if you need it.`),
       versionBlock(`${c.other_author}’s ${what}`, c.other),
       h('div', { class: 'row-actions' },
-        button('Dismiss', `Dismiss ${c.other_author}’s text for ${about}`,
-          () => settle(() => api.dismissConflict(ctx.circleId, c.entity_id, c.field, c.hlc), `Dismissed ${c.other_author}’s text for ${about}.`))));
+        button('Dismiss',
+          () => settle(() => api.dismissConflict(ctx.circleId, c.entity, c.entity_id), `Dismissed ${c.other_author}’s text for ${about}.`))));
     return li;
   }
   replace(li,
@@ -228,13 +237,13 @@ function conflictRow(slot, c, ctx) {
     h('p', {}, `Two versions of the ${what}: they were changed on two laptops at the same time.`),
     h('div', { class: 'versions' },
       versionBlock('Shown now', c.current),
-      versionBlock(`${c.other_author}’s version`, c.other)),
+      versionBlock(mine ? 'Your version' : `${theirs} version`, c.other)),
     h('div', { class: 'row-actions' },
-      button('Keep the one shown now', `Keep the version shown now of ${about}`,
+      button('Keep the one shown now',
         () => resolve(c.current, `Kept the version shown now of ${about}.`)),
-      button(`Keep ${c.other_author}’s`, `Keep ${c.other_author}’s version of ${about}`,
-        () => resolve(c.other, `Kept ${c.other_author}’s version of ${about}.`)),
-      button('Keep both', `Keep both versions of ${about}`,
+      button(`Keep ${theirs} version`,
+        () => resolve(c.other, `Kept ${theirs} version of ${about}.`)),
+      button('Keep both',
         () => resolve(`${c.current}\n\n${c.other}`, `Kept both versions of ${about}, one after the other.`))));
   return li;
 }
