@@ -28,7 +28,7 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
 
 /// A virtual X display of our own, stopped when dropped.
 pub struct Display {
-    name: String,
+    pub name: String,
     _server: Option<KillOnDrop>,
 }
 
@@ -76,6 +76,11 @@ impl App {
 
     /// Like [`App::launch`], with extra environment for the app (e.g. a dark GTK theme).
     pub async fn launch_with_env(display: &Display, data_dir: &Path, env: &[(&str, &str)]) -> App {
+        Self::launch_with_args(display, data_dir, env, &[]).await
+    }
+
+    /// Like [`App::launch_with_env`], with command-line arguments (a file to open).
+    pub async fn launch_with_args(display: &Display, data_dir: &Path, env: &[(&str, &str)], args: &[&str]) -> App {
         let driver_bin = find_on_path("tauri-driver")
             .expect("tauri-driver is missing: `cargo install tauri-driver --locked` (the README's test command does)");
         let (port, native_port) = (free_port(), free_port());
@@ -98,7 +103,7 @@ impl App {
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_kinship-desktop") }),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_kinship-desktop"), "args": args }),
         );
         let client = ClientBuilder::native()
             .capabilities(caps)

@@ -379,3 +379,63 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// The window's address now.
+async fn hash(app: &App) -> String {
+    let value = app.client.execute("return window.location.hash", vec![]).await.unwrap();
+    value.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn a_bundle_opened_from_the_system_goes_straight_to_its_preview() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let pair = Pair::new();
+    let export = |title: &str, name: &str| {
+        pair.ana.ok(&["agenda", "add", "--meeting", &pair.meeting, "--title", title]);
+        let file = pair.files.path().join(name);
+        pair.ana.ok(&["export", "--circle", &pair.circle, "--out", arg(&file)]);
+        file
+    };
+    // One Kinship per data folder is told apart on the session's D-Bus, as on a desktop.
+    let mut bus = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dbus-daemon (the `dbus` package) for a session bus");
+    let mut address = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(bus.stdout.as_mut().unwrap()), &mut address).unwrap();
+    let session = [("DBUS_SESSION_BUS_ADDRESS", address.trim())];
+
+    // A double-click starts Kinship with the file.
+    let first = export("Opened by double-click", "first.kinship");
+    let app = App::launch_with_args(&display, pair.ben.path(), &session, &[arg(&first)]).await;
+    app.wait_for_text("#main", "From Ana Reyes").await;
+    assert!(hash(&app).await.contains("first.kinship"), "{}", hash(&app).await);
+
+    // Opening another while Kinship runs hands it to this window; the second launch ends.
+    let second = export("Opened while running", "second.kinship");
+    let mut again = Command::new(env!("CARGO_BIN_EXE_kinship-desktop"))
+        .arg(&second)
+        .env("DISPLAY", &display.name)
+        .env("KINSHIP_DATA_DIR", pair.ben.path())
+        .envs(session)
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while again.try_wait().unwrap().is_none() {
+        if started.elapsed() > WAIT {
+            let _ = again.kill();
+            panic!("the second launch should hand over its file and end");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    while !hash(&app).await.contains("second.kinship") {
+        assert!(started.elapsed() < WAIT * 2, "the running window never showed the second file: {}", hash(&app).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.wait_for_text("#main", "From Ana Reyes").await;
+    app.quit().await;
+    let _ = bus.kill();
+    let _ = bus.wait();
+}
