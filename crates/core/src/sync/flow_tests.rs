@@ -119,6 +119,14 @@ fn an_invited_member_joins_and_updates_flow_both_ways() {
     let ben_row = status.members.iter().find(|m| m.name == "Ben").unwrap();
     assert!(ben_row.joined && ben_row.heard_at.is_some(), "{ben_row:?}");
     assert_eq!(status.unsent, 1, "Ana has not heard back that Ben has the budget item");
+
+    // Someone joining may correct how the circle sees them.
+    let mut cam = laptop();
+    let cam_invite = invite(&mut ana, &circle, "Cam");
+    let corrected = IdentityInput { name: "Cam Lee".into(), pronouns: Some("they/them".into()), ..person("Cam") };
+    cam.store.join(&open_invite(&cam_invite, PASS).unwrap(), Some(&corrected)).unwrap();
+    let cam_row = cam.store.member(&cam.store.my_member_id(&circle).unwrap()).unwrap();
+    assert_eq!((cam_row.name.as_str(), cam_row.pronouns.as_deref()), ("Cam Lee", Some("they/them")));
 }
 
 #[test]

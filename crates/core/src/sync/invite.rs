@@ -14,7 +14,7 @@ use super::bundle::{self, Bundle};
 use super::keys::{self, DeviceKey};
 use super::seal;
 use crate::changelog::entity;
-use crate::{Error, IdentityInput, Member, MemberInput, Result, Store};
+use crate::{Error, IdentityInput, Member, MemberInput, MemberPatch, Result, Store};
 use ed25519_dalek::SigningKey;
 use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
@@ -226,6 +226,22 @@ impl Store {
             return Err(Error::invalid("Invite", format!("{} was removed from the circle", member.name)));
         }
         self.claim_membership(&member.id)?;
+        // The person may have corrected how the circle sees them while joining.
+        let me = self.require_identity()?;
+        if (&me.name, &me.email, &me.pronouns, &me.institution)
+            != (&member.name, &member.email, &member.pronouns, &member.institution)
+        {
+            self.update_member(
+                &member.id,
+                &MemberPatch {
+                    name: Some(me.name),
+                    email: Some(me.email),
+                    pronouns: Some(me.pronouns.unwrap_or_default()),
+                    institution: Some(me.institution.unwrap_or_default()),
+                    ..Default::default()
+                },
+            )?;
+        }
         let public = self.secret_keys()?.public();
         let invite_key = invite.signing_key()?;
         let device_id = self.device_id().to_string();
