@@ -151,67 +151,93 @@ fn sealed_len(inner: &[u8]) -> usize {
     sync::seal::seal(inner, HISTORY_DEVICE, &sender, &recipients).unwrap().len()
 }
 
+/// Time this thread spent on a CPU, in ms (Linux only). On a busy machine it moves far
+/// less than the wall clock, which also counts waiting for a CPU (and for the disk).
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(stat.split(' ').next()?.parse::<f64>().ok()? / 1e6)
+}
+
+/// Figures of one pass, in the order they are taken.
+#[derive(Default)]
+struct Figures(serde_json::Map<String, Value>);
+
+impl Figures {
+    /// Runs `f` and records how long it took as `NAME_ms` (wall clock) and `NAME_cpu_ms`.
+    fn time<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        let (cpu, started) = (cpu_ms(), Instant::now());
+        let out = f();
+        self.0.insert(format!("{name}_ms"), json!(ms(started)));
+        if let (Some(before), Some(after)) = (cpu, cpu_ms()) {
+            self.0.insert(format!("{name}_cpu_ms"), json!(((after - before) * 100.0).round() / 100.0));
+        }
+        out
+    }
+
+    fn set(&mut self, name: &str, value: impl Into<Value>) {
+        self.0.insert(name.into(), value.into());
+    }
+}
+
+/// How many times a pass re-imports the incremental bundle (a re-import changes nothing,
+/// so it can be repeated; its figure is the median).
+const REIMPORTS: usize = 21;
+
 /// One pass of the sync benchmark on fresh laptops; returns its figures.
-fn once(workload: &Value, edits: &Value) -> Value {
+fn once(workload: &Value, edits: &Value) -> Figures {
     let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut a = laptop(a_dir.path(), "Member Zero", "member0@example.org");
     let history = history(workload);
     let circle = history.circle_id.clone();
+    let mut f = Figures::default();
 
-    let started = Instant::now();
-    a.import_bundle(&history, false).unwrap();
-    let load_a_ms = ms(started);
-
-    let started = Instant::now();
-    let full = encode(&a.export_bundle(&circle, None).unwrap()).unwrap();
-    let full_export_ms = ms(started);
-    if let Ok(path) = std::env::var("DUMP_FULL") {
-        std::fs::write(path, &full).unwrap();
-    }
+    f.time("load_history_into_a", || a.import_bundle(&history, false).unwrap());
+    let full = f.time("full_export", || encode(&a.export_bundle(&circle, None).unwrap()).unwrap());
+    f.set("full_bundle_bytes", full.len());
+    f.set("full_bundle_sealed_bytes", sealed_len(&full));
+    f.time("full_decode", || decode(&full).unwrap());
 
     let mut b = laptop(b_dir.path(), "Member One", "member1@example.org");
-    let started = Instant::now();
-    b.import_bundle(&decode(&full).unwrap(), false).unwrap();
-    let full_import_ms = ms(started);
-    let same_after_full = a.dump(&circle).unwrap() == b.dump(&circle).unwrap();
+    f.time("full_import_into_empty_b", || b.import_bundle(&decode(&full).unwrap(), false).unwrap());
+    f.set("b_equals_a_after_full_import", a.dump(&circle).unwrap() == b.dump(&circle).unwrap());
 
     b.claim_membership(edits["author_member_id"].as_str().unwrap()).unwrap();
     let a_has = a.version_vector(&circle).unwrap();
-    let started = Instant::now();
-    apply_edits(&mut b, edits);
-    let edits_ms = ms(started);
+    f.time("apply_100_edits_on_b", || apply_edits(&mut b, edits));
+    let incremental =
+        f.time("incremental_export", || encode(&b.export_bundle(&circle, Some(&a_has)).unwrap()).unwrap());
+    f.set("incremental_bundle_bytes", incremental.len());
+    f.set("incremental_bundle_sealed_bytes", sealed_len(&incremental));
+    let report = f.time("incremental_import", || a.import_bundle(&decode(&incremental).unwrap(), false).unwrap());
+    f.set("incremental_changes", report.new_changes + report.already_had);
 
-    let started = Instant::now();
-    let incremental = encode(&b.export_bundle(&circle, Some(&a_has)).unwrap()).unwrap();
-    let incremental_export_ms = ms(started);
-    if let Ok(path) = std::env::var("DUMP_INC") {
-        std::fs::write(path, &incremental).unwrap();
+    let reimports: Vec<Figures> = (0..REIMPORTS)
+        .map(|_| {
+            let mut one = Figures::default();
+            let again = one.time("reimport", || a.import_bundle(&decode(&incremental).unwrap(), false).unwrap());
+            one.set("reimport_new_changes", again.new_changes);
+            one
+        })
+        .collect();
+    f.0.extend(median(&reimports));
+    f.set("a_equals_b_after_incremental", a.dump(&circle).unwrap() == b.dump(&circle).unwrap());
+    f
+}
+
+/// Each figure's median over `passes` (and for yes/no figures, whether all say yes).
+fn median(passes: &[Figures]) -> serde_json::Map<String, Value> {
+    let mut figures = serde_json::Map::new();
+    for (key, first) in &passes[0].0 {
+        let value = if first.is_boolean() {
+            Value::Bool(passes.iter().all(|p| p.0[key] == true))
+        } else {
+            let mut all: Vec<f64> = passes.iter().map(|p| p.0[key].as_f64().unwrap()).collect();
+            all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            json!(all[all.len() / 2])
+        };
+        figures.insert(key.clone(), value);
     }
-    let started = Instant::now();
-    let report = a.import_bundle(&decode(&incremental).unwrap(), false).unwrap();
-    let incremental_import_ms = ms(started);
-    let started = Instant::now();
-    let again = a.import_bundle(&decode(&incremental).unwrap(), false).unwrap();
-    let reimport_ms = ms(started);
-    let converged = a.dump(&circle).unwrap() == b.dump(&circle).unwrap();
-
-    json!({
-        "load_history_into_a_ms": load_a_ms,
-        "full_bundle_bytes": full.len(),
-        "full_bundle_sealed_bytes": sealed_len(&full),
-        "full_export_ms": full_export_ms,
-        "full_import_into_empty_b_ms": full_import_ms,
-        "b_equals_a_after_full_import": same_after_full,
-        "apply_100_edits_on_b_ms": edits_ms,
-        "incremental_bundle_bytes": incremental.len(),
-        "incremental_bundle_sealed_bytes": sealed_len(&incremental),
-        "incremental_changes": report.new_changes + report.already_had,
-        "incremental_export_ms": incremental_export_ms,
-        "incremental_import_ms": incremental_import_ms,
-        "reimport_ms": reimport_ms,
-        "reimport_new_changes": again.new_changes,
-        "a_equals_b_after_incremental": converged,
-    })
+    figures
 }
 
 /// Runs the sync benchmark `runs` times on fresh laptops; returns the median of each
@@ -220,18 +246,9 @@ pub fn run(dir: &Path, workload: &Value, runs: usize) -> Value {
     let edits: Value =
         serde_json::from_slice(&zstd::decode_all(&std::fs::read(dir.join("edits-100.json.zst")).unwrap()[..]).unwrap())
             .unwrap();
-    let passes: Vec<Value> = (0..runs.max(1)).map(|_| once(workload, &edits)).collect();
-    let mut figures = serde_json::Map::new();
-    for (key, first) in passes[0].as_object().unwrap() {
-        let value = if first.is_boolean() {
-            Value::Bool(passes.iter().all(|p| p[key] == true))
-        } else {
-            let mut all: Vec<f64> = passes.iter().map(|p| p[key].as_f64().unwrap()).collect();
-            all.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            json!(all[all.len() / 2])
-        };
-        figures.insert(key.clone(), value);
-    }
+    let passes: Vec<Figures> = (0..runs.max(1)).map(|_| once(workload, &edits)).collect();
+    let mut figures = median(&passes);
     figures.insert("runs".into(), json!(passes.len()));
+    figures.insert("reimports_per_run".into(), json!(REIMPORTS));
     Value::Object(figures)
 }

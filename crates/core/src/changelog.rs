@@ -45,22 +45,30 @@ pub struct Change {
 
 impl Change {
     pub(crate) fn insert(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(
-            "INSERT INTO change_log (author_device, seq, hlc, circle_id, entity, entity_id, op, fields)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute((
-                &self.author_device,
-                self.seq,
-                &self.hlc,
-                &self.circle_id,
-                &self.entity,
-                &self.entity_id,
-                &self.op,
-                self.fields.to_string(),
-        ))?;
-        Ok(())
+        insert_all(conn, &[self])
     }
+}
+
+/// The most changes stored by one statement.
+const INSERT_ROWS: usize = 500;
+
+/// Stores changes, many per statement: each statement costs on its own (running it,
+/// journaling the pages it touches), which adds up over a whole circle's log.
+pub(crate) fn insert_all(conn: &Connection, changes: &[&Change]) -> Result<()> {
+    for chunk in changes.chunks(INSERT_ROWS) {
+        let sql = format!(
+            "INSERT OR FAIL INTO change_log (author_device, seq, hlc, circle_id, entity, entity_id, op, fields) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let fields: Vec<String> = chunk.iter().map(|c| c.fields.to_string()).collect();
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 8);
+        for (c, fields) in chunk.iter().zip(&fields) {
+            params.extend([&c.author_device as &dyn rusqlite::ToSql, &c.seq, &c.hlc, &c.circle_id, &c.entity]);
+            params.extend([&c.entity_id as &dyn rusqlite::ToSql, &c.op, fields]);
+        }
+        conn.prepare_cached(&sql)?.execute(params.as_slice())?;
+    }
+    Ok(())
 }
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {

@@ -143,6 +143,8 @@ pub fn encode(bundle: &Bundle) -> Result<Vec<u8>> {
     let mut encoder = zstd::stream::write::Encoder::new(MAGIC.to_vec(), level).map_err(failed)?;
     // A checksum of the content: damage in transit is caught before parsing.
     encoder.include_checksum(true).map_err(failed)?;
+    // Knowing the size, zstd sizes its tables to it: level 19's defaults take ~100 ms to set up.
+    encoder.set_pledged_src_size(Some(plain.len() as u64)).map_err(failed)?;
     std::io::Write::write_all(&mut encoder, &plain).map_err(failed)?;
     encoder.finish().map_err(failed)
 }
@@ -274,29 +276,39 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
 /// Writes the dictionary (words seen twice or more, most frequent first) and then every
 /// text as dictionary numbers.
 fn word_code(texts: &[&str], out: &mut Vec<u8>) {
-    let mut counts: HashMap<&str, u64> = HashMap::new();
-    for token in texts.iter().flat_map(|t| tokens(t)) {
-        *counts.entry(token).or_default() += 1;
-    }
-    let mut dictionary: Vec<(&str, u64)> = counts.into_iter().filter(|(_, n)| *n >= 2).collect();
-    dictionary.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    put_varint(out, dictionary.len() as u64);
-    let mut codes = HashMap::with_capacity(dictionary.len());
-    for (i, (word, _)) in dictionary.iter().enumerate() {
-        put_bytes(out, word.as_bytes());
-        codes.insert(*word, FIRST_WORD + i as u64);
-    }
+    // One pass numbers each distinct word as it first comes and counts it.
+    let mut numbers: HashMap<&str, usize> = HashMap::new();
+    let (mut words, mut counts): (Vec<&str>, Vec<u64>) = (Vec::new(), Vec::new());
+    let mut read: Vec<Option<usize>> = Vec::new(); // the texts as word numbers, `None` ending each
     for text in texts {
         for token in tokens(text) {
-            match codes.get(token) {
-                Some(&code) => put_varint(out, code),
-                None => {
-                    put_varint(out, LITERAL);
-                    put_bytes(out, token.as_bytes());
-                }
-            }
+            let n = *numbers.entry(token).or_insert_with(|| {
+                words.push(token);
+                counts.push(0);
+                words.len() - 1
+            });
+            counts[n] += 1;
+            read.push(Some(n));
         }
-        put_varint(out, END);
+        read.push(None);
+    }
+    let mut dictionary: Vec<usize> = (0..words.len()).filter(|&n| counts[n] >= 2).collect();
+    dictionary.sort_unstable_by(|&a, &b| counts[b].cmp(&counts[a]).then(words[a].cmp(words[b])));
+    let mut codes = vec![LITERAL; words.len()];
+    put_varint(out, dictionary.len() as u64);
+    for (rank, &n) in dictionary.iter().enumerate() {
+        put_bytes(out, words[n].as_bytes());
+        codes[n] = FIRST_WORD + rank as u64;
+    }
+    for word in read {
+        match word.map(|n| (n, codes[n])) {
+            None => put_varint(out, END),
+            Some((n, LITERAL)) => {
+                put_varint(out, LITERAL);
+                put_bytes(out, words[n].as_bytes());
+            }
+            Some((_, code)) => put_varint(out, code),
+        }
     }
 }
 
@@ -645,5 +657,203 @@ impl<'p> Decoding<'p> {
             }
             _ => return Err(damaged()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    const DEVICE: &str = "0190a5e2-7c3d-7b1e-9a4f-3c2b1a0f9e8d";
+    const CIRCLE: &str = "0190a5e2-7c3d-7b1e-9a4f-000000000001";
+
+    fn change(seq: i64, entity_id: &str, fields: Value) -> Change {
+        Change {
+            author_device: DEVICE.into(),
+            seq,
+            hlc: Hlc { millis: 1_700_000_000_000 + seq * 1000, counter: seq as u32 % 3 }.encode(DEVICE),
+            circle_id: CIRCLE.into(),
+            entity: "agenda_item".into(),
+            entity_id: entity_id.into(),
+            op: "put".into(),
+            fields,
+        }
+    }
+
+    fn bundle(changes: Vec<Change>) -> Bundle {
+        Bundle {
+            format: FORMAT.into(),
+            schema: crate::store::SCHEMA_VERSION,
+            circle_id: CIRCLE.into(),
+            sender_device: DEVICE.into(),
+            have: [(DEVICE.to_string(), 3)].into_iter().collect(),
+            member_haves: [("m".to_string(), [(DEVICE.to_string(), 2)].into_iter().collect())].into_iter().collect(),
+            changes,
+        }
+    }
+
+    /// Changes holding whatever a bundle may: canonical and odd ids and clocks, another
+    /// circle, every kind of JSON value, text in any script.
+    fn odd_changes() -> Vec<Change> {
+        let id = "0190a5e2-7c3d-7b1e-9a4f-3c2b1a0f0001";
+        let mut changes = vec![
+            change(1, id, json!({"id": id, "title": "Zoë — 東京 🙂", "minutes": 15, "done": false, "notes": ""})),
+            change(2, id, json!({"$base": {"notes": ["001700000001000-000001-x"]}, "notes": "A. B, c; d: e! f? "})),
+            change(5, &id.to_uppercase(), json!({"n": i64::MIN, "m": i64::MAX, "u": u64::MAX, "f": 1.5, "z": -0.0})),
+            change(4, "a/b", json!({"nested": [[{"deep": [null, true]}]], "id_like": CIRCLE, "empty": {}})),
+        ];
+        changes[1].op = "delete".into();
+        changes[2].hlc = "9-0-someone".into();
+        changes[3].circle_id = "another circle".into();
+        changes[3].author_device = "not a uuid".into();
+        changes
+    }
+
+    #[test]
+    fn anything_a_bundle_holds_comes_back_exactly_with_plain_or_word_coded_text() {
+        let small = bundle(odd_changes());
+        assert_eq!(decode(&encode(&small).unwrap()).unwrap(), small);
+
+        let mut changes = odd_changes();
+        for seq in 10..400 {
+            let id = format!("0190a5e2-7c3d-7b1e-9a4f-{seq:012}");
+            let text = format!("Item {seq}: we talked about job talks and tenure files again, at length. ").repeat(6);
+            changes.push(change(
+                seq,
+                &id,
+                json!({"id": id, "title": text, "owner": "0190a5e2-7c3d-7b1e-9a4f-3c2b1a0f0001"}),
+            ));
+        }
+        let big = bundle(changes);
+        let bytes = encode(&big).unwrap();
+        assert_eq!(decode(&bytes).unwrap(), big);
+        let json = zstd::encode_all(&serde_json::to_vec(&big).unwrap()[..], LEVEL_SMALL).unwrap();
+        assert!(bytes.len() < json.len(), "the encoding is smaller than JSON at zstd's strongest");
+    }
+
+    #[test]
+    fn a_bundle_of_another_format_or_schema_is_named_as_such() {
+        let mut other = bundle(odd_changes());
+        other.format = "kinship-bundle/9".into();
+        assert!(decode(&encode(&other).unwrap())
+            .unwrap_err()
+            .to_string()
+            .contains("unknown format (kinship-bundle/9)"));
+        other.format = FORMAT.into();
+        other.schema += 1;
+        assert_eq!(decode(&encode(&other).unwrap()).unwrap_err().code(), "newer_bundle");
+    }
+
+    /// File bytes around a hand-made encoding.
+    fn file(plain: &[u8]) -> Vec<u8> {
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend(zstd::encode_all(plain, 3).unwrap());
+        bytes
+    }
+
+    /// An encoding of one change with one text field, its text stream as given.
+    fn one_text_change(words: bool, text_stream: &[u8]) -> Vec<u8> {
+        let head = json!({
+            "format": FORMAT, "schema": 1, "circle_id": CIRCLE, "sender_device": DEVICE,
+            "have": {}, "member_haves": {}, "changes": 1, "words": words,
+        });
+        let mut s = Vec::new();
+        s.push(0);
+        put_bytes(&mut s, DEVICE.as_bytes()); // device, new name
+        put_varint(&mut s, zigzag(1)); // seq 1
+        s.push(ENTITY_ID_AS_TEXT);
+        put_varint(&mut s, zigzag(1_700_000_000_000));
+        put_varint(&mut s, 0);
+        s.push(0);
+        put_bytes(&mut s, b"agenda_item");
+        s.push(0);
+        put_bytes(&mut s, b"put");
+        s.push(OBJECT);
+        put_varint(&mut s, 1);
+        s.push(0);
+        put_bytes(&mut s, b"title");
+        s.push(TEXT);
+        let mut plain = Vec::new();
+        put_bytes(&mut plain, &serde_json::to_vec(&head).unwrap());
+        put_bytes(&mut plain, &s);
+        put_bytes(&mut plain, &[]);
+        plain.extend_from_slice(text_stream);
+        plain
+    }
+
+    #[test]
+    fn text_that_would_expand_without_bound_is_refused() {
+        // Plain: the entity id, then the title.
+        let mut fine = Vec::new();
+        put_bytes(&mut fine, b"some-id");
+        put_bytes(&mut fine, b"A title");
+        let decoded = decode(&file(&one_text_change(false, &fine))).unwrap();
+        assert_eq!(decoded.changes[0].fields, json!({"title": "A title"}));
+
+        // Word-coded: a 64 KiB word, then a text naming it half a million times (32 GB).
+        let mut bomb = Vec::new();
+        put_varint(&mut bomb, 1);
+        put_bytes(&mut bomb, &vec![b'a'; 64 * 1024]);
+        put_varint(&mut bomb, LITERAL);
+        put_bytes(&mut bomb, b"some-id");
+        put_varint(&mut bomb, END);
+        bomb.extend(std::iter::repeat_n(FIRST_WORD as u8, 500_000));
+        put_varint(&mut bomb, END);
+        let plain = one_text_change(true, &bomb);
+        assert!(plain.len() < 1 << 20, "small enough to pass the decompression cap");
+        let started = std::time::Instant::now();
+        let err = decode(&file(&plain)).unwrap_err();
+        assert!(err.to_string().contains("expands far more"), "{err}");
+        assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn trailing_bytes_unknown_tags_and_deep_nesting_are_refused() {
+        let mut text = Vec::new();
+        put_bytes(&mut text, b"some-id");
+        put_bytes(&mut text, b"A title");
+        let mut trailing = one_text_change(false, &text);
+        trailing.push(0);
+        assert_eq!(decode(&file(&trailing)).unwrap_err().to_string(), damaged().to_string());
+
+        let mut unknown_tag = one_text_change(false, &text);
+        let at = unknown_tag.len() - text.len() - 2; // the TEXT tag, before the empty id stream
+        assert_eq!(unknown_tag[at], TEXT);
+        unknown_tag[at] = 42;
+        assert!(decode(&file(&unknown_tag)).is_err());
+
+        let mut deep = json!("bottom");
+        for _ in 0..=MAX_DEPTH {
+            deep = json!([deep]);
+        }
+        assert!(encode(&bundle(vec![change(1, CIRCLE, json!({ "deep": deep }))])).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn words_join_back_into_exactly_the_text(text in "\\PC*") {
+            prop_assert_eq!(tokens(&text).collect::<String>(), text);
+        }
+
+        #[test]
+        fn word_coded_text_reads_back_exactly(texts in proptest::collection::vec("\\PC{0,40}", 0..30)) {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let mut coded = Vec::new();
+            word_code(&texts, &mut coded);
+            let mut read = Text::words(Reader { bytes: &coded }).unwrap();
+            let mut budget = usize::MAX;
+            for text in &texts {
+                prop_assert_eq!(&read.next(&mut budget).unwrap(), text);
+            }
+            prop_assert!(read.is_at_end());
+        }
+
+        #[test]
+        fn any_text_and_numbers_round_trip(title in "\\PC*", n in any::<i64>(), f in -1e300f64..1e300) {
+            let b = bundle(vec![change(1, CIRCLE, json!({"title": title, "n": n, "f": f}))]);
+            prop_assert_eq!(decode(&encode(&b).unwrap()).unwrap(), b);
+        }
     }
 }
