@@ -274,9 +274,18 @@ fn encrypt(magic: &[u8; 8], encryptor: age::Encryptor, plaintext: &[u8]) -> Resu
     writer.finish().map_err(failed)
 }
 
+/// The most recipients a bundle's header may list: ten members with a few laptops each fit
+/// many times over. age would try every stanza, so thousands of them could stall a laptop.
+const MAX_STANZAS: usize = 256;
+
 /// Decrypts an age file with one identity, reading at most as much as the file holds
 /// (age plaintext is never longer than its ciphertext).
 fn decrypt(body: &[u8], identity: &dyn age::Identity) -> std::result::Result<Vec<u8>, age::DecryptError> {
+    let header_end = body.windows(5).position(|w| w == b"\n--- ").unwrap_or(body.len());
+    let stanzas = body[..header_end].windows(4).filter(|w| w == b"\n-> ").count();
+    if stanzas > MAX_STANZAS {
+        return Err(age::DecryptError::InvalidHeader);
+    }
     let reader = age::Decryptor::new_buffered(body)?.decrypt(std::iter::once(identity))?;
     let mut plaintext = Vec::new();
     reader.take(body.len() as u64).read_to_end(&mut plaintext)?;
@@ -494,6 +503,19 @@ mod tests {
         {
             assert!(DeviceKeys::from_secret_string(broken).is_err(), "{broken}");
         }
+    }
+
+    #[test]
+    fn a_header_listing_thousands_of_recipients_is_refused_without_trying_them() {
+        let mut file = MAGIC.to_vec();
+        file.extend_from_slice(b"age-encryption.org/v1\n");
+        for _ in 0..5000 {
+            file.extend_from_slice(b"-> X25519 aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQ\nAAAA\n");
+        }
+        file.extend_from_slice(b"--- AAAA\n");
+        let b = DeviceKeys::generate();
+        let err = open(&file, &b, |_: &str, _: &[u8]| None).unwrap_err();
+        assert!(matches!(err, Error::Bundle(_)), "{err}");
     }
 
     /// Prints costs; not a test of speed. Run with
