@@ -277,11 +277,17 @@ fn encrypt(magic: &[u8; 8], encryptor: age::Encryptor, plaintext: &[u8]) -> Resu
 /// The most recipients a bundle's header may list: ten members with a few laptops each fit
 /// many times over. age would try every stanza, so thousands of them could stall a laptop.
 const MAX_STANZAS: usize = 256;
+/// The largest header accepted: 256 recipient stanzas take about 30 KB.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
 
 /// Decrypts an age file with one identity, reading at most as much as the file holds
 /// (age plaintext is never longer than its ciphertext).
 fn decrypt(body: &[u8], identity: &dyn age::Identity) -> std::result::Result<Vec<u8>, age::DecryptError> {
-    let header_end = body.windows(5).position(|w| w == b"\n--- ").unwrap_or(body.len());
+    // The header ends at its MAC line; a real one is a few KB, so look no further than that.
+    let window = &body[..body.len().min(MAX_HEADER_BYTES)];
+    let Some(header_end) = window.windows(5).position(|w| w == b"\n--- ") else {
+        return Err(age::DecryptError::InvalidHeader);
+    };
     let stanzas = body[..header_end].windows(4).filter(|w| w == b"\n-> ").count();
     if stanzas > MAX_STANZAS {
         return Err(age::DecryptError::InvalidHeader);
@@ -516,6 +522,15 @@ mod tests {
         let b = DeviceKeys::generate();
         let err = open(&file, &b, |_: &str, _: &[u8]| None).unwrap_err();
         assert!(matches!(err, Error::Bundle(_)), "{err}");
+        // One stanza whose body runs on for megabytes: refused before age reads it.
+        let mut long = MAGIC.to_vec();
+        long.extend_from_slice(b"age-encryption.org/v1\n-> X25519 aGVsbG8\n");
+        long.extend(
+            std::iter::repeat_n(b"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n", 40_000)
+                .flatten(),
+        );
+        long.extend_from_slice(b"--- AAAA\n");
+        assert!(matches!(open(&long, &b, |_: &str, _: &[u8]| None).unwrap_err(), Error::Bundle(_)));
     }
 
     /// Prints costs; not a test of speed. Run with
