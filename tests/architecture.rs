@@ -100,8 +100,7 @@ fn the_content_security_policy_is_strict() {
     // Our own commands; beyond them only: hearing events (a dropped or opened file), showing a
     // saved file in its folder, and opening web and mail links outside the window.
     let (named, plugins): (Vec<_>, Vec<_>) = permissions.iter().partition(|p| p.is_string());
-    let others: Vec<&str> =
-        named.iter().map(|p| p.as_str().unwrap()).filter(|p| !p.starts_with("allow-")).collect();
+    let others: Vec<&str> = named.iter().map(|p| p.as_str().unwrap()).filter(|p| !p.starts_with("allow-")).collect();
     assert_eq!(
         others,
         ["opener:allow-reveal-item-in-dir", "core:event:allow-listen", "core:event:allow-unlisten"],

@@ -6,8 +6,10 @@
 //!
 //! - `merge`: rebuilding records from the log — last writer wins per field by HLC;
 //!   concurrent prose edits keep the losing text as a visible conflict; a delete wins.
-//! - `bundle`: the file format (`KINSHIP` magic, then zstd-compressed JSON; caps on size
-//!   and ratio). Signing and encryption to the circle's members wrap this next.
+//! - `bundle`: the inner file format (`KINSHIP\x01`, a JSON head, then the changes as
+//!   structure, id and text streams in zstd; caps on size, ratio and nesting).
+//! - `seal`, `keys`, `invite`, `share`, `armor`: signing and encryption to the circle's
+//!   members, which devices a circle trusts, invites, sync as a person uses it, pasteable text.
 //! - `exchange`: version vectors, export of what a peer lacks, atomic import with a report.
 
 pub mod armor;

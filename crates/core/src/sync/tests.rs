@@ -380,13 +380,22 @@ fn forged_clocks_absurd_numbers_and_writes_into_another_circle_are_refused() {
     assert_eq!(ben.import_bundle(&fresh, false).unwrap().new_changes, 1, "the genuine bundle still imports");
 }
 
+/// Writes `words` as a reflection on `meeting`, shared with the circle.
+fn share_reflection(store: &mut Store, meeting: &str, words: &str) -> crate::Reflection {
+    let input = crate::ReflectionInput {
+        meeting_id: Some(meeting.into()),
+        text: words.into(),
+        shared: true,
+        ..Default::default()
+    };
+    store.add_reflection(&input).unwrap()
+}
+
 #[test]
 fn a_reflection_taken_back_leaves_every_log_that_hears_of_it_and_can_be_shared_again() {
     let (mut ana, mut ben, circle, meeting, _) = two_laptops();
     let words = "SHARED-THEN-TAKEN-BACK 7c1d";
-    let input =
-        crate::ReflectionInput { meeting_id: Some(meeting), text: words.into(), shared: true, ..Default::default() };
-    let r = ana.add_reflection(&input).unwrap();
+    let r = share_reflection(&mut ana, &meeting, words);
     exchange(&ana, &mut ben, &circle);
     assert!(ben.dump(&circle).unwrap().contains(words));
 
@@ -549,6 +558,14 @@ proptest! {
                 let log = laptop.changes(&circle).unwrap();
                 let given = histories_of(&log.iter().collect::<Vec<_>>());
                 prop_assert_eq!(&rebuilt(laptop, &circle, Reading::Given(given), 500), &one_by_one);
+                // No gaps exactly when every device is held up to its highest number.
+                let mut highest = std::collections::BTreeMap::new();
+                for c in &log {
+                    let top = highest.entry(c.author_device.clone()).or_insert(0);
+                    *top = c.seq.max(*top);
+                }
+                let unbroken = laptop.version_vector(&circle).unwrap() == highest;
+                prop_assert_eq!(laptop.gaps_in(&circle).unwrap().is_empty(), unbroken);
             }
         }
     }
@@ -609,9 +626,7 @@ fn a_change_held_here_comes_back_only_as_itself() {
 fn a_taken_back_reflection_is_wiped_whatever_order_its_changes_arrive_in() {
     let (mut ana, mut ben, circle, meeting, _) = two_laptops();
     let words = "WORDS-TAKEN-BACK 51e0";
-    let input =
-        crate::ReflectionInput { meeting_id: Some(meeting), text: words.into(), shared: true, ..Default::default() };
-    let r = ana.add_reflection(&input).unwrap();
+    let r = share_reflection(&mut ana, &meeting, words);
     ana.set_reflection_shared(&r.id, false).unwrap();
     // The put, unwiped as a laptop that missed the deletion would relay it, after the delete.
     let mut bundle = ana.export_bundle(&circle, Some(&ben.version_vector(&circle).unwrap())).unwrap();
