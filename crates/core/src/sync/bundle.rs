@@ -195,7 +195,8 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle> {
         text,
         budget: limit as usize,
     };
-    let mut changes = Vec::with_capacity(head.changes.min(structure.len()));
+    // The head's count is unproven: reserve no more than a few pages' worth up front.
+    let mut changes = Vec::with_capacity(head.changes.min(structure.len()).min(1024));
     let (mut seq, mut millis) = (0i64, 0i64);
     for _ in 0..head.changes {
         changes.push(d.change(&head.circle_id, &mut seq, &mut millis)?);

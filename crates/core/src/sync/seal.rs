@@ -277,8 +277,9 @@ fn encrypt(magic: &[u8; 8], encryptor: age::Encryptor, plaintext: &[u8]) -> Resu
 /// The most recipients a bundle's header may list: ten members with a few laptops each fit
 /// many times over. age would try every stanza, so thousands of them could stall a laptop.
 const MAX_STANZAS: usize = 256;
-/// The largest header accepted: 256 recipient stanzas take about 30 KB.
-const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// The largest header accepted: 256 recipient stanzas take about 25 KB. age rereads the
+/// header after each line, so its cost grows with the square of the size.
+const MAX_HEADER_BYTES: usize = 32 * 1024;
 
 /// Decrypts an age file with one identity, reading at most as much as the file holds
 /// (age plaintext is never longer than its ciphertext).
