@@ -71,8 +71,31 @@ pub struct InvitePreview {
     already_in_circle: bool,
 }
 
-fn saved_name(path: &std::path::Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+impl SavedFile {
+    /// `contents` saved among the person's documents under (a free variant of) `name`, with
+    /// the email to send it with; the other fields are filled in by the caller.
+    fn save(name: &str, contents: &[u8], to: Vec<String>, subject: String, body: String) -> kinship_core::Result<Self> {
+        let path = export::save_new_file(name, contents)?;
+        Ok(SavedFile {
+            path: path.display().to_string(),
+            file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            bytes: contents.len(),
+            changes: 0,
+            armored: None,
+            to,
+            subject,
+            body,
+            unreadable_by: Vec::new(),
+            member_id: None,
+        })
+    }
+}
+
+/// Keeps an opened bundle or invite until the person decides; returns its token.
+fn keep<T>(waiting: &Mutex<HashMap<String, T>>, opened: T) -> String {
+    let token = ids::new_id();
+    lock(waiting).insert(token.clone(), opened);
+    token
 }
 
 /// The bytes of a file named by path, or sent from the window (picked or pasted).
@@ -95,18 +118,12 @@ pub fn sync_status(state: State<'_, AppState>, circle_id: String) -> Reply<SyncS
 pub async fn share_updates(state: State<'_, AppState>, circle_id: String, full: bool, armor: bool) -> Reply<SavedFile> {
     state.with_store(|s| {
         let shared = s.share_bundle(&circle_id, full)?;
-        let path = export::save_new_file(&shared.file_name, &shared.bytes)?;
+        let saved = SavedFile::save(&shared.file_name, &shared.bytes, shared.to, shared.subject, shared.body)?;
         Ok(SavedFile {
-            path: path.display().to_string(),
-            file_name: saved_name(&path),
-            bytes: shared.bytes.len(),
             changes: shared.changes,
             armored: armor.then(|| armor::armor(&shared.bytes)),
-            to: shared.to,
-            subject: shared.subject,
-            body: shared.body,
             unreadable_by: shared.unreadable_by,
-            member_id: None,
+            ..saved
         })
     })
 }
@@ -125,16 +142,13 @@ pub async fn preview_bundle(
         let applied = s.apply_bundle(&incoming, true)?;
         Ok((incoming, applied))
     })?;
-    let token = ids::new_id();
-    let preview = BundlePreview {
-        token: token.clone(),
+    Ok(BundlePreview {
         circle_id: incoming.bundle.circle_id.clone(),
         circle_name: incoming.circle_name.clone(),
         sender_name: incoming.sender_name.clone(),
         report: applied.report,
-    };
-    lock(&pending.bundles).insert(token, incoming);
-    Ok(preview)
+        token: keep(&pending.bundles, incoming),
+    })
 }
 
 /// How far an import is, sent to the window while it runs.
@@ -210,19 +224,8 @@ pub async fn create_invite(
             }
         };
         let message = s.invite_message(&circle_id, &member_id)?;
-        let path = export::save_new_file(&message.file_name, &sealed)?;
-        Ok(SavedFile {
-            path: path.display().to_string(),
-            file_name: saved_name(&path),
-            bytes: sealed.len(),
-            changes: 0,
-            armored: None,
-            to: vec![message.to],
-            subject: message.subject,
-            body: message.body,
-            unreadable_by: Vec::new(),
-            member_id: Some(member_id),
-        })
+        let saved = SavedFile::save(&message.file_name, &sealed, vec![message.to], message.subject, message.body)?;
+        Ok(SavedFile { member_id: Some(member_id), ..saved })
     })
 }
 
@@ -239,19 +242,16 @@ pub async fn preview_invite(
     let invite = open_invite(&file, &passphrase).map_err(CommandError::from)?;
     let (has_identity, already_in_circle) =
         state.with_store(|s| Ok((s.identity()?.is_some(), s.already_joined(&invite)?)))?;
-    let token = ids::new_id();
-    let header = &invite.header;
-    let preview = InvitePreview {
-        token: token.clone(),
-        circle_name: header.circle_name.clone(),
-        inviter_name: header.inviter_name.clone(),
-        member_name: header.member_name.clone(),
-        member_email: header.member_email.clone(),
+    let header = invite.header.clone();
+    Ok(InvitePreview {
+        circle_name: header.circle_name,
+        inviter_name: header.inviter_name,
+        member_name: header.member_name,
+        member_email: header.member_email,
         has_identity,
         already_in_circle,
-    };
-    lock(&pending.invites).insert(token, invite);
-    Ok(preview)
+        token: keep(&pending.invites, invite),
+    })
 }
 
 /// The circle joined.
