@@ -30,6 +30,15 @@ pub fn is_armored(bytes: &[u8]) -> bool {
     head.windows(BEGIN.len()).any(|w| w == BEGIN.as_bytes())
 }
 
+/// A received file's bytes: unwrapped if it is armored text, as they are otherwise.
+pub fn dearmor(bytes: &[u8]) -> Result<Vec<u8>> {
+    if is_armored(bytes) {
+        unarmor(&String::from_utf8_lossy(bytes))
+    } else {
+        Ok(bytes.to_vec())
+    }
+}
+
 /// The bytes inside armored text. Text around the markers (the rest of an email) is
 /// ignored, and so are quoting marks (`> `) and spaces a mail program may add to lines.
 pub fn unarmor(text: &str) -> Result<Vec<u8>> {

@@ -66,11 +66,7 @@ pub struct Joined {
 /// Reads an invite locked by [`Store::create_invite`]; a wrong passphrase is an error on
 /// the `Passphrase` field and nothing is written anywhere.
 pub fn open_invite(sealed: &[u8], passphrase: &str) -> Result<Invite> {
-    let sealed = if super::armor::is_armored(sealed) {
-        super::armor::unarmor(&String::from_utf8_lossy(sealed))?
-    } else {
-        sealed.to_vec()
-    };
+    let sealed = super::armor::dearmor(sealed)?;
     let plain = seal::open_with_passphrase(&sealed, passphrase)?;
     let damaged = || Error::Bundle("the invite is damaged".into());
     let (len, rest) = plain.split_at_checked(4).ok_or_else(damaged)?;

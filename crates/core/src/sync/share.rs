@@ -341,8 +341,7 @@ impl Store {
     /// Opens a received file (sealed, or pasted as armored text): decrypts it, checks the
     /// signature and that the sender is a current member's device, and decodes it.
     pub fn open_bundle(&self, bytes: &[u8]) -> Result<Incoming> {
-        let sealed =
-            if armor::is_armored(bytes) { armor::unarmor(&String::from_utf8_lossy(bytes))? } else { bytes.to_vec() };
+        let sealed = armor::dearmor(bytes)?;
         let mine = self.secret_keys()?;
         let why = RefCell::new(None);
         let opened = seal::open(&sealed, &mine, |device, inner| self.trusted_signing_key(device, inner, &why))
@@ -520,21 +519,20 @@ impl Store {
         let circle = self.circle(circle_id)?;
         let my_member_id = self.my_member_id(circle_id)?;
         let keys = self.device_keys(circle_id)?;
+        // What each member has, and when each was last heard from: read once for all.
+        let haves = self.member_haves(circle_id)?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT member_id, heard_at FROM peer_have WHERE circle_id = ?1 AND heard_at IS NOT NULL")?;
+        let heard: BTreeMap<String, String> =
+            stmt.query_map([circle_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let mut members = Vec::new();
         for m in self.members(circle_id)? {
-            let heard_at: Option<String> = self
-                .conn()
-                .query_row(
-                    "SELECT heard_at FROM peer_have WHERE circle_id = ?1 AND member_id = ?2",
-                    (circle_id, &m.id),
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
-            let missing = if m.id == my_member_id {
-                0
-            } else {
-                self.count_beyond(circle_id, &self.member_has(circle_id, &m.id)?)?
+            let heard_at = heard.get(&m.id).cloned();
+            let missing = match haves.get(&m.id) {
+                _ if m.id == my_member_id => 0,
+                Some(has) => self.count_beyond(circle_id, has)?,
+                None => self.count_beyond(circle_id, &VersionVector::new())?,
             };
             members.push(MemberSync {
                 joined: keys.iter().any(|k| k.member_id == m.id),
