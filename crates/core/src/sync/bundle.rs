@@ -45,6 +45,17 @@ const BIG: usize = 1 << 20;
 const WORDS_FROM: usize = 128 * 1024;
 /// The deepest nesting of a field value (`$base` is an object of arrays of strings: 3).
 const MAX_DEPTH: usize = 16;
+/// What each decoded item costs in memory beyond its text, charged to the same budget as
+/// the text: a one-byte null becomes a 32-byte `Value`, so without this a file of nulls
+/// would expand far past its caps unseen.
+const VALUE_COST: usize = std::mem::size_of::<Value>();
+/// An object entry: its key's `String` and its share of the map's nodes.
+const ENTRY_COST: usize = 64;
+/// A change beyond its strings.
+const CHANGE_COST: usize = std::mem::size_of::<Change>();
+/// A name or dictionary word kept for reference (`&str`), an id kept as text.
+const REF_COST: usize = std::mem::size_of::<&str>();
+const ID_COST: usize = std::mem::size_of::<String>() + 36;
 
 /// What one bundle carries from one laptop to the others of a circle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,14 +197,15 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle> {
     if ids.len() % 16 != 0 {
         return Err(damaged());
     }
-    let text = if head.words { Text::words(r)? } else { Text::Plain(r) };
+    let mut budget = limit as usize;
+    let text = if head.words { Text::words(r, &mut budget)? } else { Text::Plain(r) };
     let mut d = Decoding {
         structure: Reader { bytes: structure },
         new_ids: ids.chunks_exact(16),
         ids: Vec::new(),
         names: Vec::new(),
         text,
-        budget: limit as usize,
+        budget,
     };
     // The head's count is unproven: reserve no more than a few pages' worth up front.
     let mut changes = Vec::with_capacity(head.changes.min(structure.len()).min(1024));
@@ -507,8 +519,9 @@ enum Text<'p> {
 }
 
 impl<'p> Text<'p> {
-    fn words(mut r: Reader<'p>) -> Result<Self> {
+    fn words(mut r: Reader<'p>, budget: &mut usize) -> Result<Self> {
         let n = r.count()?;
+        *budget = budget.checked_sub(n.saturating_mul(REF_COST)).ok_or_else(too_big)?;
         let dictionary = (0..n).map(|_| r.str_field()).collect::<Result<Vec<_>>>()?;
         Ok(Text::Words { dictionary, codes: r })
     }
@@ -558,7 +571,8 @@ struct Decoding<'p> {
     ids: Vec<String>,
     names: Vec<&'p str>,
     text: Text<'p>,
-    /// How many more bytes of strings the bundle may expand to.
+    /// How many more bytes the decoded bundle may take: its strings and, per item, what
+    /// it costs in memory (`VALUE_COST` and the other costs).
     budget: usize,
 }
 
@@ -576,6 +590,7 @@ impl<'p> Decoding<'p> {
         let n = self.structure.varint()?;
         let name = if n == 0 {
             let name = self.structure.str_field()?;
+            self.charge(REF_COST)?;
             self.names.push(name);
             name
         } else {
@@ -590,6 +605,7 @@ impl<'p> Decoding<'p> {
         let back = usize::try_from(self.structure.varint()?).map_err(|_| damaged())?;
         if back == 0 {
             let bytes: [u8; 16] = self.new_ids.next().ok_or_else(damaged)?.try_into().expect("chunks of 16");
+            self.charge(ID_COST)?;
             self.ids.push(uuid::Uuid::from_bytes(bytes).hyphenated().to_string());
         }
         let i = self.ids.len().checked_sub(back.max(1)).ok_or_else(damaged)?;
@@ -621,6 +637,7 @@ impl<'p> Decoding<'p> {
         let entity_id = if flags & ENTITY_ID_AS_TEXT != 0 { self.text()? } else { self.id()? };
         let op = self.name()?;
         let fields = self.value(0)?;
+        self.charge(CHANGE_COST + hlc.len() + circle_id.len())?;
         Ok(Change { author_device, seq: *seq, hlc, circle_id, entity, entity_id, op, fields })
     }
 
@@ -628,6 +645,7 @@ impl<'p> Decoding<'p> {
         if depth > MAX_DEPTH {
             return Err(damaged());
         }
+        self.charge(VALUE_COST)?;
         Ok(match self.structure.byte()? {
             NULL => Value::Null,
             FALSE => Value::Bool(false),
@@ -648,6 +666,7 @@ impl<'p> Decoding<'p> {
                 let n = self.structure.count()?;
                 let mut map = Map::new();
                 for _ in 0..n {
+                    self.charge(ENTRY_COST)?;
                     let key = self.name()?;
                     let value = self.value(depth + 1)?;
                     if map.insert(key, value).is_some() {
@@ -811,6 +830,21 @@ mod tests {
     }
 
     #[test]
+    fn values_that_would_take_far_more_memory_than_the_file_are_refused() {
+        // 300,000 nulls: a byte each in the contents, a few hundred bytes zstd-compressed,
+        // but 32 bytes each once decoded, far past what a file that small may expand to.
+        let nulls = bundle(vec![change(1, CIRCLE, json!({ "nulls": vec![Value::Null; 300_000] }))]);
+        let file = encode(&nulls).unwrap();
+        assert!(file.len() < 20_000, "{} bytes", file.len());
+        let err = decode(&file).unwrap_err();
+        assert!(err.to_string().contains("expands far more"), "{err}");
+
+        // The same change with a few thousand is fine.
+        let some = bundle(vec![change(1, CIRCLE, json!({ "nulls": vec![Value::Null; 3_000] }))]);
+        assert_eq!(decode(&encode(&some).unwrap()).unwrap().changes, some.changes);
+    }
+
+    #[test]
     fn trailing_bytes_unknown_tags_and_deep_nesting_are_refused() {
         let mut text = Vec::new();
         put_bytes(&mut text, b"some-id");
@@ -843,8 +877,8 @@ mod tests {
             let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
             let mut coded = Vec::new();
             word_code(&texts, &mut coded);
-            let mut read = Text::words(Reader { bytes: &coded }).unwrap();
             let mut budget = usize::MAX;
+            let mut read = Text::words(Reader { bytes: &coded }, &mut budget).unwrap();
             for text in &texts {
                 prop_assert_eq!(&read.next(&mut budget).unwrap(), text);
             }
