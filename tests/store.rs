@@ -58,6 +58,16 @@ fn a_version_1_database_upgrades_with_its_data_and_matches_a_fresh_schema() {
     assert_eq!(circles[0].circle.name, "Frozen circle");
     assert_eq!(circles[0].member_count, 1);
     assert_eq!(store.device_id(), "01934d6e-0000-7000-8000-00000000d001");
+    // What the upgraded laptop says it holds (kept in a table since version 5) is what its log holds.
+    let log = store.changes(&circles[0].circle.id).unwrap();
+    assert!(!log.is_empty());
+    let mut highest = std::collections::BTreeMap::new();
+    for change in &log {
+        let top = highest.entry(change.author_device.clone()).or_insert(0);
+        *top = change.seq.max(*top);
+    }
+    assert_eq!(highest.values().sum::<i64>(), log.len() as i64, "the upgraded log has no gaps");
+    assert_eq!(store.version_vector(&circles[0].circle.id).unwrap(), highest);
     drop(store);
 
     let upgraded = Connection::open(db_path(dir.path())).unwrap();

@@ -4,6 +4,7 @@
 use crate::{Result, Store};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Record kinds as they are named in the log.
 pub(crate) mod entity {
@@ -68,7 +69,39 @@ pub(crate) fn insert_all(conn: &Connection, changes: &[&Change]) -> Result<()> {
         }
         conn.prepare_cached(&sql)?.execute(params.as_slice())?;
     }
+    // Each device's count and highest number in `log_extent`, one statement per device.
+    let mut extents: HashMap<(&str, &str), (i64, i64)> = HashMap::new();
+    for c in changes {
+        let (entries, highest) = extents.entry((&c.circle_id, &c.author_device)).or_default();
+        *entries += 1;
+        *highest = c.seq.max(*highest);
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO log_extent (circle_id, author_device, entries, highest_seq) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (circle_id, author_device)
+         DO UPDATE SET entries = entries + excluded.entries, highest_seq = max(highest_seq, excluded.highest_seq)",
+    )?;
+    for ((circle_id, device), (entries, highest)) in extents {
+        stmt.execute((circle_id, device, entries, highest))?;
+    }
     Ok(())
+}
+
+/// Removes a run of one device's changes to a circle (undoing an import) and recounts
+/// that device's `log_extent`. Returns how many were removed.
+pub(crate) fn delete_range(conn: &Connection, circle_id: &str, device: &str, from: i64, to: i64) -> Result<usize> {
+    let removed = conn.execute(
+        "DELETE FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq BETWEEN ?3 AND ?4",
+        (circle_id, device, from, to),
+    )?;
+    conn.execute(
+        "UPDATE log_extent SET
+             entries = (SELECT count(*) FROM change_log WHERE circle_id = ?1 AND author_device = ?2),
+             highest_seq = (SELECT coalesce(max(seq), 0) FROM change_log WHERE circle_id = ?1 AND author_device = ?2)
+         WHERE circle_id = ?1 AND author_device = ?2",
+        (circle_id, device),
+    )?;
+    Ok(removed)
 }
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {

@@ -7,7 +7,6 @@ use crate::changelog::{self, entity};
 use crate::clock::Hlc;
 use crate::validate::PROSE_MAX;
 use crate::{Change, Error, Result, Store};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -214,69 +213,51 @@ fn held_changes(conn: &rusqlite::Connection, bundle: &Bundle) -> Result<Vec<bool
 }
 
 impl Store {
-    /// Each device's sequence numbers held of a circle, in order. Read without asking for
-    /// an order, so that SQLite can answer from the (circle, clock) index, which holds
-    /// them, rather than from the log itself, ten times its size.
-    fn held_seqs(&self, circle_id: &str) -> Result<BTreeMap<String, Vec<i64>>> {
-        let mut stmt = self.conn().prepare_cached("SELECT author_device, seq FROM change_log WHERE circle_id = ?1")?;
-        let mut rows = stmt.query([circle_id])?;
-        let mut seqs: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-        while let Some(r) = rows.next()? {
-            let (device, seq) = (r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?, r.get(1)?);
-            match seqs.get_mut(device) {
-                Some(list) => list.push(seq),
-                None => drop(seqs.insert(device.to_string(), vec![seq])),
-            }
-        }
-        seqs.values_mut().for_each(|list| list.sort_unstable());
-        Ok(seqs)
-    }
-
-    /// What this laptop holds of a circle's log, per device.
-    pub fn version_vector(&self, circle_id: &str) -> Result<VersionVector> {
-        let seqs = self.held_seqs(circle_id)?;
-        // How far each device's numbers run 1, 2, 3… without a gap.
-        let unbroken = |list: Vec<i64>| list.into_iter().zip(1..).take_while(|(seq, n)| seq == n).count() as i64;
-        Ok(seqs.into_iter().map(|(device, list)| (device, unbroken(list))).collect())
-    }
-
-    /// Whether no device's changes to a circle have a gap, found without reading them all:
-    /// each device's numbers start at 1, and the circle's log holds as many changes as
-    /// their highest numbers add up to. (SQLite counts without handing each row over, and
-    /// finds a device's lowest and highest numbers by the key.)
-    fn without_gaps(&self, circle_id: &str) -> Result<bool> {
-        let conn = self.conn();
-        let count: i64 = conn
-            .prepare_cached("SELECT count(*) FROM change_log WHERE circle_id = ?1")?
-            .query_row([circle_id], |r| r.get(0))?;
-        let mut next_device = conn.prepare_cached(
-            "SELECT author_device, seq FROM change_log WHERE circle_id = ?1 AND author_device > ?2
-             ORDER BY author_device, seq LIMIT 1",
+    /// Each device with entries in a circle's log: how many, and its highest number
+    /// (`log_extent`, kept by triggers on the log).
+    fn log_extents(&self, circle_id: &str) -> Result<Vec<(String, i64, i64)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT author_device, entries, highest_seq FROM log_extent WHERE circle_id = ?1 AND entries > 0",
         )?;
-        let mut highest =
-            conn.prepare_cached("SELECT max(seq) FROM change_log WHERE circle_id = ?1 AND author_device = ?2")?;
-        let (mut device, mut sum) = (String::new(), 0);
-        while let Some((next, lowest)) = next_device
-            .query_row((circle_id, &device), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .optional()?
-        {
-            if lowest != 1 {
-                return Ok(false);
-            }
-            sum += highest.query_row((circle_id, &next), |r| r.get::<_, i64>(0))?;
-            device = next;
-        }
-        Ok(sum == count)
+        let rows = stmt.query_map([circle_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Changes of one device a peer lacks: sequences missing from the peer's view.
-    pub(crate) fn gaps_in(&self, circle_id: &str) -> Result<Vec<Gap>> {
-        if self.without_gaps(circle_id)? {
-            return Ok(Vec::new());
+    /// One device's sequence numbers held of a circle, in order (read along the key).
+    fn held_seqs(&self, circle_id: &str, device: &str) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT seq FROM change_log WHERE circle_id = ?1 AND author_device = ?2 ORDER BY seq")?;
+        let rows = stmt.query_map((circle_id, device), |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What this laptop holds of a circle's log, per device: how far each device's numbers
+    /// run 1, 2, 3… without a gap. Only a device with a gap has its numbers read.
+    pub fn version_vector(&self, circle_id: &str) -> Result<VersionVector> {
+        let mut vector = VersionVector::new();
+        for (device, entries, highest) in self.log_extents(circle_id)? {
+            let unbroken = if entries == highest {
+                highest
+            } else {
+                let seqs = self.held_seqs(circle_id, &device)?;
+                seqs.into_iter().zip(1..).take_while(|(seq, n)| seq == n).count() as i64
+            };
+            vector.insert(device, unbroken);
         }
+        Ok(vector)
+    }
+
+    /// The runs of each device's changes to a circle this laptop is missing (below that
+    /// device's highest number it holds). Only a device with a gap has its numbers read.
+    pub(crate) fn gaps_in(&self, circle_id: &str) -> Result<Vec<Gap>> {
         let mut gaps = Vec::new();
-        for (device, list) in self.held_seqs(circle_id)? {
+        for (device, entries, highest) in self.log_extents(circle_id)? {
+            if entries == highest {
+                continue;
+            }
             let mut expected = 1;
+            let list = self.held_seqs(circle_id, &device)?;
             for seq in list {
                 if seq > expected {
                     gaps.push(Gap { device: device.clone(), from_seq: expected, to_seq: seq - 1 });

@@ -229,6 +229,7 @@ fn the_last_import_can_be_undone_and_comes_back_with_the_same_bundle() {
     deliver(&mut ben, &mut ana, &circle);
     deliver(&mut ana, &mut ben, &circle);
     let before = ben.store.dump(&circle).unwrap();
+    let held_before = ben.store.version_vector(&circle).unwrap();
     add_item(&mut ana, &meeting, "Mistaken item");
     let shared = ana.store.share_bundle(&circle, false).unwrap();
     let incoming = ben.store.open_bundle(&shared.bytes).unwrap();
@@ -243,6 +244,8 @@ fn the_last_import_can_be_undone_and_comes_back_with_the_same_bundle() {
     let undone = ben.store.undo_last_import(&circle).unwrap();
     assert_eq!((undone.removed_changes, undone.sender_name.as_str()), (1, "Ana"));
     assert_eq!(ben.store.dump(&circle).unwrap(), before);
+    assert_eq!(ben.store.version_vector(&circle).unwrap(), held_before, "what Ben holds is as before");
+    assert!(ben.store.gaps_in(&circle).unwrap().is_empty());
     assert!(ben.store.undo_last_import(&circle).is_err(), "only once");
     ben.store.apply_bundle(&incoming, false).unwrap();
     assert!(titles(&ben, &meeting).contains(&"Mistaken item".to_string()));

@@ -491,12 +491,7 @@ impl<'c> Rebuilder<'c> {
         let Some((_, first)) = batch.first() else { return Ok(()) };
         let sql = upsert_sql(first.table, &first.names, first.keys, batch.len());
         let values = batch.iter().flat_map(|(_, row)| &row.values);
-        // A full batch's statement recurs; a partial one's seldom does.
-        let result = if batch.len() == 1 || batch.len() == self.capacity(first) {
-            self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))
-        } else {
-            self.conn.prepare(&sql)?.execute(rusqlite::params_from_iter(values))
-        };
+        let result = self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values));
         match result {
             Ok(_) => return Ok(()),
             Err(e) if !is_constraint(&e) => return Err(e.into()),

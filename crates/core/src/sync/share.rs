@@ -11,7 +11,7 @@ use super::bundle::{self, Bundle};
 use super::exchange::{ImportReport, VersionVector};
 use super::keys::{self, DeviceKey};
 use super::{armor, merge, seal};
-use crate::changelog::entity;
+use crate::changelog::{self, entity};
 use crate::{Error, Result, Store};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -490,10 +490,7 @@ impl Store {
                     for row in stmt.query_map((circle_id, device, from, to), |r| Ok((r.get(0)?, r.get(1)?)))? {
                         touched.insert(row?);
                     }
-                    removed += tx.execute(
-                        "DELETE FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq BETWEEN ?3 AND ?4",
-                        (circle_id, device, from, to),
-                    )?;
+                    removed += changelog::delete_range(tx, circle_id, device, *from, *to)?;
                 }
             }
             // Records the import created have no log left: they go.
