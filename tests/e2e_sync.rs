@@ -216,6 +216,14 @@ async fn ana_shares_updates_and_ben_previews_applies_and_undoes_them() {
     app.wait_for("#agenda-section").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     wait_without_text(&app, "#agenda-section", "Tenure dossier tips").await;
+
+    // The menu's "Import updates" opens any bundle, whatever circle it is for.
+    click(&app, "#site-nav a[href='#/import']").await;
+    let current = app.wait_for("#site-nav a[href='#/import']").await.attr("aria-current").await.unwrap();
+    assert_eq!(current.as_deref(), Some("page"));
+    app.wait_for("#bundle-file").await.send_keys(arg(&bundle)).await.unwrap();
+    let again = app.wait_for_text("#preview-summary", "From Ana Reyes").await;
+    assert!(again.contains("adds 1 talking point"), "undone, so it would add it again: {again}");
     app.quit().await;
 }
 
@@ -302,6 +310,38 @@ async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passp
     click(&app, "#sync-link").await;
     let members = app.wait_for_text("#sync-member-list", "Ana Reyes").await;
     assert!(members.contains("Last heard from"), "Ana has a key in the circle: {members}");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn an_invite_opened_before_anyone_is_set_up_goes_straight_to_joining() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let (ana, circle, _) = ana_with_meeting();
+    let files = tempfile::tempdir().unwrap();
+    let invite = invite_ben(&ana, &circle, files.path());
+    let ben = DataDir::new();
+
+    // A newcomer double-clicks the invite from the email: Kinship's first screen opens on it.
+    let display = Display::get();
+    let app = App::launch_with_args(&display, ben.path(), &[], &[arg(&invite)]).await;
+    let note = app.wait_for_text("#opened-file", "You opened").await;
+    assert!(note.contains("invite-ben.kinship"), "{note}");
+    let open = app.wait_for("#have-invite").await.attr("aria-expanded").await.unwrap();
+    assert_eq!(open.as_deref(), Some("true"), "the invite choice is the open one");
+    let pickers = app.client.find_all(Locator::Css("#join-form input[type=file]")).await.unwrap();
+    assert!(pickers.is_empty(), "the opened file is the invite: no file to choose again");
+    let problems = app.axe_violations().await;
+    assert!(problems.is_empty(), "accessibility problems on the opened invite:\n{}", problems.join("\n"));
+    settle_for_screenshot(&app, "#join-form").await;
+    app.screenshot("welcome-invite-opened.png").await;
+
+    app.fill("#join-form input[name=passphrase]", PASSPHRASE).await;
+    click(&app, "#join-submit").await;
+    app.wait_for_text("#invite-summary", "Ana Reyes invites you (Ben Okafor").await;
+    click(&app, "#join-submit").await;
+    app.wait_for_text("#circle-title", "Early-career librarians").await;
+    app.wait_for_text("#whoami", "Ben Okafor").await;
+    assert!(!hash(&app).await.contains("import"), "the invite is not opened again: {}", hash(&app).await);
     app.quit().await;
 }
 

@@ -39,7 +39,8 @@ function markCurrentNav(hash) {
     : hash.startsWith('#/goals') ? '#/goals'
       : hash.startsWith('#/search') ? '#/search'
         : hash.startsWith('#/record') ? '#/record'
-          : hash.startsWith('#/data') ? '#/data' : '#/';
+          : hash.startsWith('#/data') ? '#/data'
+            : hash.startsWith('#/import') ? '#/import' : '#/';
   for (const link of document.querySelectorAll('#site-nav a')) {
     if (link.getAttribute('href') === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -81,37 +82,45 @@ function listen() {
   }).catch(() => {}); // without drag and drop, the file buttons still work
 }
 
+/** The import screen for a file opened from the system. */
+const importFile = (path) => navigate(`#/import?file=${encodeURIComponent(path)}`);
+
+// A .kinship file opened from the system (at launch, or sent to this window by a later launch)
+// goes to the import screen, or, before anyone is set up, to joining with it (an invite is what
+// a newcomer opens). The event only says "look": the queue is the source, so a file is opened
+// once even if it arrived before the page listened.
+let openFile = importFile;
+function openSystemFiles() {
+  takeOpenedFiles().then((paths) => paths.forEach((path) => openFile(path))).catch(() => {});
+}
+
 async function start() {
   try {
     const identity = await api.getIdentity();
     if (!identity) {
-      renderWelcome(main, {
-        onDone: async (created) => {
+      const welcome = renderWelcome(main, {
+        onDone: async (created, leftOpen) => {
+          openFile = importFile;
           showIdentity(created);
           document.getElementById('site-nav').hidden = false;
           listen();
           await route();
           main.focus();
+          if (leftOpen) importFile(leftOpen);
         },
       });
-      return;
+      openFile = (path) => welcome.openFile(path);
+    } else {
+      showIdentity(identity);
+      document.getElementById('site-nav').hidden = false;
+      listen();
+      await route();
     }
-    showIdentity(identity);
-    document.getElementById('site-nav').hidden = false;
-    listen();
-    await route();
+    openSystemFiles();
+    onOpenFile(openSystemFiles).catch(() => {});
   } catch (err) {
     showFatal('Kinship could not open your data', err);
   }
 }
 
 start();
-
-// A .kinship file opened from the system (at launch, or sent to this window by a later launch)
-// goes to the import screen. The event only says "look": the queue is the source, so a file is
-// opened once even if it arrived before the page listened.
-function openSystemFiles() {
-  takeOpenedFiles().then((paths) => paths.forEach((path) => navigate(`#/import?file=${encodeURIComponent(path)}`))).catch(() => {});
-}
-openSystemFiles();
-onOpenFile(openSystemFiles).catch(() => {});

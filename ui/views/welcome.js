@@ -8,7 +8,16 @@ import { h, replace } from '../dom.js';
 import { announce, errorSummary, field, liveRegion, orNull, submitting, values } from '../forms.js';
 import { joinForm } from './import.js';
 
+/**
+ * Renders the first screen. `onDone(identity, leftOpen)` runs once the person is set up;
+ * `leftOpen` is the path of a file opened from the system that was not the invite they
+ * joined with (a bundle waits for the person to be set up). Returns `{ openFile(path) }`:
+ * a `.kinship` file opened from the system (a double-click on an emailed invite, most
+ * likely) goes straight to joining with it.
+ */
 export function renderWelcome(main, { onDone }) {
+  let opened = null;
+  const done = (identity) => onDone(identity, opened);
   const form = h('form', { class: 'card narrow', id: 'welcome-form', novalidate: true },
     errorSummary(),
     field({ name: 'name', label: 'Your name', field: 'Name', required: true, autocomplete: 'name', maxlength: 120 }),
@@ -26,7 +35,7 @@ export function renderWelcome(main, { onDone }) {
       const identity = await api.createIdentity({
         name: v.name, email: v.email, pronouns: orNull(v.pronouns), institution: orNull(v.institution), career_stage: orNull(v.career_stage),
       });
-      onDone(identity);
+      done(identity);
     });
   });
 
@@ -36,21 +45,28 @@ export function renderWelcome(main, { onDone }) {
   const haveExport = h('button', { type: 'button', id: 'have-export', 'aria-expanded': 'false', 'aria-controls': 'welcome-slot' }, 'Bring in my data from another laptop');
   slot.id = 'welcome-slot';
   // Each choice swaps the form below; choosing it again goes back to setting up afresh.
+  const onJoined = (circleId) => {
+    opened = null; // the invite did its work
+    return joined(circleId, done);
+  };
   const choices = [
-    [haveInvite, 'I have an invite', () => joinForm({ status, onJoined: (circleId) => joined(circleId, onDone) })],
-    [haveExport, 'Bring in my data from another laptop', () => importForm(status, onDone)],
+    [haveInvite, 'I have an invite', () => joinForm({ status, onJoined })],
+    [haveExport, 'Bring in my data from another laptop', () => importForm(status, done)],
   ];
-  for (const [button, label, make] of choices) {
+  /** Shows `content` below the choices, with `button` as the open one (none: the set-up form). */
+  function show(button, content) {
+    for (const [other, otherLabel] of choices) {
+      const open = other === button;
+      other.setAttribute('aria-expanded', String(open));
+      other.textContent = open ? 'Set up afresh instead' : otherLabel;
+    }
+    replace(slot, content);
+    slot.querySelector('input').focus();
+  }
+  for (const [button, , make] of choices) {
     button.addEventListener('click', () => {
       const opening = button.getAttribute('aria-expanded') !== 'true';
-      for (const [other, otherLabel] of choices) {
-        other.setAttribute('aria-expanded', 'false');
-        other.textContent = otherLabel;
-      }
-      button.setAttribute('aria-expanded', String(opening));
-      button.textContent = opening ? 'Set up afresh instead' : label;
-      replace(slot, opening ? make() : form);
-      slot.querySelector('input').focus();
+      show(opening ? button : null, opening ? make() : form);
     });
   }
 
@@ -69,6 +85,18 @@ export function renderWelcome(main, { onDone }) {
       slot,
       status));
   form.querySelector('input').focus();
+
+  return {
+    openFile(path) {
+      opened = path;
+      const name = path.split(/[\\/]/).pop();
+      show(haveInvite, h('div', {},
+        h('p', { class: 'note', id: 'opened-file' },
+          `You opened “${name}”. If it is an invite to a circle, type the passphrase you were told. `,
+          'If it is a bundle of updates, set up Kinship or join your circle first: the bundle opens afterwards.'),
+        joinForm({ source: { path }, status, onJoined })));
+    },
+  };
 }
 
 /** The form that imports a JSON export of all one's data into this empty install. */
