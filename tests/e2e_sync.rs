@@ -54,6 +54,15 @@ fn invite_ben(ana: &DataDir, circle: &str, dir: &Path) -> PathBuf {
     invite
 }
 
+/// Ana's laptop with a circle, her invite for Ben (in a folder of its own) and Ben's empty
+/// laptop. Keep all four: dropping a folder deletes it.
+fn ben_invited() -> (DataDir, tempfile::TempDir, PathBuf, DataDir) {
+    let (ana, circle, _) = ana_with_meeting();
+    let files = tempfile::tempdir().unwrap();
+    let invite = invite_ben(&ana, &circle, files.path());
+    (ana, files, invite, DataDir::new())
+}
+
 /// Two laptops in one circle: Ana's, which founded it, and Ben's, which joined from an invite
 /// and sent Ana a bundle back, so each laptop holds the other's key.
 struct Pair {
@@ -270,10 +279,7 @@ async fn a_conflict_is_shown_with_both_versions_and_keeping_both_settles_it() {
 #[tokio::test]
 async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passphrase() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let (ana, circle, _) = ana_with_meeting();
-    let files = tempfile::tempdir().unwrap();
-    let invite = invite_ben(&ana, &circle, files.path());
-    let ben = DataDir::new();
+    let (_ana, _files, invite, ben) = ben_invited();
 
     let display = Display::get();
     let app = App::launch(&display, ben.path()).await;
@@ -316,10 +322,7 @@ async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passp
 #[tokio::test]
 async fn an_invite_opened_before_anyone_is_set_up_goes_straight_to_joining() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let (ana, circle, _) = ana_with_meeting();
-    let files = tempfile::tempdir().unwrap();
-    let invite = invite_ben(&ana, &circle, files.path());
-    let ben = DataDir::new();
+    let (_ana, _files, invite, ben) = ben_invited();
 
     // A newcomer double-clicks the invite from the email: Kinship's first screen opens on it.
     let display = Display::get();
