@@ -355,11 +355,11 @@ pub mod heap {
     static ABORTING: AtomicBool = AtomicBool::new(false);
 
     /// The most heap a check of an input of `len` bytes may use beyond what was in use
-    /// before it: a floor for the 1 MiB of contents any bundle may expand to, plus a
-    /// generous multiple of its size (contents are at most 50 times the file; decoded,
-    /// a few times the contents).
+    /// before it: what the decoder's own caps allow, with room to spare. Its contents are
+    /// at most 50 times the file (at least 1 MiB); the decoded changes may take 256 times
+    /// the file (at least 16 MiB: `bundle.rs`, `MEMORY_RATIO`), each byte charged.
     pub fn allowed(len: usize) -> usize {
-        32 * 1024 * 1024 + 256 * len
+        48 * 1024 * 1024 + 384 * len
     }
 
     fn grew(by: usize) {

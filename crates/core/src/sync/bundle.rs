@@ -30,10 +30,19 @@ use std::io::Read;
 pub const MAGIC: &[u8; 8] = b"KINSHIP\x01";
 /// The largest bundle file accepted (a ten-year circle is about 1.6 MB).
 pub const MAX_COMPRESSED: usize = 64 * 1024 * 1024;
-/// The most a bundle may expand to (its decompressed encoding, and again the text in it).
+/// The most a bundle's encoding may expand to when decompressed.
 pub const MAX_DECOMPRESSED: u64 = 512 * 1024 * 1024;
 /// The most a bundle may expand by: prose compresses about 4:1, a zip bomb by thousands.
 pub const MAX_RATIO: u64 = 50;
+/// The most memory the decoded changes may take per byte of the file: a ten-year circle's
+/// bundle takes 22, a history of nothing but small edits (a status and a time each) 130.
+const MEMORY_RATIO: usize = 256;
+/// Memory any bundle may take, however small its file.
+const MEMORY_FLOOR: usize = 16 * 1024 * 1024;
+/// Memory no bundle may take (a ten-year circle's takes 36 MB).
+const MEMORY_CAP: usize = 1024 * 1024 * 1024;
+/// The longest head (who sent it, what each member holds: a few kilobytes in a real circle).
+const MAX_HEAD: usize = 1024 * 1024;
 /// zstd level for small bundles (everyday updates): the strongest, as it costs little there.
 const LEVEL_SMALL: i32 = 19;
 /// zstd level for big bundles (a whole circle), whose text is word-coded: higher levels
@@ -49,10 +58,12 @@ const MAX_DEPTH: usize = 16;
 /// the text: a one-byte null becomes a 32-byte `Value`, so without this a file of nulls
 /// would expand far past its caps unseen.
 const VALUE_COST: usize = std::mem::size_of::<Value>();
-/// An object entry: its key's `String` and its share of the map's nodes.
+/// A non-empty object: the map's first node (eleven keys and values), however few entries.
+const OBJECT_COST: usize = 11 * (std::mem::size_of::<String>() + VALUE_COST) + 16;
+/// Each object entry: its share of further nodes.
 const ENTRY_COST: usize = 64;
-/// A change beyond its strings.
-const CHANGE_COST: usize = std::mem::size_of::<Change>();
+/// A change beyond its strings, twice: the list of changes grows by doubling.
+const CHANGE_COST: usize = 2 * std::mem::size_of::<Change>();
 /// A name or dictionary word kept for reference (`&str`), an id kept as text.
 const REF_COST: usize = std::mem::size_of::<&str>();
 const ID_COST: usize = std::mem::size_of::<String>() + 36;
@@ -184,6 +195,9 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle> {
     }
     let mut r = Reader { bytes: &plain };
     let head = r.bytes_field()?;
+    if head.len() > MAX_HEAD {
+        return Err(too_big());
+    }
     let format: FormatOnly = serde_json::from_slice(head).map_err(|_| damaged())?;
     if format.format != FORMAT {
         return Err(Error::Bundle(format!("it is in an unknown format ({})", format.format)));
@@ -197,7 +211,7 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle> {
     if ids.len() % 16 != 0 {
         return Err(damaged());
     }
-    let mut budget = limit as usize;
+    let mut budget = compressed.len().saturating_mul(MEMORY_RATIO).clamp(MEMORY_FLOOR, MEMORY_CAP);
     let text = if head.words { Text::words(r, &mut budget)? } else { Text::Plain(r) };
     let mut d = Decoding {
         structure: Reader { bytes: structure },
@@ -571,8 +585,8 @@ struct Decoding<'p> {
     ids: Vec<String>,
     names: Vec<&'p str>,
     text: Text<'p>,
-    /// How many more bytes the decoded bundle may take: its strings and, per item, what
-    /// it costs in memory (`VALUE_COST` and the other costs).
+    /// How many more bytes of memory the decoded bundle may take: its strings and, per
+    /// item, what it costs in memory (`VALUE_COST` and the other costs).
     budget: usize,
 }
 
@@ -660,10 +674,19 @@ impl<'p> Decoding<'p> {
             ID => Value::String(self.id()?),
             ARRAY => {
                 let n = self.structure.count()?;
-                Value::Array((0..n).map(|_| self.value(depth + 1)).collect::<Result<_>>()?)
+                // Paid for up front, so the list can be made its exact size.
+                self.charge(n.saturating_mul(VALUE_COST))?;
+                let mut items = Vec::with_capacity(n);
+                for _ in 0..n {
+                    items.push(self.value(depth + 1)?);
+                }
+                Value::Array(items)
             }
             OBJECT => {
                 let n = self.structure.count()?;
+                if n > 0 {
+                    self.charge(OBJECT_COST)?;
+                }
                 let mut map = Map::new();
                 for _ in 0..n {
                     self.charge(ENTRY_COST)?;
@@ -831,17 +854,53 @@ mod tests {
 
     #[test]
     fn values_that_would_take_far_more_memory_than_the_file_are_refused() {
-        // 300,000 nulls: a byte each in the contents, a few hundred bytes zstd-compressed,
-        // but 32 bytes each once decoded, far past what a file that small may expand to.
-        let nulls = bundle(vec![change(1, CIRCLE, json!({ "nulls": vec![Value::Null; 300_000] }))]);
+        // A million nulls: a byte each in the contents, a few hundred bytes zstd-compressed,
+        // but 32 bytes each once decoded, far past what a file that small may take.
+        let nulls = bundle(vec![change(1, CIRCLE, json!({ "nulls": vec![Value::Null; 1_000_000] }))]);
         let file = encode(&nulls).unwrap();
         assert!(file.len() < 20_000, "{} bytes", file.len());
-        let err = decode(&file).unwrap_err();
+        let err = decode(&file).map(|b| b.changes.len()).unwrap_err();
+        assert!(err.to_string().contains("expands far more"), "{err}");
+
+        // Objects of one entry each: every map takes a whole node (eleven slots) at once.
+        let objects = bundle(vec![change(1, CIRCLE, json!({ "maps": vec![json!({ "a": null }); 100_000] }))]);
+        let file = encode(&objects).unwrap();
+        assert!(file.len() < 20_000, "{} bytes", file.len());
+        let err = decode(&file).map(|b| b.changes.len()).unwrap_err();
         assert!(err.to_string().contains("expands far more"), "{err}");
 
         // The same change with a few thousand is fine.
         let some = bundle(vec![change(1, CIRCLE, json!({ "nulls": vec![Value::Null; 3_000] }))]);
         assert_eq!(decode(&encode(&some).unwrap()).unwrap().changes, some.changes);
+    }
+
+    #[test]
+    fn a_long_history_of_small_edits_decodes_within_its_memory_budget() {
+        // The most memory per byte of file a real bundle takes: years of meetings run from
+        // Kinship, each change a status and the time it was set on one of many talking points.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = move |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        let items: Vec<String> =
+            (0..5000).map(|_| uuid::Uuid::from_u128(random(u64::MAX) as u128).to_string()).collect();
+        let mut millis = 1_700_000_000_000i64;
+        let changes: Vec<Change> = (1..=200_000)
+            .map(|seq| {
+                millis += random(90_000) as i64;
+                let at = chrono::DateTime::from_timestamp_millis(millis).unwrap().to_rfc3339();
+                let status = ["done", "skipped", "carried", "active"][random(4) as usize];
+                let mut c = change(seq, &items[random(5000) as usize], json!({ "status": status, "ended_at": at }));
+                c.hlc = Hlc { millis, counter: 0 }.encode(DEVICE);
+                c
+            })
+            .collect();
+        let file = encode(&bundle(changes)).unwrap();
+        assert!(file.len() > 1 << 20, "past the floor, so the ratio decides: {} bytes", file.len());
+        assert_eq!(decode(&file).unwrap().changes.len(), 200_000);
     }
 
     #[test]
