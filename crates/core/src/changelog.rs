@@ -67,7 +67,7 @@ pub(crate) fn insert_all(conn: &Connection, changes: &[&Change]) -> Result<()> {
             params.extend([&c.author_device as &dyn rusqlite::ToSql, &c.seq, &c.hlc, &c.circle_id, &c.entity]);
             params.extend([&c.entity_id as &dyn rusqlite::ToSql, &c.op, fields]);
         }
-        conn.prepare_cached(&sql)?.execute(params.as_slice())?;
+        crate::store::execute_rows(conn, &sql, chunk.len(), INSERT_ROWS, params.as_slice())?;
     }
     // Each device's count and highest number in `log_extent`, one statement per device.
     let mut extents: HashMap<(&str, &str), (i64, i64)> = HashMap::new();

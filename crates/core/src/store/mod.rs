@@ -158,6 +158,28 @@ fn home_fingerprint(dir: &Path) -> String {
     hex::encode(hash.finalize())
 }
 
+/// Statements of up to this many rows stay compiled whatever their size: everyday imports
+/// write a few rows at a time, in batches of many sizes.
+const CACHED_ROWS: usize = 16;
+
+/// Runs `sql`, a statement writing `rows` rows in batches of at most `full`. It stays
+/// compiled if small or full (it recurs); otherwise it is compiled for this once: a
+/// statement for hundreds of rows takes hundreds of kilobytes, and a partial batch's size
+/// seldom recurs.
+pub(crate) fn execute_rows(
+    conn: &Connection,
+    sql: &str,
+    rows: usize,
+    full: usize,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    if rows <= CACHED_ROWS || rows == full {
+        conn.prepare_cached(sql)?.execute(params)
+    } else {
+        conn.prepare(sql)?.execute(params)
+    }
+}
+
 /// The database file inside data folder `dir`.
 pub fn db_path(dir: &Path) -> PathBuf {
     dir.join(DB_FILE)

@@ -214,7 +214,7 @@ fn held_changes(conn: &rusqlite::Connection, bundle: &Bundle) -> Result<Vec<bool
 
 impl Store {
     /// Each device with entries in a circle's log: how many, and its highest number
-    /// (`log_extent`, kept by triggers on the log).
+    /// (`log_extent`, kept by `changelog.rs`).
     fn log_extents(&self, circle_id: &str) -> Result<Vec<(String, i64, i64)>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT author_device, entries, highest_seq FROM log_extent WHERE circle_id = ?1 AND entries > 0",

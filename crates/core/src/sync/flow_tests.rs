@@ -246,6 +246,7 @@ fn the_last_import_can_be_undone_and_comes_back_with_the_same_bundle() {
     assert_eq!(ben.store.dump(&circle).unwrap(), before);
     assert_eq!(ben.store.version_vector(&circle).unwrap(), held_before, "what Ben holds is as before");
     assert!(ben.store.gaps_in(&circle).unwrap().is_empty());
+    assert_eq!(super::tests::log_extents(&ben.store), super::tests::counted_extents(&ben.store));
     assert!(ben.store.undo_last_import(&circle).is_err(), "only once");
     ben.store.apply_bundle(&incoming, false).unwrap();
     assert!(titles(&ben, &meeting).contains(&"Mistaken item".to_string()));

@@ -491,7 +491,13 @@ impl<'c> Rebuilder<'c> {
         let Some((_, first)) = batch.first() else { return Ok(()) };
         let sql = upsert_sql(first.table, &first.names, first.keys, batch.len());
         let values = batch.iter().flat_map(|(_, row)| &row.values);
-        let result = self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values));
+        let result = crate::store::execute_rows(
+            self.conn,
+            &sql,
+            batch.len(),
+            self.capacity(first),
+            rusqlite::params_from_iter(values),
+        );
         match result {
             Ok(_) => return Ok(()),
             Err(e) if !is_constraint(&e) => return Err(e.into()),

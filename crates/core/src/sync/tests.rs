@@ -417,6 +417,22 @@ fn a_reflection_taken_back_leaves_every_log_that_hears_of_it_and_can_be_shared_a
     assert!(ben.dump(&circle).unwrap().contains(words), "shared again, it comes back");
 }
 
+/// `log_extent` as kept: (circle, device, entries, highest number) for each device with entries.
+pub(super) fn log_extents(store: &Store) -> Vec<(String, String, i64, i64)> {
+    rows(store, "SELECT circle_id, author_device, entries, highest_seq FROM log_extent WHERE entries > 0 ORDER BY 1, 2")
+}
+
+/// The same, counted from the log itself.
+pub(super) fn counted_extents(store: &Store) -> Vec<(String, String, i64, i64)> {
+    rows(store, "SELECT circle_id, author_device, count(*), max(seq) FROM change_log GROUP BY 1, 2 ORDER BY 1, 2")
+}
+
+fn rows(store: &Store, sql: &str) -> Vec<(String, String, i64, i64)> {
+    let mut stmt = store.conn().prepare(sql).unwrap();
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
+}
+
 /// A laptop's circle rebuilt from its log alone (its records wiped first), reading the log
 /// as `reading` says and writing `batch_rows` rows per statement: the dump, the
 /// conflicts and how many records wait. Nothing is kept.
@@ -578,6 +594,7 @@ proptest! {
                 }
                 prop_assert_eq!(laptop.version_vector(&circle).unwrap(), unbroken);
                 prop_assert_eq!(laptop.gaps_in(&circle).unwrap(), gaps);
+                prop_assert_eq!(log_extents(laptop), counted_extents(laptop));
             }
         }
     }
