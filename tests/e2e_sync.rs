@@ -344,7 +344,38 @@ async fn an_invite_opened_before_anyone_is_set_up_goes_straight_to_joining() {
     click(&app, "#join-submit").await;
     app.wait_for_text("#circle-title", "Early-career librarians").await;
     app.wait_for_text("#whoami", "Ben Okafor").await;
+    // Set-up ends by focusing the page, then opens any file left unused: none here.
+    let started = Instant::now();
+    while app.focused_id().await != "main" {
+        assert!(started.elapsed() < WAIT, "set-up never finished");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(!hash(&app).await.contains("import"), "the invite is not opened again: {}", hash(&app).await);
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_bundle_opened_before_anyone_is_set_up_opens_once_they_are() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let pair = Pair::new();
+    let bundle = pair.export(&pair.ana, "from-ana.kinship", &[]);
+    let newcomer = DataDir::new();
+
+    let display = Display::get();
+    let app = App::launch_with_args(&display, newcomer.path(), &[], &[arg(&bundle)]).await;
+    app.wait_for_text("#opened-file", "from-ana.kinship").await;
+    // Not an invite: the person sets up afresh, and then the bundle's own screen opens.
+    click(&app, "#have-invite").await;
+    app.fill("#welcome-form input[name=name]", "Cy Newcomer").await;
+    app.fill("#welcome-form input[name=email]", "cy@uni.edu").await;
+    app.wait_for("#welcome-form input[name=email]").await.send_keys("\u{E007}").await.unwrap();
+    app.wait_for_text("#whoami", "Cy Newcomer").await;
+    let started = Instant::now();
+    while !hash(&app).await.contains("from-ana.kinship") {
+        assert!(started.elapsed() < WAIT, "the bundle never opened after set-up: {}", hash(&app).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.wait_for_text("#main", "Import updates").await;
     app.quit().await;
 }
 

@@ -116,8 +116,9 @@ async function start() {
       listen();
       await route();
     }
+    // Listen first, then take what is waiting: a file arriving in between is not left behind.
+    await onOpenFile(openSystemFiles).catch(() => {});
     openSystemFiles();
-    onOpenFile(openSystemFiles).catch(() => {});
   } catch (err) {
     showFatal('Kinship could not open your data', err);
   }

@@ -16,8 +16,9 @@ import { joinForm } from './import.js';
  * likely) goes straight to joining with it.
  */
 export function renderWelcome(main, { onDone }) {
-  let opened = null;
-  const done = (identity) => onDone(identity, opened);
+  // Files opened from the system, latest last; the one joined with leaves the list.
+  const opened = [];
+  const done = (identity) => onDone(identity, opened.at(-1) ?? null);
   const form = h('form', { class: 'card narrow', id: 'welcome-form', novalidate: true },
     errorSummary(),
     field({ name: 'name', label: 'Your name', field: 'Name', required: true, autocomplete: 'name', maxlength: 120 }),
@@ -45,10 +46,7 @@ export function renderWelcome(main, { onDone }) {
   const haveExport = h('button', { type: 'button', id: 'have-export', 'aria-expanded': 'false', 'aria-controls': 'welcome-slot' }, 'Bring in my data from another laptop');
   slot.id = 'welcome-slot';
   // Each choice swaps the form below; choosing it again goes back to setting up afresh.
-  const onJoined = (circleId) => {
-    opened = null; // the invite did its work
-    return joined(circleId, done);
-  };
+  const onJoined = (circleId) => joined(circleId, done);
   const choices = [
     [haveInvite, 'I have an invite', () => joinForm({ status, onJoined })],
     [haveExport, 'Bring in my data from another laptop', () => importForm(status, done)],
@@ -88,13 +86,18 @@ export function renderWelcome(main, { onDone }) {
 
   return {
     openFile(path) {
-      opened = path;
+      opened.push(path);
       const name = path.split(/[\\/]/).pop();
+      const note = `You opened “${name}”. If it is an invite to a circle, type the passphrase you were told. `
+        + 'If it is a bundle of updates, set up Kinship or join your circle first: the bundle opens afterwards.';
+      const joinedWithIt = (circleId) => {
+        opened.splice(opened.indexOf(path), 1); // the invite did its work
+        return onJoined(circleId);
+      };
       show(haveInvite, h('div', {},
-        h('p', { class: 'note', id: 'opened-file' },
-          `You opened “${name}”. If it is an invite to a circle, type the passphrase you were told. `,
-          'If it is a bundle of updates, set up Kinship or join your circle first: the bundle opens afterwards.'),
-        joinForm({ source: { path }, status, onJoined })));
+        h('p', { class: 'note', id: 'opened-file' }, note),
+        joinForm({ source: { path }, status, onJoined: joinedWithIt })));
+      announce(status, note);
     },
   };
 }
