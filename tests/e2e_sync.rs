@@ -376,6 +376,8 @@ async fn a_bundle_opened_before_anyone_is_set_up_opens_once_they_are() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.wait_for_text("#main", "Import updates").await;
+    settle_for_screenshot(&app, "#main").await;
+    app.screenshot("import-before-joining.png").await;
     app.quit().await;
 }
 

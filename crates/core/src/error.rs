@@ -29,7 +29,7 @@ pub enum Error {
     NewerDatabase { found: i64, supported: i64 },
 
     #[error(
-        "This file is not a Kinship bundle Kinship can use: {0}. Nothing was changed; ask the sender for a new one."
+        "Kinship cannot use this file: {0}. Nothing was changed; ask the sender for a new one."
     )]
     Bundle(String),
 

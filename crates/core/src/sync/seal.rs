@@ -148,8 +148,8 @@ pub fn open(
     let body = strip_magic(sealed, MAGIC)?;
     let plaintext = decrypt(body, &identity.age as &dyn age::Identity).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys => bundle_error(
-            "it was not addressed to you: the sender's laptop did not have your key yet (it reaches them with \
-             your first bundle), or it is for a circle you are not in, or you were removed",
+            "it was not addressed to you. Either the sender's laptop did not have your key yet (it reaches them \
+             with your first bundle), or it is for a circle you are not in, or you were removed",
         ),
         _ => damaged(),
     })?;
