@@ -28,9 +28,7 @@ pub enum Error {
     #[error("This data was saved by a newer version of Kinship (data version {found}; this version reads up to {supported}). Update Kinship to open it; nothing was changed.")]
     NewerDatabase { found: i64, supported: i64 },
 
-    #[error(
-        "Kinship cannot use this file: {0}. Nothing was changed; ask the sender for a new one."
-    )]
+    #[error("Kinship cannot use this file: {0}. Nothing was changed; ask the sender for a new one.")]
     Bundle(String),
 
     #[error("This bundle was made by a newer version of Kinship (data version {found}; this version reads up to {supported}). Update Kinship to open this bundle; nothing was changed.")]
