@@ -126,7 +126,8 @@ impl Store {
         circle_id: &str,
         held: &std::collections::BTreeMap<String, i64>,
     ) -> Result<Vec<Change>> {
-        let mut devices = self.conn().prepare("SELECT DISTINCT author_device FROM change_log WHERE circle_id = ?1")?;
+        let mut devices =
+            self.conn().prepare("SELECT author_device FROM log_extent WHERE circle_id = ?1 AND entries > 0")?;
         let devices: Vec<String> = devices.query_map([circle_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut stmt = self.conn().prepare(
             "SELECT author_device, seq, hlc, circle_id, entity, entity_id, op, fields FROM change_log

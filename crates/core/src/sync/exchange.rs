@@ -223,13 +223,22 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// One device's sequence numbers held of a circle, in order (read along the key).
-    fn held_seqs(&self, circle_id: &str, device: &str) -> Result<Vec<i64>> {
+    /// The runs of one device's changes to a circle this laptop is missing, below the
+    /// highest it holds (its numbers read along the key).
+    fn gaps_of(&self, circle_id: &str, device: &str) -> Result<Vec<Gap>> {
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT seq FROM change_log WHERE circle_id = ?1 AND author_device = ?2 ORDER BY seq")?;
-        let rows = stmt.query_map((circle_id, device), |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut gaps = Vec::new();
+        let mut expected = 1;
+        for seq in stmt.query_map((circle_id, device), |r| r.get::<_, i64>(0))? {
+            let seq = seq?;
+            if seq > expected {
+                gaps.push(Gap { device: device.to_string(), from_seq: expected, to_seq: seq - 1 });
+            }
+            expected = seq + 1;
+        }
+        Ok(gaps)
     }
 
     /// What this laptop holds of a circle's log, per device: how far each device's numbers
@@ -240,8 +249,7 @@ impl Store {
             let unbroken = if entries == highest {
                 highest
             } else {
-                let seqs = self.held_seqs(circle_id, &device)?;
-                seqs.into_iter().zip(1..).take_while(|(seq, n)| seq == n).count() as i64
+                self.gaps_of(circle_id, &device)?.first().map_or(highest, |gap| gap.from_seq - 1)
             };
             vector.insert(device, unbroken);
         }
@@ -253,16 +261,8 @@ impl Store {
     pub(crate) fn gaps_in(&self, circle_id: &str) -> Result<Vec<Gap>> {
         let mut gaps = Vec::new();
         for (device, entries, highest) in self.log_extents(circle_id)? {
-            if entries == highest {
-                continue;
-            }
-            let mut expected = 1;
-            let list = self.held_seqs(circle_id, &device)?;
-            for seq in list {
-                if seq > expected {
-                    gaps.push(Gap { device: device.clone(), from_seq: expected, to_seq: seq - 1 });
-                }
-                expected = seq + 1;
+            if entries != highest {
+                gaps.extend(self.gaps_of(circle_id, &device)?);
             }
         }
         Ok(gaps)
