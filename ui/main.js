@@ -3,6 +3,7 @@
 
 import { api, onOpenFile, takeOpenedFiles } from './api.js';
 import { h, replace } from './dom.js';
+import { FILES_OPENED, addWaiting } from './opened-files.js';
 import { renderWelcome } from './views/welcome.js';
 
 const main = document.getElementById('main');
@@ -21,7 +22,7 @@ const ROUTES = [
   [/^#\/record$/, './views/record.js'],
   [/^#\/data$/, './views/data.js'],
   [/^#\/sync\/([0-9a-f-]{36})(?:\?invite=([0-9a-f-]{36}))?$/, './views/sync.js'],
-  [/^#\/import(?:\?file=([^&]*))?$/, './views/import.js'],
+  [/^#\/import$/, './views/import.js'],
   [/^(#\/?)?$/, './views/circles.js'],
 ];
 
@@ -77,21 +78,33 @@ function listen() {
   window.addEventListener('hashchange', () => route().then(() => main.focus()));
   api.onFileDrop(({ type, paths }) => {
     document.body.classList.toggle('file-over', type === 'enter' || type === 'over');
-    const file = type === 'drop' && (paths.find((p) => p.endsWith('.kinship')) ?? paths[0]);
-    if (file) navigate(`#/import?file=${encodeURIComponent(file)}`);
+    if (type !== 'drop' || paths.length === 0) return;
+    const bundles = paths.filter((p) => p.endsWith('.kinship'));
+    openFiles(bundles.length ? bundles : paths.slice(0, 1)); // another kind of file: its error shows
   }).catch(() => {}); // without drag and drop, the file buttons still work
 }
 
-/** The import screen for a file opened from the system. */
-const importFile = (path) => navigate(`#/import?file=${encodeURIComponent(path)}`);
+/**
+ * Files opened from the system or dropped on the window go to the import screen, which
+ * previews the first of them and lists the rest.
+ */
+function openFiles(paths) {
+  if (paths.length === 0) return;
+  addWaiting(paths);
+  if (window.location.hash.startsWith('#/import')) window.dispatchEvent(new CustomEvent(FILES_OPENED, { detail: paths }));
+  else navigate('#/import');
+}
 
 // A .kinship file opened from the system (at launch, or sent to this window by a later launch)
 // goes to the import screen, or, before anyone is set up, to joining with it (an invite is what
 // a newcomer opens). The event only says "look": the queue is the source, so a file is opened
 // once even if it arrived before the page listened.
-let openFile = importFile;
+let openSystemFile = null; // before set-up: the welcome screen's
 function openSystemFiles() {
-  takeOpenedFiles().then((paths) => paths.forEach((path) => openFile(path))).catch(() => {});
+  takeOpenedFiles().then((paths) => {
+    if (openSystemFile) paths.forEach((path) => openSystemFile(path));
+    else openFiles(paths);
+  }).catch(() => {});
 }
 
 async function start() {
@@ -100,16 +113,16 @@ async function start() {
     if (!identity) {
       const welcome = renderWelcome(main, {
         onDone: async (created, leftOpen) => {
-          openFile = importFile;
+          openSystemFile = null;
           showIdentity(created);
           document.getElementById('site-nav').hidden = false;
           listen();
           await route();
           main.focus();
-          if (leftOpen) importFile(leftOpen);
+          openFiles(leftOpen);
         },
       });
-      openFile = (path) => welcome.openFile(path);
+      openSystemFile = (path) => welcome.openFile(path);
     } else {
       showIdentity(identity);
       document.getElementById('site-nav').hidden = false;

@@ -1,11 +1,12 @@
 // Importing a sync bundle (a .kinship file, or its text pasted from an email): a preview of
 // what it would change, then Apply (a backup is made first) or Cancel, and Undo afterwards.
-// Also joining a circle from an invite file. The #/import screen (#/import?file=<path> when
-// a file was opened with Kinship or dropped on the window) and the Sync screen share the
-// import box; the welcome screen and #/import share the join form.
+// Also joining a circle from an invite file. The #/import screen (where files opened with
+// Kinship or dropped on the window wait their turn) and the Sync screen share the import
+// box; the welcome screen and #/import share the join form.
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
+import { FILES_OPENED, addWaiting, fileName, takeWaiting, waitingFiles } from '../opened-files.js';
 import { announce, clearErrors, errorSummary, field, orNull, liveRegion, showError, submitting, values } from '../forms.js';
 
 /** "1 talking point", "3 talking points". */
@@ -103,7 +104,8 @@ export async function fileBytes(file) {
  * The "Import updates" box: a file button, a paste box, the drop hint, then the preview with
  * Apply and Cancel, and the result with Undo. `circleId` is set on a circle's Sync screen.
  * `onChange()` runs after an import or an undo; `onInvite(source)` when the file is an invite.
- * Returns the box and `preview(source)`, for a file given by path.
+ * Returns the box, `preview(source)` for a file given by path, and `busy()`: 'applying', the
+ * source of a preview not yet applied or cancelled, or null.
  */
 export function importBox({ status, circleId = null, onChange = async () => {}, onInvite = null }) {
   const box = h('section', { class: 'card sync-section', id: 'import-box', 'aria-labelledby': 'import-title' });
@@ -126,11 +128,14 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
   const previewSlot = h('div', { class: 'import-preview', id: 'import-preview', hidden: true });
   const resultSlot = h('div', { class: 'import-result', id: 'import-result', hidden: true });
   let pending = null; // the token of a preview not yet applied or cancelled
+  let pendingSource = null; // what that preview read
+  let applying = false;
 
   async function dropPending() {
     if (!pending) return;
     const token = pending;
     pending = null;
+    pendingSource = null;
     await api.cancelBundle(token).catch(() => {});
   }
   // Leaving the screen cancels a preview nobody applied.
@@ -149,18 +154,21 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
     } catch (err) {
       previewSlot.hidden = true;
       if (onInvite && isInvite(err)) onInvite(source);
-      else showError(box, err);
+      // Several files may have been opened: the message says which one it is about.
+      else showError(box, source.path ? { ...err, message: `${fileName(source.path)}: ${err.message}` } : err);
       return;
     } finally {
       previewSlot.removeAttribute('aria-busy');
     }
     pending = p.token;
-    showPreview(p);
+    pendingSource = source;
+    showPreview(p, source);
   }
 
-  function showPreview(p) {
+  function showPreview(p, source) {
     const parts = describeReport(p.report);
     const title = h('h3', { id: 'preview-title', tabindex: '-1' }, 'What this bundle will do');
+    const file = source.path ? h('p', { class: 'hint', id: 'preview-file' }, 'File: ', h('span', { class: 'file-name' }, fileName(source.path))) : null;
     const summary = h('p', { id: 'preview-summary' }, 'From ', h('strong', {}, p.sender_name), ', for circle ', h('strong', {}, p.circle_name),
       parts.length ? `: ${parts.join('; ')}.` : '.');
     const notes = warnings(p.report, p.sender_name);
@@ -177,6 +185,7 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
       fileInput.focus();
     });
     apply.addEventListener('click', async () => {
+      applying = true;
       apply.disabled = true;
       cancel.disabled = true;
       progress.hidden = false;
@@ -188,6 +197,7 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
           if (total) { bar.max = total; bar.value = n; } // from "busy" to how far
         });
         pending = null;
+        pendingSource = null;
         previewSlot.hidden = true;
         showResult(p, done);
         await onChange();
@@ -196,12 +206,14 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
         apply.disabled = false;
         cancel.disabled = false;
       } finally {
+        applying = false;
         progress.hidden = true;
         previewSlot.removeAttribute('aria-busy');
       }
     });
     replace(previewSlot,
       title,
+      file,
       summary,
       otherCircle ? h('p', { class: 'note' }, `This bundle is for ${p.circle_name}, not the circle of this screen. Applying it updates ${p.circle_name}.`) : null,
       notes.length ? h('ul', { class: 'sync-warnings', id: 'preview-warnings' }, notes.map((n) => h('li', {}, n))) : null,
@@ -259,7 +271,8 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
     h('p', { class: 'drop-hint' }, 'Or drop a .kinship file anywhere on this window.'),
     previewSlot,
     resultSlot);
-  return { box, preview };
+  const busy = () => (applying ? 'applying' : pending && pendingSource);
+  return { box, preview, busy };
 }
 
 /** Undoes the last import into `circleId`; `then(message)` shows what was removed. */
@@ -382,11 +395,14 @@ export function joinForm({ source = null, status, onJoined }) {
   return form;
 }
 
-/** #/import: a bundle (or invite) that belongs to no screen yet. `file` is an encoded path. */
-export async function render(main, [file]) {
+/**
+ * #/import: bundles (or invites) that belong to no screen yet. Files opened with Kinship or
+ * dropped on the window are previewed one at a time, the others listed below until their turn.
+ */
+export async function render(main) {
   const status = liveRegion();
   const joinSlot = h('div', { class: 'join-slot' });
-  const { box, preview } = importBox({
+  const { box, preview, busy } = importBox({
     status,
     onInvite: (source) => {
       const form = joinForm({ source, status, onJoined: (circleId) => { window.location.hash = `#/circle/${circleId}`; } });
@@ -394,13 +410,51 @@ export async function render(main, [file]) {
       form.querySelector('input').focus();
     },
   });
+  const waiting = h('section', { class: 'card sync-section', id: 'waiting-files', 'aria-labelledby': 'waiting-title', hidden: true });
+
+  function showWaiting() {
+    const paths = waitingFiles();
+    waiting.hidden = paths.length === 0;
+    replace(waiting,
+      h('h2', { id: 'waiting-title' }, paths.length === 1 ? 'Another file you opened is waiting' : `${paths.length} more files you opened are waiting`),
+      h('p', { class: 'hint' }, 'Preview each in turn: nothing changes until you apply it.'),
+      h('ul', { class: 'waiting-list' }, paths.map((path) => {
+        const button = h('button', { type: 'button', 'aria-label': `Preview ${fileName(path)}` }, 'Preview');
+        button.addEventListener('click', () => previewWaiting(path));
+        return h('li', {}, h('span', { class: 'file-name' }, fileName(path)), ' ', button);
+      })));
+  }
+
+  /** Previews a waiting file; a file whose preview it replaces goes back to the list. */
+  async function previewWaiting(path) {
+    const shown = busy();
+    if (shown === 'applying') {
+      showWaiting();
+      announce(status, `${fileName(path)} waits below until the updates being applied are in.`);
+      return;
+    }
+    takeWaiting(path);
+    if (shown?.path) addWaiting([shown.path], { first: true });
+    showWaiting();
+    await preview({ path });
+  }
+
+  // Files opened while this screen shows: the first is previewed now, unless updates are
+  // being applied.
+  const onOpened = (event) => previewWaiting(event.detail[0]);
+  window.addEventListener(FILES_OPENED, onOpened);
+  window.addEventListener('hashchange', () => window.removeEventListener(FILES_OPENED, onOpened), { once: true });
+
   replace(main,
     h('div', { class: 'import-page' },
       h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, '← All circles')),
       h('h1', {}, 'Import updates'),
       h('p', { class: 'hint' }, 'Open a bundle a member of one of your circles sent you: you will see what it changes before anything does.'),
+      waiting,
       joinSlot,
       box,
       status));
-  if (file) await preview({ path: decodeURIComponent(file) });
+  const [first] = waitingFiles();
+  if (first) await previewWaiting(first);
+  else showWaiting();
 }

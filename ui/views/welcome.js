@@ -6,19 +6,20 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { announce, errorSummary, field, liveRegion, orNull, submitting, values } from '../forms.js';
+import { fileName } from '../opened-files.js';
 import { joinForm } from './import.js';
 
 /**
  * Renders the first screen. `onDone(identity, leftOpen)` runs once the person is set up;
- * `leftOpen` is the path of a file opened from the system that was not the invite they
- * joined with (a bundle waits for the person to be set up). Returns `{ openFile(path) }`:
+ * `leftOpen` lists the paths of files opened from the system other than the invite they
+ * joined with (bundles wait for the person to be set up). Returns `{ openFile(path) }`:
  * a `.kinship` file opened from the system (a double-click on an emailed invite, most
  * likely) goes straight to joining with it.
  */
 export function renderWelcome(main, { onDone }) {
   // Files opened from the system, latest last; the one joined with leaves the list.
   const opened = [];
-  const done = (identity) => onDone(identity, opened.at(-1) ?? null);
+  const done = (identity) => onDone(identity, [...opened]);
   const form = h('form', { class: 'card narrow', id: 'welcome-form', novalidate: true },
     errorSummary(),
     field({ name: 'name', label: 'Your name', field: 'Name', required: true, autocomplete: 'name', maxlength: 120 }),
@@ -86,8 +87,8 @@ export function renderWelcome(main, { onDone }) {
 
   return {
     openFile(path) {
-      opened.push(path);
-      const name = path.split(/[\\/]/).pop();
+      if (!opened.includes(path)) opened.push(path);
+      const name = fileName(path);
       const note = `You opened “${name}”. If it is an invite to a circle, type the passphrase you were told. `
         + 'If it is a bundle of updates, set up Kinship or join your circle first: the bundle opens afterwards.';
       const joinedWithIt = (circleId) => {
