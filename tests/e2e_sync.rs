@@ -488,21 +488,29 @@ async fn a_bundle_opened_from_the_system_goes_straight_to_its_preview() {
 
     // Opening another while Kinship runs hands it to this window; the second launch ends.
     let second = export("Opened while running", "second.kinship");
-    let mut again = Command::new(env!("CARGO_BIN_EXE_kinship-desktop"))
-        .arg(&second)
-        .env("DISPLAY", &display.name)
-        .env("KINSHIP_DATA_DIR", pair.ben.path())
-        .envs(session)
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while again.try_wait().unwrap().is_none() {
-        if started.elapsed() > WAIT {
-            let _ = again.kill();
-            panic!("the second launch should hand over its file and end");
+    // A later launch with a file hands it to the running window and ends.
+    let hand_over = |file: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_kinship-desktop"))
+            .arg(file)
+            .env("DISPLAY", &display.name)
+            .env("KINSHIP_DATA_DIR", pair.ben.path())
+            .envs(session)
+            .spawn()
+            .unwrap()
+    };
+    let ended = |mut launches: Vec<std::process::Child>| async move {
+        let started = Instant::now();
+        for launch in &mut launches {
+            while launch.try_wait().unwrap().is_none() {
+                if started.elapsed() > WAIT {
+                    let _ = launch.kill();
+                    panic!("a later launch should hand over its file and end");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    };
+    ended(vec![hand_over(&second)]).await;
     // It is previewed now; the first, not applied yet, waits below rather than being lost.
     app.wait_for_text("#preview-file", "second.kinship").await;
     app.wait_for_text("#waiting-files", "first.kinship").await;
@@ -517,6 +525,30 @@ async fn a_bundle_opened_from_the_system_goes_straight_to_its_preview() {
     app.wait_for_text("#preview-summary", "From Ana Reyes").await;
     click(&app, "#cancel-bundle").await;
     assert!(!app.wait_for("#waiting-files").await.is_displayed().await.unwrap(), "nothing waits any more");
+
+    // Two files opened at once (two attachments, say) arrive together, whichever is read
+    // first: one is previewed and the other waits; neither is lost.
+    let third = export("Third", "third.kinship");
+    let fourth = export("Fourth", "fourth.kinship");
+    ended(vec![hand_over(&third), hand_over(&fourth)]).await;
+    let started = Instant::now();
+    loop {
+        let shown = app.client.execute(
+            "const text = (css) => document.querySelector(css)?.textContent ?? '';
+             return [text('#preview-file'), document.querySelector('#waiting-files').hidden ? '' : text('#waiting-files')];",
+            vec![],
+        );
+        let shown: Vec<String> = serde_json::from_value(shown.await.unwrap()).unwrap();
+        let (previewed, waiting) = (&shown[0], &shown[1]);
+        let settled = [("third.kinship", "fourth.kinship"), ("fourth.kinship", "third.kinship")]
+            .iter()
+            .any(|(a, b)| previewed.contains(a) && waiting.contains(b) && !waiting.contains(a));
+        if settled {
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "previewed {previewed:?}, waiting {waiting:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     app.quit().await;
     let _ = bus.kill();
     let _ = bus.wait();

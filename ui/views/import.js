@@ -105,7 +105,7 @@ export async function fileBytes(file) {
  * Apply and Cancel, and the result with Undo. `circleId` is set on a circle's Sync screen.
  * `onChange()` runs after an import or an undo; `onInvite(source)` when the file is an invite.
  * Returns the box, `preview(source)` for a file given by path, and `busy()`: 'applying', the
- * source of a preview not yet applied or cancelled, or null.
+ * source of a preview being read or not yet applied or cancelled, or null.
  */
 export function importBox({ status, circleId = null, onChange = async () => {}, onInvite = null }) {
   const box = h('section', { class: 'card sync-section', id: 'import-box', 'aria-labelledby': 'import-title' });
@@ -128,8 +128,9 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
   const previewSlot = h('div', { class: 'import-preview', id: 'import-preview', hidden: true });
   const resultSlot = h('div', { class: 'import-result', id: 'import-result', hidden: true });
   let pending = null; // the token of a preview not yet applied or cancelled
-  let pendingSource = null; // what that preview read
+  let pendingSource = null; // what the preview being read or shown reads
   let applying = false;
+  let previews = 0; // previews started: only the latest one's outcome is shown
 
   async function dropPending() {
     if (!pending) return;
@@ -138,11 +139,13 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
     pendingSource = null;
     await api.cancelBundle(token).catch(() => {});
   }
-  // Leaving the screen cancels a preview nobody applied.
-  window.addEventListener('hashchange', dropPending, { once: true });
+  // Leaving the screen cancels a preview nobody applied, or one still being read.
+  window.addEventListener('hashchange', () => { previews += 1; dropPending(); }, { once: true });
 
   async function preview(source) {
+    const ticket = ++previews;
     await dropPending();
+    pendingSource = source;
     clearErrors(box);
     resultSlot.hidden = true;
     previewSlot.hidden = false;
@@ -152,16 +155,21 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
     try {
       p = await api.previewBundle(source);
     } catch (err) {
+      if (ticket !== previews) return; // a newer preview took its place
+      pendingSource = null;
       previewSlot.hidden = true;
       if (onInvite && isInvite(err)) onInvite(source);
       // Several files may have been opened: the message says which one it is about.
       else showError(box, source.path ? { ...err, message: `${fileName(source.path)}: ${err.message}` } : err);
       return;
     } finally {
-      previewSlot.removeAttribute('aria-busy');
+      if (ticket === previews) previewSlot.removeAttribute('aria-busy');
+    }
+    if (ticket !== previews) {
+      api.cancelBundle(p.token).catch(() => {});
+      return;
     }
     pending = p.token;
-    pendingSource = source;
     showPreview(p, source);
   }
 
@@ -271,7 +279,7 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
     h('p', { class: 'drop-hint' }, 'Or drop a .kinship file anywhere on this window.'),
     previewSlot,
     resultSlot);
-  const busy = () => (applying ? 'applying' : pending && pendingSource);
+  const busy = () => (applying ? 'applying' : pendingSource);
   return { box, preview, busy };
 }
 
@@ -397,7 +405,8 @@ export function joinForm({ source = null, status, onJoined }) {
 
 /**
  * #/import: bundles (or invites) that belong to no screen yet. Files opened with Kinship or
- * dropped on the window are previewed one at a time, the others listed below until their turn.
+ * dropped on the window are previewed one at a time, the others listed above the box until
+ * their turn.
  */
 export async function render(main) {
   const status = liveRegion();
@@ -430,7 +439,7 @@ export async function render(main) {
     const shown = busy();
     if (shown === 'applying') {
       showWaiting();
-      announce(status, `${fileName(path)} waits below until the updates being applied are in.`);
+      announce(status, `${fileName(path)} waits in the list above until the updates being applied are in.`);
       return;
     }
     takeWaiting(path);
