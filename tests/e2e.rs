@@ -42,22 +42,34 @@ impl Display {
         let xvfb =
             find_on_path("Xvfb").expect("Xvfb is missing: install the xvfb package (the README's test command does)");
         // -displayfd: Xvfb picks a free display and prints its number when ready.
-        let mut child = Command::new(xvfb)
-            .args(["-displayfd", "1", "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("could not start Xvfb");
+        let mut server = KillOnDrop::spawn(
+            Command::new(xvfb)
+                .args(["-displayfd", "1", "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+            "Xvfb",
+        );
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        Display { name: format!(":{}", line.trim()), _server: Some(KillOnDrop(child)) }
+        BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        Display { name: format!(":{}", line.trim()), _server: Some(server) }
     }
 }
 
-struct KillOnDrop(Child);
+/// A program started in a process group of its own, and ended with everything it started
+/// (tauri-driver starts WebKitWebDriver, which starts the app) when dropped.
+pub struct KillOnDrop(pub Child);
+
+impl KillOnDrop {
+    pub fn spawn(command: &mut Command, what: &str) -> KillOnDrop {
+        use std::os::unix::process::CommandExt;
+        KillOnDrop(command.process_group(0).spawn().unwrap_or_else(|e| panic!("could not start {what}: {e}")))
+    }
+}
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -84,16 +96,16 @@ impl App {
         let driver_bin = find_on_path("tauri-driver")
             .expect("tauri-driver is missing: `cargo install tauri-driver --locked` (the README's test command does)");
         let (port, native_port) = (free_port(), free_port());
-        let driver = Command::new(driver_bin)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", &display.name)
-            .env("KINSHIP_DATA_DIR", data_dir)
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("could not start tauri-driver");
-        let driver = KillOnDrop(driver);
+        let driver = KillOnDrop::spawn(
+            Command::new(driver_bin)
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .env("DISPLAY", &display.name)
+                .env("KINSHIP_DATA_DIR", data_dir)
+                .envs(env.iter().copied())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            "tauri-driver",
+        );
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");

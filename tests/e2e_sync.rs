@@ -3,11 +3,11 @@
 //! member joins from the welcome screen with an invite and its passphrase; and the Sync and
 //! import screens pass axe in light and dark.
 
-use crate::e2e::{App, Display, ONE_AT_A_TIME, WAIT};
+use crate::e2e::{App, Display, KillOnDrop, ONE_AT_A_TIME, WAIT};
 use crate::util::{kinship_bin, DataDir};
 use fantoccini::Locator;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "river lantern orchard";
@@ -471,13 +471,13 @@ async fn a_bundle_opened_from_the_system_goes_straight_to_its_preview() {
         file
     };
     // One Kinship per data folder is told apart on the session's D-Bus, as on a desktop.
-    let mut bus = Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--print-address=1"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("dbus-daemon (the `dbus` package) for a session bus");
+    // (The services the bus starts, such as the desktop portal, end with it.)
+    let mut bus = KillOnDrop::spawn(
+        Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"]).stdout(Stdio::piped()),
+        "dbus-daemon (the `dbus` package) for a session bus",
+    );
     let mut address = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(bus.stdout.as_mut().unwrap()), &mut address).unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(bus.0.stdout.as_mut().unwrap()), &mut address).unwrap();
     let session = [("DBUS_SESSION_BUS_ADDRESS", address.trim())];
 
     // A double-click starts Kinship with the file.
@@ -550,6 +550,4 @@ async fn a_bundle_opened_from_the_system_goes_straight_to_its_preview() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.quit().await;
-    let _ = bus.kill();
-    let _ = bus.wait();
 }
