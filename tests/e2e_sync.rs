@@ -466,9 +466,7 @@ async fn a_bundle_opened_from_the_system_goes_straight_to_its_preview() {
     let pair = Pair::new();
     let export = |title: &str, name: &str| {
         pair.ana.ok(&["agenda", "add", "--meeting", &pair.meeting, "--title", title]);
-        let file = pair.files.path().join(name);
-        pair.ana.ok(&["export", "--circle", &pair.circle, "--out", arg(&file)]);
-        file
+        pair.export(&pair.ana, name, &[])
     };
     // One Kinship per data folder is told apart on the session's D-Bus, as on a desktop.
     // (The services the bus starts, such as the desktop portal, end with it.)

@@ -3,7 +3,7 @@
 
 import { api, onOpenFile, takeOpenedFiles } from './api.js';
 import { h, replace } from './dom.js';
-import { FILES_OPENED, addWaiting } from './opened-files.js';
+import { FILES_OPENED, addWaiting, waitingFiles } from './opened-files.js';
 import { renderWelcome } from './views/welcome.js';
 
 const main = document.getElementById('main');
@@ -112,14 +112,14 @@ async function start() {
     const identity = await api.getIdentity();
     if (!identity) {
       const welcome = renderWelcome(main, {
-        onDone: async (created, leftOpen) => {
+        onDone: async (created) => {
           openSystemFile = null;
           showIdentity(created);
           document.getElementById('site-nav').hidden = false;
           listen();
           await route();
           main.focus();
-          openFiles(leftOpen);
+          if (waitingFiles().length) navigate('#/import'); // bundles opened before set-up
         },
       });
       openSystemFile = (path) => welcome.openFile(path);

@@ -104,8 +104,9 @@ export async function fileBytes(file) {
  * The "Import updates" box: a file button, a paste box, the drop hint, then the preview with
  * Apply and Cancel, and the result with Undo. `circleId` is set on a circle's Sync screen.
  * `onChange()` runs after an import or an undo; `onInvite(source)` when the file is an invite.
- * Returns the box, `preview(source)` for a file given by path, and `busy()`: 'applying', the
- * source of a preview being read or not yet applied or cancelled, or null.
+ * Returns the box, `preview(source)` for a file given by path, and `state()`: whether an
+ * import is being applied, and the path of a file whose preview is being read or waits
+ * for Apply or Cancel (null if none, or if it is pasted or chosen).
  */
 export function importBox({ status, circleId = null, onChange = async () => {}, onInvite = null }) {
   const box = h('section', { class: 'card sync-section', id: 'import-box', 'aria-labelledby': 'import-title' });
@@ -279,8 +280,8 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
     h('p', { class: 'drop-hint' }, 'Or drop a .kinship file anywhere on this window.'),
     previewSlot,
     resultSlot);
-  const busy = () => (applying ? 'applying' : pendingSource);
-  return { box, preview, busy };
+  const state = () => ({ applying, path: pendingSource?.path ?? null });
+  return { box, preview, state };
 }
 
 /** Undoes the last import into `circleId`; `then(message)` shows what was removed. */
@@ -411,7 +412,7 @@ export function joinForm({ source = null, status, onJoined }) {
 export async function render(main) {
   const status = liveRegion();
   const joinSlot = h('div', { class: 'join-slot' });
-  const { box, preview, busy } = importBox({
+  const { box, preview, state } = importBox({
     status,
     onInvite: (source) => {
       const form = joinForm({ source, status, onJoined: (circleId) => { window.location.hash = `#/circle/${circleId}`; } });
@@ -436,14 +437,14 @@ export async function render(main) {
 
   /** Previews a waiting file; a file whose preview it replaces goes back to the list. */
   async function previewWaiting(path) {
-    const shown = busy();
-    if (shown === 'applying') {
+    const { applying, path: shown } = state();
+    if (applying) {
       showWaiting();
       announce(status, `${fileName(path)} waits in the list above until the updates being applied are in.`);
       return;
     }
     takeWaiting(path);
-    if (shown?.path) addWaiting([shown.path], { first: true });
+    if (shown && shown !== path) addWaiting([shown], { first: true });
     showWaiting();
     await preview({ path });
   }

@@ -6,20 +6,16 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { announce, errorSummary, field, liveRegion, orNull, submitting, values } from '../forms.js';
-import { fileName } from '../opened-files.js';
+import { addWaiting, fileName, takeWaiting } from '../opened-files.js';
 import { joinForm } from './import.js';
 
 /**
- * Renders the first screen. `onDone(identity, leftOpen)` runs once the person is set up;
- * `leftOpen` lists the paths of files opened from the system other than the invite they
- * joined with (bundles wait for the person to be set up). Returns `{ openFile(path) }`:
- * a `.kinship` file opened from the system (a double-click on an emailed invite, most
- * likely) goes straight to joining with it.
+ * Renders the first screen. `onDone(identity)` runs once the person is set up. Returns
+ * `{ openFile(path) }`: a `.kinship` file opened from the system (a double-click on an
+ * emailed invite, most likely) goes straight to joining with it. Opened files wait in the
+ * list of `opened-files.js` for the import screen; the invite joined with leaves it.
  */
 export function renderWelcome(main, { onDone }) {
-  // Files opened from the system, latest last; the one joined with leaves the list.
-  const opened = [];
-  const done = (identity) => onDone(identity, [...opened]);
   const form = h('form', { class: 'card narrow', id: 'welcome-form', novalidate: true },
     errorSummary(),
     field({ name: 'name', label: 'Your name', field: 'Name', required: true, autocomplete: 'name', maxlength: 120 }),
@@ -37,7 +33,7 @@ export function renderWelcome(main, { onDone }) {
       const identity = await api.createIdentity({
         name: v.name, email: v.email, pronouns: orNull(v.pronouns), institution: orNull(v.institution), career_stage: orNull(v.career_stage),
       });
-      done(identity);
+      onDone(identity);
     });
   });
 
@@ -47,10 +43,10 @@ export function renderWelcome(main, { onDone }) {
   const haveExport = h('button', { type: 'button', id: 'have-export', 'aria-expanded': 'false', 'aria-controls': 'welcome-slot' }, 'Bring in my data from another laptop');
   slot.id = 'welcome-slot';
   // Each choice swaps the form below; choosing it again goes back to setting up afresh.
-  const onJoined = (circleId) => joined(circleId, done);
+  const onJoined = (circleId) => joined(circleId, onDone);
   const choices = [
     [haveInvite, 'I have an invite', () => joinForm({ status, onJoined })],
-    [haveExport, 'Bring in my data from another laptop', () => importForm(status, done)],
+    [haveExport, 'Bring in my data from another laptop', () => importForm(status, onDone)],
   ];
   /** Shows `content` below the choices, with `button` as the open one (none: the set-up form). */
   function show(button, content) {
@@ -87,12 +83,12 @@ export function renderWelcome(main, { onDone }) {
 
   return {
     openFile(path) {
-      if (!opened.includes(path)) opened.push(path);
+      addWaiting([path]);
       const name = fileName(path);
       const note = `You opened “${name}”. If it is an invite to a circle, type the passphrase you were told. `
         + 'If it is a bundle of updates, set up Kinship or join your circle first: the bundle opens afterwards.';
       const joinedWithIt = (circleId) => {
-        opened.splice(opened.indexOf(path), 1); // the invite did its work
+        takeWaiting(path); // the invite did its work
         return onJoined(circleId);
       };
       show(haveInvite, h('div', {},
