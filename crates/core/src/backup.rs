@@ -145,6 +145,9 @@ impl Store {
         let tmp = path.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
         let result = (|| {
+            // Created private before SQLite opens it: a backup holds private reflections and
+            // the device's secret keys, and SQLite keeps an existing file's permissions.
+            crate::files::write_new_private(&tmp, b"").map_err(io(&tmp))?;
             let mut dst = Connection::open(&tmp)?;
             copy_database(self.conn(), &mut dst)?;
             // A backup is one self-contained file: no write-ahead log beside it.
@@ -163,6 +166,7 @@ impl Store {
     /// [`KEEP_BACKUPS`]. Call it before anything risky (restore, imports).
     pub fn backup_now(&self) -> Result<BackupInfo> {
         let dir = self.backup_dir()?;
+        crate::files::create_private_dir(&dir)?;
         let stamp = self.now().format(STAMP).to_string();
         let mut path = dir.join(format!("{PREFIX}{stamp}{SUFFIX}"));
         let mut n = 2;
@@ -232,7 +236,7 @@ impl Store {
         let scratch = data_dir.join(format!("restore-{}", crate::ids::new_id()));
         let result = (|| {
             // A private copy, opened as a store: migrated to this build's schema if older.
-            std::fs::create_dir_all(&scratch).map_err(io(&scratch))?;
+            crate::files::create_private_dir(&scratch)?;
             {
                 let src = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
                 let mut copy = Connection::open(db_path(&scratch))?;
@@ -358,5 +362,16 @@ mod tests {
             .file_name()
             .to_string_lossy()
             .starts_with("restore-")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn backups_and_their_folder_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, store, _clock, _circle) = on_disk();
+        let backup = store.backup_now().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.path().join(BACKUP_DIR)), 0o700);
+        assert_eq!(mode(&dir.path().join(BACKUP_DIR).join(&backup.file_name)), 0o600);
     }
 }

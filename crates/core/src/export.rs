@@ -340,7 +340,6 @@ pub fn save_new_file(name: &str, contents: &[u8]) -> Result<PathBuf> {
 
 /// Like [`save_new_file`] into `dir`. The name is reduced to a plain file name first.
 pub fn save_in(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf> {
-    use std::io::Write;
     let clean: String =
         name.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' }).collect();
     let clean = clean.trim_start_matches('.');
@@ -352,15 +351,9 @@ pub fn save_in(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf> {
     for n in 1..1000 {
         let file = if n == 1 { format!("{stem}{ext}") } else { format!("{stem}-{n}{ext}") };
         let path = dir.join(file);
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut f) => {
-                let written = f.write_all(contents).and_then(|_| f.sync_all());
-                if let Err(source) = written {
-                    let _ = std::fs::remove_file(&path);
-                    return Err(Error::Io { path: path.display().to_string(), source });
-                }
-                return Ok(path);
-            }
+        // Only the person may read it: it holds the circle's confidential talk.
+        match crate::files::write_new_private(&path, contents) {
+            Ok(()) => return Ok(path),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(source) => return Err(Error::Io { path: path.display().to_string(), source }),
         }

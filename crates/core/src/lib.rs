@@ -9,6 +9,7 @@ pub mod clock;
 pub mod dump;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod ids;
 pub mod model;
 pub mod paths;
