@@ -17,10 +17,26 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+// Right-to-left letters (Hebrew, Arabic and the other RTL scripts) and the invisible
+// characters that steer direction (marks, embeddings, overrides, isolates).
+const BIDI = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+
+/**
+ * A string as a node. Text that could change the direction of what surrounds it (a name in
+ * Arabic, or a U+202E someone put in their pronouns) is isolated in a <bdi>, so it can
+ * never reorder Kinship's own words around it.
+ */
+function textNode(text) {
+  if (!BIDI.test(text)) return document.createTextNode(text);
+  const isolated = document.createElement('bdi');
+  isolated.textContent = text;
+  return isolated;
+}
+
 function append(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    el.append(child instanceof Node ? child : textNode(String(child)));
   }
 }
 

@@ -73,9 +73,13 @@ function savedLines(id, saidFirst, r) {
   ];
 }
 
-/** A mailto: address for the system's email app; every part percent-encoded. */
+/**
+ * A mailto: address for the system's email app. Every part is percent-encoded, each address
+ * too, so no text a member wrote (a '?' or '&' in an address) can add a header or a recipient.
+ */
 function mailto(to, subject, body) {
-  return `mailto:${to.join(',')}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+  const addresses = to.map(encodeURIComponent).join(',');
+  return `mailto:${addresses}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }
 
 /** "Open email to …" and "Show the file" buttons; errors go to `box`'s summary. */

@@ -20,6 +20,7 @@ pub mod keys;
 pub mod merge;
 pub mod seal;
 pub mod share;
+pub mod signed;
 
 pub use bundle::Bundle;
 pub use exchange::{Gap, ImportReport, VersionVector};
