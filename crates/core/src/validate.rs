@@ -32,7 +32,20 @@ pub fn required(field: &'static str, value: &str, max: usize) -> Result<String> 
     if value.contains(['\n', '\r']) {
         return Err(Error::invalid(field, "it must fit on one line"));
     }
+    if value.contains(is_direction_control) {
+        return Err(Error::invalid(
+            field,
+            "it holds an invisible character that reverses or reorders text (U+202A–U+202E, U+2066–U+2069); \
+             type it again without pasting, or remove that character",
+        ));
+    }
     Ok(value.to_string())
+}
+
+/// The invisible characters that override or embed a text direction. Right-to-left names need
+/// none of them, and in a one-line field they only serve to disguise text (`exe.png`).
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// An optional single-line text: trimmed; empty becomes `None`.
@@ -64,7 +77,10 @@ pub fn email(field: &'static str, value: &str) -> Result<String> {
     let mut parts = value.split('@');
     let ok = matches!((parts.next(), parts.next(), parts.next()),
         (Some(user), Some(host), None) if !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.'));
-    if !ok || value.contains(char::is_whitespace) {
+    // Characters that mean something in a mailto: link or a mail header ('?' starts headers,
+    // ',' and ';' separate addresses): an address holding one could add a Bcc or a subject.
+    let header_syntax = value.contains(|c: char| "?&%#,;:<>\"()[]\\/".contains(c) || c.is_control());
+    if !ok || header_syntax || value.contains(char::is_whitespace) {
         return Err(Error::invalid(field, format!("'{value}' does not look like an email address (name@example.org)")));
     }
     Ok(value)
@@ -144,9 +160,29 @@ mod tests {
     }
 
     #[test]
+    fn one_line_fields_refuse_direction_overrides_but_keep_right_to_left_names() {
+        let err = required("Pronouns", "he/\u{202E}mih", NAME_MAX).unwrap_err().to_string();
+        assert!(err.contains("reverses or reorders text"), "{err}");
+        assert!(required("Link", "https://lab.example/\u{2067}gnp.exe", LINE_MAX).is_err());
+        assert_eq!(required("Name", "سلمى حداد", NAME_MAX).unwrap(), "سلمى حداد");
+        assert_eq!(required("Name", "\u{200F}דנה", NAME_MAX).unwrap(), "\u{200F}דנה", "a right-to-left mark is fine");
+    }
+
+    #[test]
     fn emails_need_a_user_and_a_dotted_host() {
         assert!(email("Email", "ana@uni.edu").is_ok());
+        assert!(email("Email", "o'brien+circle@uni.edu").is_ok());
         for bad in ["ana", "ana@", "@uni.edu", "ana@uni", "a b@uni.edu", "a@b@c.org", "ana@.edu"] {
+            assert!(email("Email", bad).is_err(), "{bad} should be refused");
+        }
+        // Tried in the window: this address added a Bcc and a subject to "Open email to the circle".
+        for bad in [
+            "m7@evil.example?bcc=spy%40evil.example&subject=Hijacked",
+            "a@b.org,c@d.org",
+            "a@b.org;c@d.org",
+            "<a@b.org>",
+            "a#b@c.org",
+        ] {
             assert!(email("Email", bad).is_err(), "{bad} should be refused");
         }
     }
