@@ -1,7 +1,6 @@
 //! Tauri commands: each one translates a call from the UI into one call on the core.
 
 use crate::{AppState, CommandError};
-use kinship_core::templates::builtin_templates;
 use kinship_core::*;
 use tauri::State;
 
@@ -17,11 +16,11 @@ macro_rules! commands {
             }
         )*
         /// Every command's name (each needs an `allow-…` permission in tauri.conf.json).
-        pub const NAMES: &[&str] = &[$(stringify!($name),)* "builtin_agenda_templates", "opened_files", $(stringify!($sync),)*];
+        pub const NAMES: &[&str] = &[$(stringify!($name),)* "opened_files", $(stringify!($sync),)*];
 
         /// The invoke handler for every command.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name,)* builtin_agenda_templates, opened_files, $(crate::sync_commands::$sync,)*]
+            tauri::generate_handler![$($name,)* opened_files, $(crate::sync_commands::$sync,)*]
         }
     };
 }
@@ -41,7 +40,7 @@ commands! {
 
     add_member(input: MemberInput) -> Member => |s| s.add_member(&input);
     update_member(id: String, patch: MemberPatch) -> Member => |s| s.update_member(&id, &patch);
-    remove_member(id: String) -> Member => |s| s.remove_member(&id);
+    remove_member(circle_id: String, id: String) -> Member => |s| s.remove_member(&circle_id, &id);
 
     create_meetings(input: MeetingInput, count: usize) -> Vec<Meeting> => |s| s.create_series(&input, count);
     get_meeting(id: String) -> Meeting => |s| s.meeting(&id);
@@ -96,12 +95,6 @@ commands! {
     restore_backup(file_name: String) -> backup::BackupInfo => |s| s.restore_backup(&file_name);
     save_data_export(markdown: bool) -> String => |s| s.save_data_export(markdown);
     import_data(text: String) -> export::ImportSummary => |s| s.import_json(&text);
-}
-
-/// The built-in agenda templates, for screens that show them before a circle is chosen.
-#[tauri::command]
-pub fn builtin_agenda_templates() -> Vec<AgendaTemplate> {
-    builtin_templates()
 }
 
 /// The `.kinship` files opened from the system since the UI last asked (emptied by asking).

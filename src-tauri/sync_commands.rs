@@ -1,12 +1,13 @@
 //! Sync commands: share updates, preview then apply a received bundle, undo, conflicts,
 //! invites and joining. A preview's opened bundle (or an opened invite) is kept here under a
-//! token until the person applies or cancels it, so nothing is decrypted twice.
+//! token until the person applies or cancels it, so nothing is decrypted twice. What each
+//! command does is decided by the core; this file keeps files and saves them.
 
 use crate::{AppState, CommandError};
-use kinship_core::sync::invite::{open_invite, Invite};
+use kinship_core::sync::invite::{open_invite, Invite, Invitee};
 use kinship_core::sync::share::{Applied, Incoming, SyncStatus, Undone};
 use kinship_core::sync::{armor, ImportReport};
-use kinship_core::{export, ids, Error, IdentityInput, MemberInput};
+use kinship_core::{export, ids, Error, IdentityInput};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -209,23 +210,12 @@ pub async fn create_invite(
     email: Option<String>,
     passphrase: String,
 ) -> Reply<SavedFile> {
+    let invitee = Invitee::from_input(member_id, name, email)?;
     state.with_store(|s| {
-        let (member_id, sealed) = match member_id {
-            Some(id) => (id.clone(), s.create_invite(&circle_id, &id, &passphrase)?),
-            None => {
-                let input = MemberInput {
-                    circle_id: circle_id.clone(),
-                    name: name.unwrap_or_default(),
-                    email: email.unwrap_or_default(),
-                    ..Default::default()
-                };
-                let (member, sealed) = s.invite_new_member(&input, &passphrase)?;
-                (member.id, sealed)
-            }
-        };
-        let message = s.invite_message(&circle_id, &member_id)?;
-        let saved = SavedFile::save(&message.file_name, &sealed, vec![message.to], message.subject, message.body)?;
-        Ok(SavedFile { member_id: Some(member_id), ..saved })
+        let made = s.invite(&circle_id, &invitee, &passphrase)?;
+        let message = s.invite_message(&circle_id, &made.member.id)?;
+        let saved = SavedFile::save(&message.file_name, &made.sealed, vec![message.to], message.subject, message.body)?;
+        Ok(SavedFile { member_id: Some(made.member.id), ..saved })
     })
 }
 

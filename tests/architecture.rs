@@ -114,14 +114,19 @@ fn the_content_security_policy_is_strict() {
 }
 
 #[test]
-fn command_errors_reach_the_ui_as_code_message_and_field() {
+fn both_shells_report_errors_as_code_message_and_field() {
     let err = kinship_desktop::CommandError::from(kinship_core::Error::Empty { field: "Circle name" });
-    assert_eq!(
-        serde_json::to_value(err).unwrap(),
-        serde_json::json!({"code": "empty", "message": "Circle name cannot be empty. Please fill it in.", "field": "Circle name"})
-    );
+    let expected = serde_json::json!({"code": "empty", "message": "Circle name cannot be empty. Please fill it in.", "field": "Circle name"});
+    assert_eq!(serde_json::to_value(err).unwrap(), expected);
     let not_found = kinship_desktop::CommandError::from(kinship_core::Error::NoIdentity);
     assert_eq!(serde_json::to_value(not_found).unwrap()["field"], serde_json::Value::Null);
+
+    // The CLI prints the same error in the same shape under --json.
+    let d = crate::util::DataDir::new();
+    d.ok(&["init", "--name", "Ana Reyes", "--email", "ana@uni.edu"]);
+    let printed = d.fails(&["--json", "circle", "create", "  "]);
+    let printed: serde_json::Value = serde_json::from_str(&printed).unwrap_or_else(|e| panic!("{e}: {printed}"));
+    assert_eq!(printed, expected);
 }
 
 #[test]

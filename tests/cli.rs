@@ -159,6 +159,7 @@ fn errors_are_json_on_stderr_with_a_stable_code_under_json() {
     ]));
     assert_eq!(err["code"], "not_found");
     assert!(err["message"].as_str().unwrap().contains("01934d6e-0000-7000-8000-000000000000"));
+    assert_eq!(err["field"], Value::Null, "not about one input: {err}");
 }
 
 #[test]
@@ -251,7 +252,25 @@ fn private_things_stay_out_of_the_dump_and_search_finds_notes() {
     assert!(dump.contains("Lead a workshop") && dump.contains("ACRL 2027 CFP") && dump.contains("digital humanities"));
 
     let hits = d.ok(&["search", "humanit"]);
-    assert!(hits.contains(&item) && hits.contains("[humanities]"), "{hits}");
+    let lines: Vec<&str> = hits.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Talking point: Portfolio review",
+            "  in Early-career librarians · Early-career librarians meeting, 13 January 2026 (2026-01-13)",
+            "  Consider the digital [humanities] angle",
+            &format!("  id {item}"),
+        ],
+        "{hits}"
+    );
+    let full = json(&d.ok(&["--json", "search", "humanit"]));
+    assert_eq!(full[0]["record_id"], item.as_str());
+    assert_eq!(full[0]["meeting_id"], m.as_str());
+    assert_eq!(full[0]["circle_name"], "Early-career librarians");
+    assert_eq!(full[0]["meeting_starts_at"], "2026-01-13T18:00:00Z");
+    let board = d.ok(&["search", "ACRL", "--circle", &circle]);
+    assert!(board.starts_with("Resource: ACRL 2027 CFP\n  in Early-career librarians\n"), "{board}");
+    assert_eq!(d.ok(&["search", "zeppelin"]), "Nothing found for “zeppelin”.");
     assert!(d.ok(&["search", "doubt"]).contains(&private), "one's own private reflection is searchable locally");
 
     assert_eq!(d.ok(&["reflection", "share", "--reflection", &private]), "shared");
@@ -273,4 +292,17 @@ fn a_member_who_leaves_is_listed_as_left_and_keeps_their_actions() {
     assert!(d.ok(&["action", "list", "--meeting", &m]).contains(&action));
     assert_eq!(d.ok(&["action", "done", "--action", &action]), "done");
     assert!(d.fails(&["member", "remove", "--circle", &circle, "--member", &ben]).contains("already left"));
+}
+
+#[test]
+fn a_member_is_removed_only_from_their_own_circle() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let other = d.ok(&["circle", "create", "Writing group"]);
+    let ben = d.ok(&["member", "add", "--circle", &other, "--name", "Ben", "--email", "ben@x.org"]);
+    let err = json(&d.fails(&["--json", "member", "remove", "--circle", &circle, "--member", &ben]));
+    assert_eq!(err["code"], "invalid");
+    assert_eq!(err["field"], "Member");
+    assert!(err["message"].as_str().unwrap().contains("Ben is not a member of Early-career librarians"), "{err}");
+    assert!(!d.ok(&["member", "list", "--circle", &other]).contains("(left)"), "Ben is still in the writing group");
 }

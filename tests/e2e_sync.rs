@@ -549,3 +549,39 @@ async fn a_bundle_opened_from_the_system_goes_straight_to_its_preview() {
     }
     app.quit().await;
 }
+
+#[tokio::test]
+async fn the_window_invites_someone_new_and_removes_a_member_of_its_circle() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let (ana, circle, _) = ana_with_meeting();
+    ana.ok(&["member", "add", "--circle", &circle, "--name", "Dee Park", "--email", "dee@uni.edu"]);
+    let saves = tempfile::tempdir().unwrap();
+    let display = Display::get();
+    let app = App::launch_with_env(&display, ana.path(), &[("KINSHIP_EXPORT_DIR", arg(saves.path()))]).await;
+    app.wait_for("#circle-list").await;
+
+    // Someone new: the core adds them to the circle and seals their invite.
+    app.go(&format!("#/sync/{circle}")).await;
+    app.wait_for_text("#invite-form select[name=member_id]", "Dee Park").await;
+    let choose_new = "const s = document.querySelector('#invite-form select[name=member_id]'); \
+                      s.value = 'new'; s.dispatchEvent(new Event('change', { bubbles: true }));";
+    app.client.execute(choose_new, vec![]).await.unwrap();
+    app.fill("#invite-form input[name=name]", "Cam Diaz").await;
+    app.fill("#invite-form input[name=email]", "cam@uni.edu").await;
+    app.fill("#invite-form input[name=passphrase]", PASSPHRASE).await;
+    click(&app, "#create-invite").await;
+    app.wait_for_text("#invite-saved", "Saved the invite for Cam Diaz").await;
+    let invite = only_bundle(saves.path());
+    assert!(ana.ok(&["member", "list", "--circle", &circle]).contains("Cam Diaz <cam@uni.edu>"));
+    let cam = DataDir::new();
+    let joined = with_passphrase(&cam, &["join", arg(&invite)]);
+    assert!(joined.contains("You joined Early-career librarians"), "{joined}");
+
+    // Removing Dee from the circle home: the window names her circle, the core checks it.
+    app.go(&format!("#/circle/{circle}")).await;
+    click(&app, "#member-list button[aria-label='Remove from circle: Dee Park']").await;
+    click(&app, "#member-list .confirm-box button.danger").await;
+    app.wait_for_text("#member-list", "Left on").await;
+    assert!(ana.ok(&["member", "list", "--circle", &circle]).contains("Dee Park <dee@uni.edu>  member  (left)"));
+    app.quit().await;
+}

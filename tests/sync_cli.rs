@@ -174,3 +174,25 @@ fn an_invite_is_not_a_bundle_and_says_so() {
     let err = ana.fails(&["--json", "import", path_str(&invite)]);
     assert_eq!(json(&err)["code"], "is_invite", "{err}");
 }
+
+#[test]
+fn an_invite_is_for_a_member_already_added_or_a_new_person() {
+    let (ana, files) = (DataDir::new(), DataDir::new());
+    let circle = ana.with_circle();
+    let ben = ana.ok(&["member", "add", "--circle", &circle, "--name", "Ben Okafor", "--email", "ben@uni.edu"]);
+    let invite = files.path().join("ben.kinship");
+    let made = ana
+        .run_with_env(&["--json", "invite", "--circle", &circle, "--member", &ben, "--out", path_str(&invite)], &[PASS])
+        .success();
+    assert_eq!(json(&made)["member_id"], ben.as_str(), "{made}");
+    assert!(invite.exists());
+
+    let nobody = files.path().join("nobody.kinship");
+    let err =
+        ana.run_with_env(&["--json", "invite", "--circle", &circle, "--out", path_str(&nobody)], &[PASS]).failure();
+    let err = json(&err);
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid"), Some("Member")), "{err}");
+    assert!(err["message"].as_str().unwrap().contains("--member ID, or --name NAME --email EMAIL"), "{err}");
+    assert!(!nobody.exists(), "no file for an invite to nobody");
+    assert_eq!(json(&ana.ok(&["--json", "member", "list", "--circle", &circle])).as_array().unwrap().len(), 2);
+}

@@ -41,7 +41,7 @@ export const api = {
 
   addMember: (input) => call('add_member', { input }),
   updateMember: (id, patch) => call('update_member', { id, patch }),
-  removeMember: (id) => call('remove_member', { id }),
+  removeMember: (circleId, id) => call('remove_member', { circleId, id }),
 
   createMeetings: (input, count = 1) => call('create_meetings', { input, count }),
   getMeeting: (id) => call('get_meeting', { id }),

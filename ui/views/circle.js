@@ -155,7 +155,7 @@ function confirmRemove(li, m, ctx) {
     confirmLabel: 'Yes, remove',
     onConfirm: async () => {
       try {
-        await api.removeMember(m.id);
+        await api.removeMember(m.circle_id, m.id);
       } catch (err) {
         replace(panel, h('p', { class: 'error-text', role: 'alert' }, err.message));
         return;

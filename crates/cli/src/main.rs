@@ -225,11 +225,7 @@ fn run(cli: Cli) -> Result<Output> {
             output(&m, id)
         }
         Command::Member(MemberCommand::Remove { circle, member }) => {
-            let m = store.member(&member)?;
-            if m.circle_id != circle {
-                return Err(Error::Invalid { field: "Member", reason: format!("{} is not in that circle", m.name) });
-            }
-            let m = store.remove_member(&member)?;
+            let m = store.remove_member(&circle, &member)?;
             let text = format!("{} left the circle; their history stays.", m.name);
             output(&m, text)
         }
@@ -318,9 +314,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Resource(ResourceCommand::List { circle }) => listed(&store.resources(&circle)?, |r| {
             format!("{}  {}  {}  {}", r.id, r.kind, r.deadline.as_deref().unwrap_or("-"), r.title)
         }),
-        Command::Search { text, circle } => {
-            listed(&store.search(&text, circle.as_deref())?, |h| format!("{}  {}  {}", h.kind, h.record_id, h.snippet))
-        }
+        Command::Search { text, circle } => search_results(&text, &store.search(&text, circle.as_deref())?),
         Command::Dump { circle } => {
             let dump = store.dump(&circle)?;
             Output { json: serde_json::from_str(&dump).unwrap(), text: dump }
@@ -365,7 +359,7 @@ fn run(cli: Cli) -> Result<Output> {
             output(json!({ "restored_from": file, "backup_before": before }), text)
         }
         Command::Invite { circle, member, name, email, out } => {
-            sync::invite(store, &circle, member, name.zip(email), &out)?
+            sync::invite(store, &circle, member, name, email, &out)?
         }
         Command::Join { file } => sync::join(store, &file)?,
         Command::Export { circle, out, full, armor } => sync::export(store, &circle, &out, full, armor)?,
@@ -390,6 +384,48 @@ fn run(cli: Cli) -> Result<Output> {
             output(&s, text)
         }
     })
+}
+
+/// What a search hit is, as the window names it.
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "agenda_item" => "Talking point",
+        "action_item" => "Action item",
+        "decision" => "Decision",
+        "resource" => "Resource",
+        "reflection" => "Your reflection",
+        other => other,
+    }
+}
+
+/// A search hit as the window shows it: kind and title, where it is, the matching text
+/// (matched words in `[ ]`), and its id for other commands.
+fn search_hit_text(h: &SearchHit) -> String {
+    let title = if h.title.is_empty() { "(untitled)" } else { &h.title };
+    let mut lines = vec![format!("{}: {title}", kind_label(&h.kind))];
+    let meeting = h.meeting_title.as_ref().map(|t| match &h.meeting_starts_at {
+        // The stored date, as the mentoring record shows it.
+        Some(at) => format!("{t} ({})", at.get(..10).unwrap_or(at)),
+        None => t.clone(),
+    });
+    let place: Vec<String> = h.circle_name.iter().cloned().chain(meeting).collect();
+    if !place.is_empty() {
+        lines.push(format!("  in {}", place.join(" · ")));
+    }
+    if !h.snippet.trim().is_empty() {
+        lines.push(format!("  {}", h.snippet.trim()));
+    }
+    lines.push(format!("  id {}", h.record_id));
+    lines.join("\n")
+}
+
+fn search_results(text: &str, hits: &[SearchHit]) -> Output {
+    let shown = if hits.is_empty() {
+        format!("Nothing found for “{text}”.")
+    } else {
+        hits.iter().map(search_hit_text).collect::<Vec<_>>().join("\n\n")
+    };
+    output(hits, shown)
 }
 
 fn backup_line(b: &backup::BackupInfo) -> String {
@@ -441,7 +477,7 @@ fn main() -> ExitCode {
         }
         Err(err) => {
             if as_json {
-                eprintln!("{}", json!({ "code": err.code(), "message": err.to_string() }));
+                eprintln!("{}", serde_json::to_string(&error::ErrorReport::from(&err)).unwrap());
             } else {
                 eprintln!("kinship: {err}");
             }

@@ -2,10 +2,10 @@
 
 use crate::args::SyncCommand;
 use crate::{output, plural, write_new_bytes, Output};
-use kinship_core::sync::invite::open_invite;
+use kinship_core::sync::invite::{open_invite, Invitee};
 use kinship_core::sync::share::SyncStatus;
 use kinship_core::sync::{armor, ImportReport};
-use kinship_core::{Error, MemberInput, Result, Store};
+use kinship_core::{Error, Result, Store};
 use serde_json::json;
 use std::path::Path;
 
@@ -25,29 +25,19 @@ pub fn invite(
     store: &mut Store,
     circle: &str,
     member: Option<String>,
-    name_email: Option<(String, String)>,
+    name: Option<String>,
+    email: Option<String>,
     out: &Path,
 ) -> Result<Output> {
-    let passphrase = passphrase()?;
-    let (member_id, sealed) = match (member, name_email) {
-        (Some(id), _) => (id.clone(), store.create_invite(circle, &id, &passphrase)?),
-        (None, Some((name, email))) => {
-            let input = MemberInput { circle_id: circle.into(), name, email, ..Default::default() };
-            let (member, sealed) = store.invite_new_member(&input, &passphrase)?;
-            (member.id, sealed)
-        }
-        (None, None) => {
-            return Err(Error::Invalid { field: "Member", reason: "give --member, or --name and --email".into() })
-        }
-    };
-    write_new_bytes(out, &sealed)?;
-    let who = store.member(&member_id)?;
+    let invitee = Invitee::from_input(member, name, email)?;
+    let made = store.invite(circle, &invitee, &passphrase()?)?;
+    write_new_bytes(out, &made.sealed)?;
     let text = format!(
         "Invite for {} saved to {}. Send them the file, and tell them the passphrase by phone or in person (never in the same email).",
-        who.name,
+        made.member.name,
         out.display()
     );
-    Ok(output(json!({ "path": out, "member_id": member_id }), text))
+    Ok(output(json!({ "path": out, "member_id": made.member.id }), text))
 }
 
 pub fn join(store: &mut Store, file: &Path) -> Result<Output> {

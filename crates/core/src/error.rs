@@ -1,5 +1,8 @@
 //! The one error type of the core. Every variant says what to fix; `code()` is the
-//! stable, machine-readable name the shells put on the wire.
+//! stable, machine-readable name the shells put on the wire, in the one shape both use
+//! ([`ErrorReport`]).
+
+use serde::Serialize;
 
 /// Shorthand for results of core operations.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -84,8 +87,47 @@ impl Error {
     }
 }
 
+/// An error as both shells put it on the wire: `{code, message, field}`. `code` is stable
+/// (the UI and scripts may match on it), `message` says what to do, and `field` names the
+/// input to mark when the error is about one (`null` otherwise).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorReport {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(err: &Error) -> Self {
+        ErrorReport { code: err.code().to_string(), message: err.to_string(), field: err.field().map(str::to_string) }
+    }
+}
+
+impl From<Error> for ErrorReport {
+    fn from(err: Error) -> Self {
+        ErrorReport::from(&err)
+    }
+}
+
 impl From<rusqlite_migration::Error> for Error {
     fn from(e: rusqlite_migration::Error) -> Self {
         Error::Migration(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_shape_names_the_field_only_when_there_is_one() {
+        let empty = serde_json::to_value(ErrorReport::from(Error::Empty { field: "Circle name" })).unwrap();
+        assert_eq!(
+            empty,
+            serde_json::json!({"code": "empty", "message": "Circle name cannot be empty. Please fill it in.", "field": "Circle name"})
+        );
+        let no_identity = serde_json::to_value(ErrorReport::from(Error::NoIdentity)).unwrap();
+        assert_eq!(no_identity["code"], "no_identity");
+        assert_eq!(no_identity["field"], serde_json::Value::Null);
     }
 }

@@ -109,9 +109,17 @@ impl Store {
         self.member(&member.id)
     }
 
-    /// Marks a member as having left. They keep their history; nothing of theirs is deleted.
-    pub fn remove_member(&mut self, id: &str) -> Result<Member> {
+    /// Marks a member of circle `circle_id` as having left. They keep their history; nothing
+    /// of theirs is deleted. A member of another circle is refused.
+    pub fn remove_member(&mut self, circle_id: &str, id: &str) -> Result<Member> {
+        let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
         let member = self.member(&crate::ids::parse_id("Member", id)?)?;
+        if member.circle_id != circle.id {
+            return Err(Error::invalid(
+                "Member",
+                format!("{} is not a member of {}; check the circle and member ids", member.name, circle.name),
+            ));
+        }
         if member.left_at.is_some() {
             return Err(Error::invalid("Member", format!("{} already left this circle", member.name)));
         }
@@ -192,12 +200,32 @@ mod tests {
             )
             .unwrap();
         assert_eq!((edited.pronouns.as_deref(), edited.institution), (Some("he/him"), None));
-        let left = store.remove_member(&ben.id).unwrap();
+        let left = store.remove_member(&circle, &ben.id).unwrap();
         assert!(left.left_at.is_some());
         assert_eq!(store.members(&circle).unwrap().len(), 2, "still listed, as having left");
-        assert!(store.remove_member(&ben.id).unwrap_err().to_string().contains("already left"));
+        assert!(store.remove_member(&circle, &ben.id).unwrap_err().to_string().contains("already left"));
         let me = store.my_member_id(&circle).unwrap();
-        assert!(store.remove_member(&me).is_err());
+        assert!(store.remove_member(&circle, &me).is_err());
+    }
+
+    #[test]
+    fn a_member_of_another_circle_is_not_removed() {
+        let (mut store, circle) = store_with_circle();
+        let other =
+            store.create_circle(&crate::CircleInput { name: "Other circle".into(), ..Default::default() }).unwrap();
+        let ben = store
+            .add_member(&MemberInput {
+                circle_id: other.id.clone(),
+                name: "Ben".into(),
+                email: "ben@x.org".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let err = store.remove_member(&circle, &ben.id).unwrap_err();
+        assert_eq!((err.code(), err.field()), ("invalid", Some("Member")));
+        assert!(err.to_string().contains("Ben is not a member of"), "{err}");
+        assert!(store.member(&ben.id).unwrap().left_at.is_none(), "Ben is still in the other circle");
+        assert!(store.remove_member(&other.id, &ben.id).unwrap().left_at.is_some());
     }
 
     #[test]

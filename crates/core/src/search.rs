@@ -11,8 +11,14 @@ pub struct SearchHit {
     pub kind: String,
     pub record_id: String,
     pub circle_id: Option<String>,
+    /// The circle's name, when the hit belongs to a circle.
+    pub circle_name: Option<String>,
     /// The meeting it belongs to, for agenda items, actions, decisions and reflections.
     pub meeting_id: Option<String>,
+    /// That meeting's title.
+    pub meeting_title: Option<String>,
+    /// When that meeting starts (RFC 3339 UTC).
+    pub meeting_starts_at: Option<String>,
     pub title: String,
     /// Matching text with the matched words between `[` and `]`.
     pub snippet: String,
@@ -39,12 +45,14 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "SELECT s.kind, s.record_id, s.circle_id, s.title,
                     snippet(search_index, 4, '[', ']', '…', 12),
-                    coalesce(a.meeting_id, ac.meeting_id, d.meeting_id, r.meeting_id)
+                    coalesce(a.meeting_id, ac.meeting_id, d.meeting_id, r.meeting_id), c.name, m.title, m.starts_at
              FROM search_index s
              LEFT JOIN agenda_items a ON s.kind = 'agenda_item' AND a.id = s.record_id
              LEFT JOIN action_items ac ON s.kind = 'action_item' AND ac.id = s.record_id
              LEFT JOIN decisions d ON s.kind = 'decision' AND d.id = s.record_id
              LEFT JOIN reflections r ON s.kind = 'reflection' AND r.id = s.record_id
+             LEFT JOIN meetings m ON m.id = coalesce(a.meeting_id, ac.meeting_id, d.meeting_id, r.meeting_id)
+             LEFT JOIN circles c ON c.id = s.circle_id
              WHERE search_index MATCH ?1 AND (?2 IS NULL OR s.circle_id = ?2)
              ORDER BY rank LIMIT ?3",
         )?;
@@ -56,6 +64,9 @@ impl Store {
                 title: r.get(3)?,
                 snippet: r.get(4)?,
                 meeting_id: r.get(5)?,
+                circle_name: r.get(6)?,
+                meeting_title: r.get(7)?,
+                meeting_starts_at: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -97,6 +108,23 @@ mod tests {
         kinds.sort();
         assert_eq!(kinds, ["agenda_item", "decision", "reflection"]);
         assert!(hits.iter().all(|h| h.meeting_id.as_deref() == Some(meeting.as_str())));
+        let place = store.meeting(&meeting).unwrap();
+        for hit in &hits {
+            assert_eq!(hit.circle_name.as_deref(), Some("Early-career librarians"));
+            assert_eq!(hit.meeting_title.as_deref(), Some(place.title.as_str()));
+            assert_eq!(hit.meeting_starts_at.as_deref(), Some("2026-03-05T18:00:00Z"));
+        }
+        let circle = store.meeting(&meeting).unwrap().circle_id;
+        store
+            .add_resource(&crate::ResourceInput {
+                circle_id: circle,
+                title: "Dossier workshop".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let resource = store.search("workshop", None).unwrap();
+        assert_eq!(resource[0].circle_name.as_deref(), Some("Early-career librarians"));
+        assert_eq!((resource[0].meeting_id.as_ref(), resource[0].meeting_title.as_ref()), (None, None));
         let notes = store.search("reviewers", None).unwrap();
         assert_eq!(notes[0].record_id, item.id);
         assert!(notes[0].snippet.contains("[reviewers]"), "{}", notes[0].snippet);

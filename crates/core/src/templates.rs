@@ -15,8 +15,8 @@ fn item(title: &str, kind: &str, minutes: i64, details: &str) -> TemplateItem {
     TemplateItem { title: title.into(), kind: kind.into(), minutes, details: details.into() }
 }
 
-/// The templates every circle has.
-pub fn builtin_templates() -> Vec<AgendaTemplate> {
+/// The templates every circle has (listed first by [`Store::templates`]).
+fn builtin_templates() -> Vec<AgendaTemplate> {
     vec![
         AgendaTemplate {
             id: CHECK_IN.into(),

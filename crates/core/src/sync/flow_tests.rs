@@ -171,7 +171,7 @@ fn a_removed_member_can_neither_read_nor_send() {
     deliver(&mut ben, &mut ana, &circle);
     deliver(&mut cam, &mut ana, &circle);
     let ben_member = ben.store.my_member_id(&circle).unwrap();
-    ana.store.remove_member(&ben_member).unwrap();
+    ana.store.remove_member(&circle, &ben_member).unwrap();
 
     add_item(&mut ana, &meeting, "After Ben left");
     let shared = ana.store.share_bundle(&circle, false).unwrap();

@@ -54,6 +54,40 @@ pub struct InviteMessage {
     pub body: String,
 }
 
+/// Who an invite is for: a member of the circle who has not joined yet, or a new person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invitee {
+    /// A member already in the circle, by id.
+    Member(String),
+    /// A new person, added to the circle as they are invited.
+    NewPerson { name: String, email: String },
+}
+
+impl Invitee {
+    /// Who a shell was asked to invite: an existing `member_id`, else a new person from
+    /// `name` and `email` (checked when they are added, so the form can mark the field).
+    pub fn from_input(member_id: Option<String>, name: Option<String>, email: Option<String>) -> Result<Invitee> {
+        match (member_id, name, email) {
+            (Some(id), _, _) => Ok(Invitee::Member(id)),
+            (None, None, None) => Err(Error::invalid(
+                "Member",
+                "say who the invite is for: a member who has not joined yet, or a new person's name and email \
+                 (kinship invite --member ID, or --name NAME --email EMAIL)",
+            )),
+            (None, name, email) => {
+                Ok(Invitee::NewPerson { name: name.unwrap_or_default(), email: email.unwrap_or_default() })
+            }
+        }
+    }
+}
+
+/// A made invite: the member it is for and the passphrase-locked file to send them.
+#[derive(Debug, Clone)]
+pub struct MadeInvite {
+    pub member: Member,
+    pub sealed: Vec<u8>,
+}
+
 /// What joining did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Joined {
@@ -149,13 +183,25 @@ impl Store {
         Ok(sealed)
     }
 
-    /// Adds a new member to a circle and invites them (the passphrase is checked first, so
-    /// a refused passphrase adds nobody).
-    pub fn invite_new_member(&mut self, input: &MemberInput, passphrase: &str) -> Result<(Member, Vec<u8>)> {
-        seal::check_passphrase(passphrase)?;
-        let member = self.add_member(input)?;
-        let sealed = self.create_invite(&input.circle_id, &member.id, passphrase)?;
-        Ok((member, sealed))
+    /// Invites `invitee` to the circle: the one place that decides what inviting an existing
+    /// member or a new person means (both shells come here). A new person is added first,
+    /// after the passphrase is checked, so a refused passphrase adds nobody.
+    pub fn invite(&mut self, circle_id: &str, invitee: &Invitee, passphrase: &str) -> Result<MadeInvite> {
+        let member_id = match invitee {
+            Invitee::Member(id) => id.clone(),
+            Invitee::NewPerson { name, email } => {
+                seal::check_passphrase(passphrase)?;
+                let input = MemberInput {
+                    circle_id: circle_id.into(),
+                    name: name.clone(),
+                    email: email.clone(),
+                    ..Default::default()
+                };
+                self.add_member(&input)?.id
+            }
+        };
+        let sealed = self.create_invite(circle_id, &member_id, passphrase)?;
+        Ok(MadeInvite { member: self.member(&member_id)?, sealed })
     }
 
     /// A file name and an email for sending `member_id` their invite. The passphrase is
@@ -255,5 +301,62 @@ impl Store {
             member_id: member.id,
             device_key,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CircleInput;
+    use tempfile::TempDir;
+
+    const PASS: &str = "river lantern autumn";
+
+    /// Ana's laptop (in its own data folder, for its keys) with a circle; returns the circle id.
+    fn ana_with_circle(dir: &TempDir) -> (Store, String) {
+        let mut store = Store::open(dir.path()).unwrap();
+        store
+            .create_identity(&IdentityInput { name: "Ana".into(), email: "ana@uni.edu".into(), ..Default::default() })
+            .unwrap();
+        let circle = store.create_circle(&CircleInput { name: "Circle".into(), ..Default::default() }).unwrap();
+        (store, circle.id)
+    }
+
+    #[test]
+    fn who_an_invite_is_for_comes_from_a_member_id_or_a_new_persons_details() {
+        let member = Invitee::from_input(Some("m1".into()), None, None).unwrap();
+        assert_eq!(member, Invitee::Member("m1".into()));
+        let new = Invitee::from_input(None, Some("Cam".into()), Some("cam@uni.edu".into())).unwrap();
+        assert_eq!(new, Invitee::NewPerson { name: "Cam".into(), email: "cam@uni.edu".into() });
+        let half = Invitee::from_input(None, Some("Cam".into()), None).unwrap();
+        assert_eq!(half, Invitee::NewPerson { name: "Cam".into(), email: String::new() });
+        let nobody = Invitee::from_input(None, None, None).unwrap_err();
+        assert_eq!(nobody.field(), Some("Member"));
+    }
+
+    #[test]
+    fn inviting_adds_a_new_person_or_invites_an_existing_member() {
+        let dir = TempDir::new().unwrap();
+        let (mut store, circle) = ana_with_circle(&dir);
+        let cam = Invitee::NewPerson { name: "Cam".into(), email: "cam@uni.edu".into() };
+        let made = store.invite(&circle, &cam, PASS).unwrap();
+        assert_eq!((made.member.name.as_str(), made.member.circle_id.as_str()), ("Cam", circle.as_str()));
+        assert_eq!(open_invite(&made.sealed, PASS).unwrap().header.member_id, made.member.id);
+
+        let again = store.invite(&circle, &Invitee::Member(made.member.id.clone()), PASS).unwrap();
+        assert_eq!(again.member.id, made.member.id);
+        assert_eq!(open_invite(&again.sealed, PASS).unwrap().header.member_name, "Cam");
+        assert_eq!(store.members(&circle).unwrap().len(), 2, "inviting a member again adds nobody");
+    }
+
+    #[test]
+    fn a_refused_invite_adds_nobody() {
+        let dir = TempDir::new().unwrap();
+        let (mut store, circle) = ana_with_circle(&dir);
+        let dee = Invitee::NewPerson { name: "Dee".into(), email: "dee@uni.edu".into() };
+        assert_eq!(store.invite(&circle, &dee, "short").unwrap_err().field(), Some("Passphrase"));
+        let nameless = Invitee::NewPerson { name: String::new(), email: "dee@uni.edu".into() };
+        assert_eq!(store.invite(&circle, &nameless, PASS).unwrap_err().field(), Some("Name"));
+        assert_eq!(store.members(&circle).unwrap().len(), 1);
     }
 }
