@@ -10,6 +10,7 @@ use kinship_core::sync::{armor, ImportReport};
 use kinship_core::{export, ids, Error, IdentityInput};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Mutex;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -102,7 +103,9 @@ fn keep<T>(waiting: &Mutex<HashMap<String, T>>, opened: T) -> String {
 /// The bytes of a file named by path, or sent from the window (picked or pasted).
 fn source_bytes(path: Option<String>, text: Option<String>, bytes: Option<Vec<u8>>) -> kinship_core::Result<Vec<u8>> {
     match (path, text, bytes) {
-        (Some(path), _, _) => std::fs::read(&path).map_err(|source| Error::Io { path, source }),
+        (Some(path), _, _) => {
+            kinship_core::files::read_received_file(Path::new(&path), kinship_core::files::MAX_RECEIVED_FILE)
+        }
         (_, Some(text), _) => Ok(text.into_bytes()),
         (_, _, Some(bytes)) => Ok(bytes),
         _ => Err(Error::Invalid { field: "Bundle", reason: "choose a .kinship file or paste a bundle's text".into() }),

@@ -196,3 +196,29 @@ fn an_invite_is_for_a_member_already_added_or_a_new_person() {
     assert!(!nobody.exists(), "no file for an invite to nobody");
     assert_eq!(json(&ana.ok(&["--json", "member", "list", "--circle", &circle])).as_array().unwrap().len(), 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_device_a_pipe_or_a_huge_file_given_as_a_bundle_is_refused_at_once() {
+    let ana = DataDir::new();
+    ana.with_circle();
+    let files = DataDir::new();
+    let zero = files.path().join("zero.kinship");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let started = std::time::Instant::now();
+    let err = ana.fails(&["import", path_str(&zero)]);
+    assert!(err.contains("is not a regular file"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "refused without reading /dev/zero");
+
+    let pipe = files.path().join("pipe.kinship");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let err = ana.fails(&["join", path_str(&pipe)]);
+    assert!(err.contains("is not a regular file"), "{err}");
+
+    let huge = files.path().join("huge.kinship");
+    std::fs::File::create(&huge).unwrap().set_len(3 * 1024 * 1024 * 1024).unwrap(); // sparse: no disk used
+    let err = ana.fails(&["import", path_str(&huge)]);
+    assert!(err.contains("is 3072 MB, larger than any file Kinship makes (64 MB at most)"), "{err}");
+    let err = ana.fails(&["data", "import", path_str(&huge)]);
+    assert!(err.contains("larger than any file Kinship makes"), "{err}");
+}

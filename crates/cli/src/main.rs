@@ -371,8 +371,9 @@ fn run(cli: Cli) -> Result<Output> {
             output(json!({ "path": out }), format!("Saved to {}", out.display()))
         }
         Command::Data(DataCommand::Import { file }) => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|source| Error::Io { path: file.display().to_string(), source })?;
+            let bytes = kinship_core::files::read_received_file(&file, kinship_core::files::MAX_RECEIVED_FILE)?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::Invalid { field: "File", reason: format!("{} is not a Kinship data export (JSON text)", file.display()) })?;
             let s = store.import_json(&text)?;
             let text = format!(
                 "Imported {}, {}, {} and {}.",

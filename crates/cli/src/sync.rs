@@ -17,8 +17,9 @@ fn passphrase() -> Result<String> {
     rpassword::prompt_password("Passphrase: ").map_err(|source| Error::Io { path: "the terminal".into(), source })
 }
 
+/// Reads a bundle or invite file, refusing anything but a regular file of a size Kinship makes.
 fn read(file: &Path) -> Result<Vec<u8>> {
-    std::fs::read(file).map_err(|source| Error::Io { path: file.display().to_string(), source })
+    kinship_core::files::read_received_file(file, kinship_core::files::MAX_RECEIVED_FILE)
 }
 
 pub fn invite(
@@ -94,9 +95,16 @@ fn report_text(sender: &str, report: &ImportReport, dry_run: bool) -> String {
 
 pub fn import(store: &mut Store, file: &Path, dry_run: bool) -> Result<Output> {
     let bytes = if file.as_os_str() == "-" {
+        let cap = kinship_core::files::MAX_RECEIVED_FILE;
         let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+        std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin(), cap + 1), &mut buf)
             .map_err(|source| Error::Io { path: "standard input".into(), source })?;
+        if buf.len() as u64 > cap {
+            return Err(Error::Invalid {
+                field: "File",
+                reason: "standard input holds more than any Kinship file (64 MB); pass the file itself".into(),
+            });
+        }
         buf
     } else {
         read(file)?
