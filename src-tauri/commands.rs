@@ -16,11 +16,11 @@ macro_rules! commands {
             }
         )*
         /// Every command's name (each needs an `allow-…` permission in tauri.conf.json).
-        pub const NAMES: &[&str] = &[$(stringify!($name),)* "opened_files", $(stringify!($sync),)*];
+        pub const NAMES: &[&str] = &[$(stringify!($name),)* "agenda_kinds", "opened_files", $(stringify!($sync),)*];
 
         /// The invoke handler for every command.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name,)* opened_files, $(crate::sync_commands::$sync,)*]
+            tauri::generate_handler![$($name,)* agenda_kinds, opened_files, $(crate::sync_commands::$sync,)*]
         }
     };
 }
@@ -47,7 +47,7 @@ commands! {
     suggest_roles(meeting_id: String) -> Roles => |s| s.suggest_roles(&meeting_id);
     assign_roles(meeting_id: String, roles: Roles) -> Meeting => |s| s.assign_roles(&meeting_id, &roles);
 
-    agenda(meeting_id: String) -> Vec<AgendaItem> => |s| s.agenda(&meeting_id);
+    agenda(meeting_id: String) -> AgendaView => |s| s.agenda_view(&meeting_id);
     add_agenda_item(input: AgendaItemInput) -> AgendaItem => |s| s.add_agenda_item(&input);
     update_agenda_item(id: String, patch: AgendaItemPatch) -> AgendaItem => |s| s.update_agenda_item(&id, &patch);
     move_agenda_item(id: String, position: i64) -> Vec<AgendaItem> => |s| s.move_agenda_item(&id, position);
@@ -87,7 +87,7 @@ commands! {
 
     search(text: String, circle_id: Option<String>) -> Vec<SearchHit> => |s| s.search(&text, circle_id.as_deref());
 
-    mentoring_record(options: record::RecordOptions) -> record::MentoringRecord => |s| s.mentoring_record(&options);
+    mentoring_record(options: record::RecordOptions) -> record::RecordDocument => |s| s.mentoring_record(&options).map(|r| r.document());
     save_record(options: record::RecordOptions, format: String) -> String => |s| s.save_record(&options, &format);
     save_circle_calendar(circle_id: String) -> String => |s| s.save_circle_calendar(&circle_id);
     backups() -> Vec<backup::BackupInfo> => |s| s.backups();
@@ -95,6 +95,12 @@ commands! {
     restore_backup(file_name: String) -> backup::BackupInfo => |s| s.restore_backup(&file_name);
     save_data_export(markdown: bool) -> String => |s| s.save_data_export(markdown);
     import_data(text: String) -> export::ImportSummary => |s| s.import_json(&text);
+}
+
+/// Every agenda kind with its label, for the kind choice and for naming an item's kind.
+#[tauri::command]
+pub fn agenda_kinds() -> Vec<Choice> {
+    agenda_kind_choices()
 }
 
 /// The `.kinship` files opened from the system since the UI last asked (emptied by asking).

@@ -125,7 +125,7 @@ async fn focused_item_title(app: &App) -> String {
 async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let display = Display::get();
-    let (d, _circle) = seeded();
+    let (d, circle) = seeded();
     let app = App::launch(&display, d.path()).await;
 
     // The circle list links to the circle home.
@@ -153,6 +153,18 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.wait_for_text("#upcoming-meetings", "December check-in").await;
     app.wait_for_text(".next-meeting", "December check-in").await;
     app.wait_for_text(".next-meeting", "Library room 204").await;
+    // A meeting that ended earlier today (never run in Kinship) is past, not the next one.
+    let three_hours_ago =
+        (chrono::Utc::now() - chrono::Duration::hours(3)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let title = "Lunch check-in";
+    d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", &three_hours_ago, "--title", title]);
+    app.go("#/").await;
+    app.wait_for_text("#circle-list", "Early-career librarians").await;
+    app.go(&format!("#/circle/{circle}")).await;
+    app.wait_for_text("#past-meetings", title).await;
+    let next = app.wait_for_text(".next-meeting", "December check-in").await;
+    let upcoming = app.wait_for_text("#upcoming-meetings", "December check-in").await;
+    assert!(!next.contains(title) && !upcoming.contains(title), "{next}\n{upcoming}");
     app.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     app.screenshot("circle-home.png").await;
 
@@ -172,6 +184,16 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     )
     .await;
     app.wait_for_text("#agenda-total", "Timeboxes: 75 of 90 minutes").await;
+    // Kinds read as the core words them, in the list and in the kind choice.
+    let second = app.wait_for_text("#agenda-list .agenda-item:nth-child(2) .item-meta", "min").await;
+    assert!(second.starts_with("Opening round · "), "{second}");
+    let kinds = app.client.execute(
+        "return [...document.querySelectorAll('#add-item-form select[name=kind] option')].map((o) => `${o.value}=${o.textContent}`);",
+        vec![],
+    );
+    let kinds = kinds.await.unwrap();
+    assert!(kinds.as_array().unwrap().iter().any(|k| k == "win=Win"), "{kinds}");
+    assert_eq!(kinds.as_array().unwrap().len(), 8, "{kinds}");
 
     // A talking point with no title: the error says what to fix, beside the field.
     click(&app, "#add-item-form button[type=submit]").await;

@@ -45,8 +45,10 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     app.wait_for("#circle-list").await;
     app.go(&format!("#/run/{m}")).await;
 
-    // Attendance: everyone is ticked to begin with.
+    // Attendance: everyone is ticked to begin with. Beside it, the agenda as planned.
     app.wait_for_text("#attendance-form", "Ben Okafor").await;
+    app.wait_for_text("#run-preview-total", "45 minutes in all.").await;
+    app.wait_for_text("#run-preview", "Job talk practice · Topic · 20 min").await;
     let boxes = app.client.find_all(Locator::Css("#attendance-form input[type=checkbox]")).await.unwrap();
     assert_eq!(boxes.len(), 2);
     for b in &boxes {
@@ -56,6 +58,8 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
 
     // The first item, its countdown (quiet for screen readers), and a note.
     app.wait_for_text("#run-item", "Opening round").await;
+    let kind = app.wait_for("#run-item .run-kind").await.text().await.unwrap();
+    assert_eq!(kind.to_lowercase(), "topic", "the kind as the core words it");
     let clock = app.wait_for_text("#run-clock .clock-digits", ":").await;
     assert!(clock == "5:00" || clock.starts_with("4:5"), "countdown starts at the timebox, not {clock:?}");
     let live = app.wait_for("#run-clock").await.attr("aria-live").await.unwrap();

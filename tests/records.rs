@@ -73,7 +73,7 @@ fn a_record_in_each_format_without_private_reflections_or_confidential_titles() 
         d.ok(&["record", "--member", &me, "--from", "2026-01-01", "--to", "2026-12-31", "--narrative", "My service."]);
     assert!(md.contains("# Service: peer mentoring — Ana Reyes"), "{md}");
     assert!(md.contains("| Meetings attended | 1 |") && md.contains("| Times facilitator | 1 |"), "{md}");
-    assert!(md.contains("| Own turns taken | 1 |") && md.contains("| Colleagues' turns supported | 1 |"), "{md}");
+    assert!(md.contains("| Own turns taken | 1 |") && md.contains("| Colleagues’ turns supported | 1 |"), "{md}");
     assert!(md.contains("My service."));
     let by_kind = d.ok(&["record", "--member", &me, "--confidential", "kind"]);
     assert!(by_kind.contains("(stays in the circle)"), "{by_kind}");

@@ -48,7 +48,10 @@ export const api = {
   suggestRoles: (meetingId) => call('suggest_roles', { meetingId }),
   assignRoles: (meetingId, roles) => call('assign_roles', { meetingId, roles }),
 
+  /** A meeting's agenda as shown: `{items, planned}`, each item with its `kind_label`, and `planned` = `{total, length, over, percent}`. */
   agenda: (meetingId) => call('agenda', { meetingId }),
+  /** Every agenda kind as `{value, label}`, in the order a choice lists them. */
+  agendaKinds: () => call('agenda_kinds'),
   addAgendaItem: (input) => call('add_agenda_item', { input }),
   updateAgendaItem: (id, patch) => call('update_agenda_item', { id, patch }),
   moveAgendaItem: (id, position) => call('move_agenda_item', { id, position }),
@@ -91,7 +94,11 @@ export const api = {
   /** Opens a web address in the person's browser (never inside Kinship's window). */
   openLink: (url) => call('plugin:opener|open_url', { url }),
 
-  /** A member's mentoring record; `options`: {member_id, from, to, confidential, narrative, reflection_ids}. */
+  /**
+   * A member's mentoring record as the Markdown export writes it: `{blocks}`, each `{type, …}`
+   * (title, heading, paragraph, figures, list, quote, footer); `options`: {member_id, from, to,
+   * confidential, narrative, reflection_ids}.
+   */
   mentoringRecord: (options) => call('mentoring_record', { options }),
   /** Saves the record as md, csv or html in Documents (else Downloads); resolves to the path. */
   saveRecord: (options, format) => call('save_record', { options, format }),

@@ -17,12 +17,6 @@ const ROLE_LABEL = Object.fromEntries(ROLES);
 /** Meeting statuses as people say them. Shared with the meeting view. */
 export const MEETING_STATUS = { scheduled: 'Scheduled', running: 'Running now', ended: 'Ended', cancelled: 'Cancelled' };
 
-function isUpcoming(meeting, now) {
-  if (meeting.status === 'running') return true;
-  if (meeting.status !== 'scheduled') return false;
-  return new Date(meeting.starts_at).getTime() + meeting.minutes * 60_000 >= now;
-}
-
 export async function render(main, [circleId]) {
   const status = liveRegion();
   const slots = {
@@ -248,10 +242,8 @@ function meetingRow(m) {
     h('span', { class: `status status-${m.status}` }, MEETING_STATUS[m.status] ?? m.status));
 }
 
-function renderMeetings(slot, home) {
-  const now = Date.now();
-  const upcoming = home.meetings.filter((m) => isUpcoming(m, now)).sort((a, b) => a.starts_at.localeCompare(b.starts_at));
-  const past = home.meetings.filter((m) => !isUpcoming(m, now)); // already newest first
+/** The meetings as the core groups them: upcoming soonest first, past newest first. */
+function renderMeetings(slot, { upcoming, past }) {
   const list = (items, empty, id) => items.length
     ? h('ul', { class: 'meeting-list', id }, items.map(meetingRow))
     : h('p', { class: 'hint' }, empty);

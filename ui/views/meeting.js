@@ -8,11 +8,6 @@ import {
 } from '../forms.js';
 import { MEETING_STATUS, actionFacts } from './circle.js';
 
-const KINDS = [
-  ['topic', 'Topic'], ['member_turn', 'Member turn'], ['opening_round', 'Opening round'], ['skill_share', 'Skill share'],
-  ['resource', 'Resource or opportunity'], ['win', 'Win to celebrate'], ['action_review', 'Action review'], ['closing_round', 'Closing round'],
-];
-const KIND_LABEL = Object.fromEntries(KINDS);
 const HELP = [
   ['', 'Not said yet'], ['advice', 'Advice'], ['feedback', 'Feedback'], ['ideas', 'Ideas'], ['resources', 'Resources'],
   ['connections', 'Connections'], ['listening', 'Just listening'],
@@ -40,24 +35,25 @@ function linkTurnFields(form) {
   sync();
 }
 
-/** Minutes planned: every item that has not been skipped. */
-function plannedMinutes(items) {
-  return items.filter((i) => i.status !== 'skipped').reduce((sum, i) => sum + i.minutes, 0);
-}
-
 export async function render(main, [meetingId]) {
   const meeting = await api.getMeeting(meetingId);
-  const [items, home, templates, allGoals] = await Promise.all([
-    api.agenda(meetingId), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
+  const [agenda, kinds, home, templates, allGoals] = await Promise.all([
+    api.agenda(meetingId), api.agendaKinds(), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
   ]);
   // Goals a turn can serve: active ones shared with this circle (the agenda is the circle's).
   const goals = allGoals.filter((g) => g.status === 'active' && g.visibility === 'shared' && g.circle_id === meeting.circle_id);
-  const state = { meeting, items, home, templates };
+  const state = { meeting, items: agenda.items, planned: agenda.planned, home, templates };
   const editable = meeting.status === 'scheduled' || meeting.status === 'running';
   const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
   const current = home.members.filter((m) => !m.left_at);
   const status = liveRegion();
-  const ctx = { state, editable, names, current, status, goals };
+  const ctx = { state, editable, names, current, status, goals, kinds: kinds.map((k) => [k.value, k.label]) };
+  // After any change the agenda is read again: the core orders it and adds up its minutes.
+  ctx.reloadAgenda = async () => {
+    const fresh = await api.agenda(meetingId);
+    state.items = fresh.items;
+    state.planned = fresh.planned;
+  };
 
   const agendaSlot = h('div', { class: 'agenda-slot' });
   const templateSlot = h('div', {});
@@ -108,13 +104,10 @@ function header({ state: { meeting, home }, editable }) {
 
 // ── Agenda list ──────────────────────────────────────────────────────────────────────
 
-function totalBar({ state: { items, meeting } }) {
-  const used = plannedMinutes(items);
-  const over = used - meeting.minutes;
-  const percent = Math.min(100, Math.round((used / Math.max(1, meeting.minutes)) * 100));
+function totalBar({ state: { planned: { total, length, over, percent } } }) {
   return h('div', { class: over > 0 ? 'total over' : 'total' },
     h('p', { id: 'agenda-total' },
-      `Timeboxes: ${used} of ${meeting.minutes} minutes`,
+      `Timeboxes: ${total} of ${length} minutes`,
       over > 0 ? h('strong', { class: 'over-warning' }, `${over} minutes over. Shorten or remove a talking point.`) : null),
     meter(percent));
 }
@@ -141,7 +134,7 @@ function renderAgenda(slot, ctx) {
 }
 
 function itemMeta(item, { names }) {
-  const bits = [KIND_LABEL[item.kind] ?? item.kind, `${item.minutes} min`];
+  const bits = [item.kind_label, `${item.minutes} min`];
   if (item.member_id) bits.push(`${names[item.member_id] ?? 'A former member'}’s turn`);
   if (item.help_wanted) bits.push(`wants ${HELP_LABEL[item.help_wanted].toLowerCase()}`);
   if (item.contributor_id) bits.push(`added by ${names[item.contributor_id] ?? 'a former member'}`);
@@ -197,7 +190,8 @@ function onItemKey(event, ctx, item, index) {
 async function move(ctx, item, to, buttonSelector) {
   const section = document.getElementById('agenda-section');
   try {
-    ctx.state.items = await api.moveAgendaItem(item.id, to);
+    await api.moveAgendaItem(item.id, to);
+    await ctx.reloadAgenda();
   } catch (err) {
     showError(section, err);
     return;
@@ -258,7 +252,7 @@ function confirmDelete(li, item, ctx) {
         return;
       }
       clearErrors(section);
-      ctx.state.items = await api.agenda(ctx.state.meeting.id);
+      await ctx.reloadAgenda();
       ctx.renderAgenda();
       document.getElementById('agenda-title').focus();
       announce(ctx.status, `“${item.title}” removed from the agenda.`);
@@ -280,7 +274,7 @@ function itemFields(ctx, item = null) {
     field({ name: 'title', label: 'Title', required: true, maxlength: 500, value: item?.title ?? '' }),
     field({ name: 'details', label: 'Details', multiline: true, value: item?.details ?? '' }),
     h('div', { class: 'item-row-fields' },
-      field({ name: 'kind', label: 'Kind', required: true, options: KINDS, value: item?.kind ?? 'topic' }),
+      field({ name: 'kind', label: 'Kind', required: true, options: ctx.kinds, value: item?.kind ?? 'topic' }),
       field({ name: 'minutes', label: 'Timebox in minutes', field: 'Timebox', type: 'number', required: true, value: String(item?.minutes ?? 10) })),
     checkbox({ name: 'confidential', label: 'Stays in the circle', field: 'Stays in the circle', checked: item?.confidential ?? false,
       hint: 'Left out of anything that leaves the circle.' }),
@@ -323,7 +317,7 @@ function addItemForm(ctx) {
     const ok = await submitting(form, async () => {
       const v = itemValues(form);
       added = await api.addAgendaItem({ meeting_id: ctx.state.meeting.id, ...v, help_wanted: orNull(v.help_wanted) });
-      ctx.state.items = await api.agenda(ctx.state.meeting.id);
+      await ctx.reloadAgenda();
     });
     if (!ok) return;
     clearErrors(form);
@@ -351,7 +345,7 @@ function editItem(li, item, ctx) {
       const { goal_id: _kept, ...patch } = itemValues(form);
       // An empty string clears whose turn it is (null would leave it as it was).
       await api.updateAgendaItem(item.id, { ...patch, member_id: patch.member_id ?? '' });
-      ctx.state.items = await api.agenda(ctx.state.meeting.id);
+      await ctx.reloadAgenda();
     });
     if (!ok) return;
     ctx.renderAgenda();
@@ -391,7 +385,8 @@ function renderTemplates(slot, ctx) {
     const before = ctx.state.items.length;
     const ok = await submitting(form, async () => {
       if (!chosen) throw { field: 'Template', message: 'Choose a template first, then apply it.' };
-      ctx.state.items = await api.applyTemplate(ctx.state.meeting.id, chosen.id);
+      await api.applyTemplate(ctx.state.meeting.id, chosen.id);
+      await ctx.reloadAgenda();
     });
     if (!ok) return;
     clearErrors(form);

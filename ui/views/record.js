@@ -1,71 +1,35 @@
 // Your mentoring record (#/record): the mentoring work of one member of a circle over a
-// period, previewed live in the page and saved as Markdown, CSV or a printable HTML page
-// for an annual review or a tenure dossier. No reflection is in it unless the person ticks
-// it (their own only); talking points that stay in the circle are left out, or shown only
-// by their kind.
+// period, for an annual review or a tenure dossier. The preview shows the words the
+// Markdown export writes, as the core gives them; the record is saved as Markdown, CSV or a
+// printable HTML page. No reflection is in it unless the person ticks it (their own only);
+// talking points that stay in the circle are left out, or shown only by their kind.
 
 import { api } from '../api.js';
-import { formatDay, h, replace } from '../dom.js';
+import { formatDate, h, replace } from '../dom.js';
 import { announce, clearErrors, errorSummary, field, liveRegion, orNull, showError, values } from '../forms.js';
 
 const FORMATS = [['md', 'Markdown'], ['csv', 'CSV'], ['html', 'HTML']];
 
-function hours(minutes) {
-  return (minutes / 60).toFixed(1);
+/** A paragraph line: its pieces, the strong ones in <strong>. */
+function line(pieces) {
+  return pieces.map((p) => (p.strong ? h('strong', {}, p.text) : p.text));
 }
 
-function figures(s) {
-  return [
-    ['Meetings attended', s.meetings_attended],
-    ['Hours', hours(s.minutes)],
-    ['Times facilitator', s.facilitator],
-    ['Times timekeeper', s.timekeeper],
-    ['Times note-taker', s.note_taker],
-    ['Own turns taken', s.turns_taken],
-    ['Colleagues’ turns supported', s.turns_supported],
-    ['Resources shared', s.resources_shared],
-    ['Commitments made', s.commitments_made],
-    ['Commitments kept', s.commitments_kept],
-  ];
-}
+/** Each block of the record as the page shows it. */
+const BLOCKS = {
+  title: (b) => h('h2', { id: 'record-preview-title' }, b.text),
+  heading: (b) => h('h3', {}, b.text),
+  paragraph: (b) => h('p', {}, b.lines.flatMap((l, i) => (i ? [h('br'), ...line(l)] : line(l)))),
+  figures: (b) => h('table', { class: 'record-figures' }, h('tbody', {}, b.rows.map((r) =>
+    h('tr', {}, h('th', { scope: 'row' }, r.label), h('td', {}, r.value))))),
+  list: (b) => h('ul', {}, b.items.map((item) => h('li', {}, item))),
+  quote: (b) => h('blockquote', {}, b.lines.map((l) => h('p', {}, l))),
+  footer: (b) => h('p', { class: 'record-footer' }, b.text),
+};
 
-function period(r) {
-  if (r.from && r.to) return `${formatDay(r.from)} to ${formatDay(r.to)}`;
-  if (r.from) return `from ${formatDay(r.from)}`;
-  if (r.to) return `up to ${formatDay(r.to)}`;
-  return 'all meetings';
-}
-
-function section(title, items) {
-  if (!items.length) return null;
-  return [h('h3', {}, title), h('ul', {}, items.map((item) => h('li', {}, item)))];
-}
-
-/** The record as the saved HTML page shows it, built node by node. */
-function preview(r) {
-  const who = [r.name, r.pronouns ? ` (${r.pronouns})` : '', r.institution ? `, ${r.institution}` : ''].join('');
-  const left = r.summary.confidential_left_out;
-  return [
-    h('h2', { id: 'record-preview-title' }, 'Service: peer mentoring'),
-    h('p', { class: 'record-who' }, who),
-    h('p', { class: 'record-meta' }, 'Peer mentoring circle ', h('strong', {}, r.circle_name), `, ${period(r)}.`,
-      r.circle_purpose ? ` Purpose: ${r.circle_purpose}` : ''),
-    r.narrative.trim() ? h('p', { class: 'record-narrative' }, r.narrative.trim()) : null,
-    h('h3', {}, 'Summary'),
-    h('table', { class: 'record-figures' }, h('tbody', {}, figures(r.summary).map(([label, value]) =>
-      h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, String(value)))))),
-    r.meetings.length ? [
-      h('h3', {}, 'Meetings'),
-      h('table', { class: 'record-meetings' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Meeting'), h('th', { scope: 'col' }, 'Minutes'), h('th', { scope: 'col' }, 'Role'))),
-        h('tbody', {}, r.meetings.map((m) => h('tr', {}, h('td', {}, m.date), h('td', {}, m.title), h('td', { class: 'n' }, String(m.minutes)), h('td', {}, m.roles.join(', ')))))),
-    ] : h('p', { class: 'hint' }, 'No meetings attended in this period.'),
-    section('Topics', r.topics.map((t) => `${t.date} — ${t.confidential ? `${t.kind} ${t.title}` : `${t.kind}: ${t.title}${t.own_turn ? ' (own turn)' : ''}`}`)),
-    left ? h('p', { class: 'hint' }, left === 1 ? 'One talking point that stays in the circle is left out.' : `${left} talking points that stay in the circle are left out.`) : null,
-    section('Resources shared', r.resources.map((x) => `${x.date} — ${x.title} (${x.kind})${x.url ? ` — ${x.url}` : ''}`)),
-    section('Commitments', r.commitments.map((c) => `${c.text} (made ${c.date}${c.due ? `, due ${c.due}` : ''}; ${c.kept ? 'kept' : 'open'})`)),
-    section('Reflections', r.reflections.map((x) => `${x.date}${x.prompt ? ` — ${x.prompt}` : ''}: ${x.text}`)),
-  ];
+/** The record exactly as the core words it (the same blocks the Markdown export writes). */
+function preview(doc) {
+  return doc.blocks.map((b) => BLOCKS[b.type](b));
 }
 
 function thisYear() {
@@ -140,7 +104,7 @@ export async function render(main) {
       const excerpt = r.text.length > 90 ? `${r.text.slice(0, 90)}…` : r.text;
       return h('div', { class: 'check' },
         h('input', { type: 'checkbox', name: 'reflection', id, value: r.id, checked: ticked.has(r.id) }),
-        h('label', { for: id }, `${formatDay(r.created_at)}${r.prompt ? ` — ${r.prompt}` : ''}: ${excerpt}`));
+        h('label', { for: id }, `${formatDate(r.created_at)}${r.prompt ? ` — ${r.prompt}` : ''}: ${excerpt}`));
     }));
   }
 

@@ -5,10 +5,6 @@
 import { api } from '../api.js';
 import { formatDate, formatDateTime, formatDay, h, replace } from '../dom.js';
 
-const KIND_LABELS = {
-  opening_round: 'Opening round', member_turn: 'Member turn', topic: 'Topic', skill_share: 'Skill share',
-  resource: 'Resource', win: 'Win', action_review: 'Action review', closing_round: 'Closing round',
-};
 const STATUS_LABELS = { open: 'Open', done: 'Done', skipped: 'Skipped', carried: 'Carried over' };
 const TICK_MS = 250;
 const REFETCH_MS = 30_000;
@@ -19,10 +15,15 @@ let active = null;
 
 export async function render(main, [meetingId]) {
   active?.stop();
-  const view = await api.runView(meetingId);
-  const home = await api.circleHome(view.meeting.circle_id);
+  const [view, kinds] = await Promise.all([api.runView(meetingId), api.agendaKinds()]);
+  const [home, agenda] = await Promise.all([
+    api.circleHome(view.meeting.circle_id),
+    // Before the start, the agenda as planned (with its minutes added up by the core).
+    view.meeting.status === 'scheduled' ? api.agenda(meetingId) : null,
+  ]);
   const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
-  const ctx = { main, meetingId, home, names };
+  const kindLabels = Object.fromEntries(kinds.map((k) => [k.value, k.label]));
+  const ctx = { main, meetingId, home, names, kindLabels, agenda };
   show(ctx, view);
 }
 
@@ -77,17 +78,17 @@ function attendanceStep(ctx, view) {
   return h('div', { class: 'run run-start' },
     h('h1', {}, view.meeting.title),
     h('p', { class: 'lede' }, formatDateTime(view.meeting.starts_at), view.meeting.place ? ` · ${view.meeting.place}` : ''),
-    h('div', { class: 'run-start-grid' }, form, agendaPreview(view.agenda)));
+    h('div', { class: 'run-start-grid' }, form, agendaPreview(ctx.agenda)));
 }
 
-function agendaPreview(agenda) {
-  const total = agenda.reduce((sum, i) => sum + i.minutes, 0);
+function agendaPreview({ items, planned }) {
   return h('section', { class: 'card', 'aria-labelledby': 'preview-title' },
     h('h2', { id: 'preview-title' }, 'Agenda'),
-    agenda.length === 0
+    items.length === 0
       ? h('p', { class: 'hint' }, 'The agenda is empty. You can still start and record decisions and actions.')
-      : h('ol', { class: 'run-preview' }, agenda.map((i) => h('li', {}, i.title, h('span', { class: 'muted' }, ` · ${i.minutes} min`)))),
-    agenda.length ? h('p', { class: 'hint' }, `${total} minutes in all.`) : null);
+      : h('ol', { class: 'run-preview', id: 'run-preview' }, items.map((i) => h('li', {}, i.title,
+        h('span', { class: 'muted' }, ` · ${i.kind_label} · ${i.minutes} min`)))),
+    items.length ? h('p', { class: 'hint', id: 'run-preview-total' }, `${planned.total} minutes in all.`) : null);
 }
 
 /* ---------- The countdown ---------- */
@@ -372,7 +373,7 @@ function itemCard(ctx, item) {
   const turn = item.member_id ? `${ctx.names[item.member_id] ?? 'A member'}’s turn`
     : item.contributor_id ? `Brought by ${ctx.names[item.contributor_id] ?? 'a member'}` : null;
   return h('div', {},
-    h('p', { class: 'run-kind' }, KIND_LABELS[item.kind] ?? item.kind, item.confidential ? ' · stays in the circle' : ''),
+    h('p', { class: 'run-kind' }, ctx.kindLabels[item.kind] ?? item.kind, item.confidential ? ' · stays in the circle' : ''),
     h('h2', { id: 'run-item-title', class: 'run-item-title' }, item.title),
     turn ? h('p', { class: 'run-turn' }, turn) : null,
     item.help_wanted ? h('p', { class: 'run-turn' }, `Help wanted: ${item.help_wanted}`) : null,

@@ -4,7 +4,10 @@
 use crate::changelog::entity;
 use crate::store::Tx;
 use crate::validate::{self, LINE_MAX};
-use crate::{AgendaItem, AgendaItemInput, AgendaItemPatch, Error, Meeting, Result, Store, AGENDA_KINDS, HELP_KINDS};
+use crate::{
+    agenda_kind_label, AgendaEntry, AgendaItem, AgendaItemInput, AgendaItemPatch, AgendaView, Error, Meeting,
+    PlannedMinutes, Result, Store, AGENDA_KINDS, HELP_KINDS,
+};
 use rusqlite::{OptionalExtension, Row};
 use serde_json::{json, Map, Value};
 
@@ -334,6 +337,24 @@ impl Store {
         )?;
         Ok((total, meeting.minutes))
     }
+
+    /// The agenda's timeboxes against the meeting's length, with how far over it runs.
+    pub fn planned_minutes(&self, meeting_id: &str) -> Result<PlannedMinutes> {
+        let (total, length) = self.agenda_minutes(meeting_id)?;
+        Ok(PlannedMinutes::new(total, length))
+    }
+
+    /// A meeting's agenda as screens show it: each item with its kind in words, and the
+    /// planned minutes.
+    pub fn agenda_view(&self, meeting_id: &str) -> Result<AgendaView> {
+        let meeting = self.meeting(&crate::ids::parse_id("Meeting", meeting_id)?)?;
+        let items = self
+            .agenda(&meeting.id)?
+            .into_iter()
+            .map(|item| AgendaEntry { kind_label: agenda_kind_label(&item.kind), item })
+            .collect();
+        Ok(AgendaView { items, planned: self.planned_minutes(&meeting.id)? })
+    }
 }
 
 #[cfg(test)]
@@ -363,6 +384,46 @@ mod tests {
         assert_eq!(order, [(0, "Opening round"), (1, "Grant writing"), (2, "Closing")]);
         assert!(agenda.iter().all(|i| i.kind == "topic" && i.minutes == 10 && i.contributor_id.is_some()));
         assert_eq!(store.agenda_minutes(&meeting).unwrap(), (30, 60));
+    }
+
+    #[test]
+    fn the_agenda_view_labels_kinds_and_says_how_far_over_the_plan_runs() {
+        let (mut store, meeting) = store_with_meeting();
+        let win = AgendaItemInput {
+            meeting_id: meeting.clone(),
+            title: "Grant funded".into(),
+            kind: Some("win".into()),
+            minutes: Some(25),
+            ..Default::default()
+        };
+        let first = store.add_agenda_item(&win).unwrap();
+        let view = store.agenda_view(&meeting).unwrap();
+        assert_eq!(view.items[0].kind_label, "Win");
+        assert_eq!(view.planned, crate::PlannedMinutes { total: 25, length: 60, over: 0, percent: 42 });
+        for title in ["Job talk", "Tenure file"] {
+            store.add_agenda_item(&AgendaItemInput { title: title.into(), ..win.clone() }).unwrap();
+        }
+        let view = store.agenda_view(&meeting).unwrap();
+        assert_eq!(view.planned, crate::PlannedMinutes { total: 75, length: 60, over: 15, percent: 100 });
+        // A reorder changes the order served, not the total.
+        store.move_agenda_item(&first.id, 2).unwrap();
+        let view = store.agenda_view(&meeting).unwrap();
+        let titles: Vec<&str> = view.items.iter().map(|e| e.item.title.as_str()).collect();
+        assert_eq!(titles, ["Job talk", "Tenure file", "Grant funded"]);
+        assert_eq!(view.planned.total, 75);
+        assert_eq!(store.agenda_view("not-an-id").unwrap_err().field(), Some("Meeting"));
+    }
+
+    #[test]
+    fn every_kind_has_its_own_label_served_in_order() {
+        let choices = crate::agenda_kind_choices();
+        let values: Vec<&str> = choices.iter().map(|c| c.value).collect();
+        assert_eq!(values, crate::AGENDA_KINDS);
+        let mut labels: Vec<&str> = choices.iter().map(|c| c.label).collect();
+        assert!(!labels.contains(&"Item"), "every kind has a label of its own: {labels:?}");
+        labels.sort();
+        labels.dedup();
+        assert_eq!(labels.len(), crate::AGENDA_KINDS.len(), "no two kinds read the same");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The circle home: everything a member wants at a glance, in one call.
 
 use crate::{ActionItem, Circle, Meeting, Member, Resource, Result, Store};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 /// An open action item with where it came from, for the circle home and run mode.
@@ -21,12 +22,30 @@ pub struct CircleHome {
     pub members: Vec<Member>,
     /// This laptop's person's member id here.
     pub me: String,
+    /// The running meeting, else the soonest upcoming one: the first of `upcoming`.
     pub next_meeting: Option<Meeting>,
-    /// Every meeting, newest first.
+    /// Meetings still ahead (see [`is_upcoming`]): a running one first, then soonest first.
+    pub upcoming: Vec<Meeting>,
+    /// Every other meeting, newest first.
+    pub past: Vec<Meeting>,
+    /// Every meeting, newest first (for screens that look a meeting up by id).
     pub meetings: Vec<Meeting>,
     pub open_actions: Vec<OpenAction>,
     /// Resources whose deadline is today or later, soonest first.
     pub upcoming_deadlines: Vec<Resource>,
+}
+
+/// Whether a meeting is still ahead of the circle at `now`: it is running, or it is
+/// scheduled and has not ended (its start plus its planned length is `now` or later). A
+/// scheduled meeting whose time has passed without being run is past, like an ended or a
+/// cancelled one; so is a meeting that ended earlier today.
+pub fn is_upcoming(meeting: &Meeting, now: DateTime<Utc>) -> bool {
+    match meeting.status.as_str() {
+        "running" => true,
+        "scheduled" => crate::validate::timestamp("Start", &meeting.starts_at)
+            .is_ok_and(|start| start + Duration::minutes(meeting.minutes) >= now),
+        _ => false,
+    }
 }
 
 impl Store {
@@ -53,17 +72,16 @@ impl Store {
     /// The circle home screen's data.
     pub fn circle_home(&self, circle_id: &str) -> Result<CircleHome> {
         let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
-        let now = crate::clock::to_stored(self.now());
+        let now = self.now();
         let mut members = self.members(&circle.id)?;
         members.sort_by_key(|m| m.left_at.is_some());
         let mut meetings = self.meetings(&circle.id)?;
         meetings.reverse();
-        let next_meeting = meetings
-            .iter()
-            .filter(|m| m.status == "running" || (m.status == "scheduled" && m.starts_at >= now[..10].to_string()))
-            .min_by_key(|m| (m.status != "running", m.starts_at.clone()))
-            .cloned();
-        let today = &now[..10];
+        let (mut upcoming, past): (Vec<Meeting>, Vec<Meeting>) =
+            meetings.iter().cloned().partition(|m| is_upcoming(m, now));
+        upcoming.sort_by(|a, b| (a.status != "running", &a.starts_at).cmp(&(b.status != "running", &b.starts_at)));
+        let stored_now = crate::clock::to_stored(now);
+        let today = &stored_now[..10];
         let mut upcoming_deadlines: Vec<Resource> = self
             .resources(&circle.id)?
             .into_iter()
@@ -75,7 +93,9 @@ impl Store {
             open_actions: self.open_actions(&circle.id)?,
             circle,
             members,
-            next_meeting,
+            next_meeting: upcoming.first().cloned(),
+            upcoming,
+            past,
             meetings,
             upcoming_deadlines,
         })
@@ -84,8 +104,8 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::store_with_meeting_and_clock;
-    use crate::{ActionItemInput, ResourceInput};
+    use crate::test_support::{store_with_meeting_and_clock, t};
+    use crate::{ActionItemInput, MeetingInput, ResourceInput};
 
     #[test]
     fn home_shows_the_next_meeting_open_actions_and_deadlines() {
@@ -114,5 +134,49 @@ mod tests {
         assert_eq!(home.open_actions[0].owner_name, None);
         let titles: Vec<_> = home.upcoming_deadlines.iter().map(|r| r.title.as_str()).collect();
         assert_eq!(titles, ["ACRL 2027"]);
+    }
+
+    #[test]
+    fn a_meeting_is_upcoming_until_it_ends_and_the_home_groups_them() {
+        // Today is 4 March 2026, 12:00 UTC.
+        let (mut store, clock, later) = store_with_meeting_and_clock();
+        let circle = store.meeting(&later).unwrap().circle_id;
+        let at = |store: &mut crate::Store, starts_at: &str| {
+            let input = MeetingInput {
+                circle_id: circle.clone(),
+                starts_at: starts_at.into(),
+                minutes: Some(60),
+                ..Default::default()
+            };
+            store.create_meeting(&input).unwrap().id
+        };
+        let ended_this_morning = at(&mut store, "2026-03-04T09:00:00Z"); // 9:00 to 10:00
+        let under_way = at(&mut store, "2026-03-04T11:30:00Z"); // 11:30 to 12:30, not run in Kinship
+        let last_week = at(&mut store, "2026-02-25T18:00:00Z");
+
+        let home = store.circle_home(&circle).unwrap();
+        let ids = |ms: &[crate::Meeting]| ms.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&home.upcoming), [under_way.clone(), later.clone()], "soonest first");
+        assert_eq!(ids(&home.past), [ended_this_morning.clone(), last_week.clone()], "newest first");
+        assert_eq!(home.next_meeting.unwrap().id, under_way, "a meeting in its slot is next, not one over today");
+        assert_eq!(home.meetings.len(), 4);
+
+        // Its last minute still counts; a minute later it is past.
+        clock.set(t("2026-03-04T12:30:00Z"));
+        assert_eq!(store.circle_home(&circle).unwrap().next_meeting.unwrap().id, under_way);
+        clock.set(t("2026-03-04T12:31:00Z"));
+        let home = store.circle_home(&circle).unwrap();
+        assert_eq!(ids(&home.upcoming), [later.clone()]);
+        assert_eq!(ids(&home.past)[0], under_way);
+
+        // A running meeting is next, however long it overruns; once ended, it is past.
+        store.start_meeting(&later, None).unwrap();
+        clock.set(t("2026-03-06T09:00:00Z"));
+        let home = store.circle_home(&circle).unwrap();
+        assert_eq!(home.next_meeting.unwrap().id, later);
+        store.end_meeting(&later, "").unwrap();
+        let home = store.circle_home(&circle).unwrap();
+        assert!(home.next_meeting.is_none() && home.upcoming.is_empty());
+        assert_eq!(ids(&home.past)[0], later, "an ended meeting is past the moment it ends");
     }
 }

@@ -200,6 +200,69 @@ pub struct AgendaItem {
 /// Kinds of agenda item.
 pub const AGENDA_KINDS: &[&str] =
     &["opening_round", "member_turn", "topic", "skill_share", "resource", "win", "action_review", "closing_round"];
+
+/// An agenda kind as people read it: the one wording every screen, choice and record uses.
+pub fn agenda_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "opening_round" => "Opening round",
+        "member_turn" => "Member turn",
+        "topic" => "Topic",
+        "skill_share" => "Skill share",
+        "resource" => "Resource",
+        "win" => "Win",
+        "action_review" => "Action review",
+        "closing_round" => "Closing round",
+        _ => "Item",
+    }
+}
+
+/// A value a person can choose, with the words shown for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+/// Every agenda kind with its label, in [`AGENDA_KINDS`] order, for a choice of kind.
+pub fn agenda_kind_choices() -> Vec<Choice> {
+    AGENDA_KINDS.iter().map(|&value| Choice { value, label: agenda_kind_label(value) }).collect()
+}
+
+/// An agenda item as screens show it: the item with its kind in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgendaEntry {
+    #[serde(flatten)]
+    pub item: AgendaItem,
+    pub kind_label: &'static str,
+}
+
+/// The timeboxes of an agenda against its meeting's length, in minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PlannedMinutes {
+    /// Every item's timebox except skipped ones.
+    pub total: i64,
+    /// The meeting's planned length.
+    pub length: i64,
+    /// How far the total runs past the length; 0 when it fits.
+    pub over: i64,
+    /// How much of the length the total fills, 0 to 100 (capped), for a bar.
+    pub percent: i64,
+}
+
+impl PlannedMinutes {
+    /// `total` minutes of timeboxes in a meeting of `length` minutes.
+    pub fn new(total: i64, length: i64) -> Self {
+        let percent = (total * 100 + length.max(1) / 2) / length.max(1);
+        PlannedMinutes { total, length, over: (total - length).max(0), percent: percent.clamp(0, 100) }
+    }
+}
+
+/// A meeting's agenda as screens show it: the items in order and their planned minutes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgendaView {
+    pub items: Vec<AgendaEntry>,
+    pub planned: PlannedMinutes,
+}
 /// Kinds of help a member can ask for in their turn.
 pub const HELP_KINDS: &[&str] = &["advice", "feedback", "ideas", "resources", "connections", "listening"];
 /// Where an agenda item stands.

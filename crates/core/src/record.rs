@@ -10,6 +10,9 @@ use crate::{Error, Result, Store};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+mod document;
+pub use document::{Block, Figure, Piece, RecordDocument};
+
 /// What to put in a record.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RecordOptions {
@@ -136,21 +139,6 @@ pub struct RecordReflection {
     pub text: String,
 }
 
-/// An agenda kind as people read it.
-pub fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "opening_round" => "Opening round",
-        "member_turn" => "Member turn",
-        "topic" => "Topic",
-        "skill_share" => "Skill share",
-        "resource" => "Resource",
-        "win" => "Win",
-        "action_review" => "Action review",
-        "closing_round" => "Closing round",
-        _ => "Item",
-    }
-}
-
 /// What confidential items show instead of their title.
 pub const STAYS_IN_THE_CIRCLE: &str = "(stays in the circle)";
 
@@ -247,7 +235,7 @@ impl Store {
                 if matches!(item.kind.as_str(), "opening_round" | "closing_round" | "action_review") {
                     continue; // the circle's rituals, not topics
                 }
-                let kind = kind_label(&item.kind).to_string();
+                let kind = crate::agenda_kind_label(&item.kind).to_string();
                 if item.confidential && !by_kind {
                     summary.confidential_left_out += 1;
                     continue;
@@ -367,7 +355,7 @@ impl MentoringRecord {
             ("Times timekeeper", s.timekeeper.to_string()),
             ("Times note-taker", s.note_taker.to_string()),
             ("Own turns taken", s.turns_taken.to_string()),
-            ("Colleagues' turns supported", s.turns_supported.to_string()),
+            ("Colleagues’ turns supported", s.turns_supported.to_string()),
             ("Resources shared", s.resources_shared.to_string()),
             ("Commitments made", s.commitments_made.to_string()),
             ("Commitments kept", s.commitments_kept.to_string()),
@@ -409,68 +397,14 @@ impl MentoringRecord {
         format!("{} (made {}{due}; {state})", c.text, c.date)
     }
 
-    /// The record as Markdown.
+    fn meeting_line(m: &RecordMeeting) -> String {
+        let roles = if m.roles.is_empty() { String::new() } else { format!("; {}", m.roles.join(", ")) };
+        format!("{} — {} ({} min{roles})", m.date, m.title, m.minutes)
+    }
+
+    /// The record as Markdown: its [`document`](Self::document), which the preview shows too.
     pub fn to_markdown(&self) -> String {
-        let e = md_escape;
-        let mut out = String::new();
-        out.push_str(&format!("# Service: peer mentoring — {}\n\n", e(&self.name)));
-        out.push_str(&format!(
-            "{}  \nPeer mentoring circle **{}**, {}.\n\n",
-            e(&self.who()),
-            e(&self.circle_name),
-            self.period()
-        ));
-        if !self.circle_purpose.trim().is_empty() {
-            out.push_str(&format!("The circle's purpose: {}\n\n", e(self.circle_purpose.trim())));
-        }
-        if !self.narrative.trim().is_empty() {
-            out.push_str(&format!("{}\n\n", e(self.narrative.trim())));
-        }
-        out.push_str("## Summary\n\n| | |\n|---|---:|\n");
-        for (label, value) in self.figures() {
-            out.push_str(&format!("| {label} | {value} |\n"));
-        }
-        let section = |out: &mut String, title: &str, lines: Vec<String>| {
-            if !lines.is_empty() {
-                out.push_str(&format!("\n## {title}\n\n"));
-                for line in lines {
-                    out.push_str(&format!("- {line}\n"));
-                }
-            }
-        };
-        section(
-            &mut out,
-            "Meetings",
-            self.meetings
-                .iter()
-                .map(|m| {
-                    let roles = if m.roles.is_empty() { String::new() } else { format!("; {}", m.roles.join(", ")) };
-                    format!("{} — {} ({} min{roles})", m.date, e(&m.title), m.minutes)
-                })
-                .collect(),
-        );
-        section(
-            &mut out,
-            "Topics",
-            self.topics.iter().map(|t| format!("{} — {}", t.date, e(&Self::topic_line(t)))).collect(),
-        );
-        if let Some(note) = self.left_out_note() {
-            out.push_str(&format!("\n{note}\n"));
-        }
-        section(&mut out, "Resources shared", self.resources.iter().map(|r| r.line(&e)).collect());
-        section(&mut out, "Commitments", self.commitments.iter().map(|c| e(&Self::commitment_line(c))).collect());
-        if !self.reflections.is_empty() {
-            out.push_str("\n## Reflections\n");
-            for r in &self.reflections {
-                let prompt = r.prompt.as_ref().map(|p| format!(" — {}", e(p))).unwrap_or_default();
-                out.push_str(&format!("\n{}{prompt}\n\n", r.date));
-                for line in r.text.lines() {
-                    out.push_str(&format!("> {}\n", e(line)));
-                }
-            }
-        }
-        out.push_str(&format!("\n_Made with Kinship on {}._\n", long_date(&self.generated_on)));
-        out
+        self.document().to_markdown()
     }
 
     /// The record as CSV: one row per figure, meeting, topic, resource, commitment and

@@ -284,3 +284,31 @@ fn csv_cells_never_start_a_formula() {
 fn markdown_shows_markup_as_text() {
     assert_eq!(md_escape("a *b* [c](d) <e> #f"), r"a \*b\* \[c\](d) \<e\> \#f");
 }
+
+#[test]
+fn the_document_holds_every_word_the_markdown_writes_in_order() {
+    let f = fixture();
+    let picked = RecordOptions { reflection_ids: vec![f.shared_reflection.clone()], ..options(&f) };
+    let doc = f.store.mentoring_record(&picked).unwrap().document();
+    let md = doc.to_markdown();
+    assert!(
+        md.ends_with(
+            "\n## Reflections\n\n2026-03-05 — What am I grateful for?\n\n> Thank you all for the practice run.\n\n\
+             _Made with Kinship on 1 December 2026._\n"
+        ),
+        "{md}"
+    );
+    // The preview draws the blocks as they are serialized: tagged by type, texts unescaped.
+    let json = serde_json::to_value(&doc).unwrap();
+    assert_eq!(json["blocks"][0], serde_json::json!({"type": "title", "text": "Service: peer mentoring — Ana Reyes"}));
+    assert_eq!(
+        json["blocks"][1]["lines"][1][1],
+        serde_json::json!({"text": "Early-career librarians", "strong": true})
+    );
+    let topics = doc.blocks.iter().find_map(|b| match b {
+        Block::List { items } if items[0].contains("Member turn") => Some(items),
+        _ => None,
+    });
+    assert_eq!(topics.unwrap()[1], "2026-03-05 — Member turn: Negotiating a <first> offer & salary");
+    assert!(md.contains("Negotiating a \\<first\\> offer & salary"), "escaped only in the Markdown");
+}
