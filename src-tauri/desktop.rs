@@ -123,11 +123,12 @@ fn kinship_files(args: impl IntoIterator<Item = String>, cwd: &Path) -> Vec<Stri
 fn is_kinship_file(path: &Path) -> bool {
     let named = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("kinship"));
     // Only a regular file is opened to read its first bytes: opening a named pipe would block.
-    named || path.metadata().is_ok_and(|m| m.is_file()) && {
-        use std::io::Read;
-        let mut magic = [0u8; 7];
-        std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut magic)).is_ok() && &magic == b"KINSHIP"
-    }
+    named
+        || path.metadata().is_ok_and(|m| m.is_file()) && {
+            use std::io::Read;
+            let mut magic = [0u8; 7];
+            std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut magic)).is_ok() && &magic == b"KINSHIP"
+        }
 }
 
 /// macOS delivers opened files as `RunEvent::Opened`, at first launch and later alike.

@@ -372,8 +372,10 @@ fn run(cli: Cli) -> Result<Output> {
         }
         Command::Data(DataCommand::Import { file }) => {
             let bytes = kinship_core::files::read_received_file(&file, kinship_core::files::MAX_RECEIVED_FILE)?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Error::Invalid { field: "File", reason: format!("{} is not a Kinship data export (JSON text)", file.display()) })?;
+            let text = String::from_utf8(bytes).map_err(|_| Error::Invalid {
+                field: "File",
+                reason: format!("{} is not a Kinship data export (JSON text)", file.display()),
+            })?;
             let s = store.import_json(&text)?;
             let text = format!(
                 "Imported {}, {}, {} and {}.",

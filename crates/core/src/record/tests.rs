@@ -312,3 +312,14 @@ fn the_document_holds_every_word_the_markdown_writes_in_order() {
     assert_eq!(topics.unwrap()[1], "2026-03-05 — Member turn: Negotiating a <first> offer & salary");
     assert!(md.contains("Negotiating a \\<first\\> offer & salary"), "escaped only in the Markdown");
 }
+
+#[test]
+fn member_text_with_markup_goes_into_the_markdown_as_text() {
+    let mut f = fixture();
+    let payload = "<img src=x onerror=alert(1)> [click](javascript:alert(2))";
+    f.store.update_circle(&f.circle, &CirclePatch { name: Some(payload.into()), ..Default::default() }).unwrap();
+    let md = f.store.mentoring_record(&options(&f)).unwrap().document().to_markdown();
+    assert!(md.contains(r"\<img src=x onerror=alert(1)\> \[click\](javascript:alert(2))"), "{md}");
+    let unescaped = |c: char| md.match_indices(c).any(|(i, _)| !md[..i].ends_with('\\'));
+    assert!(!unescaped('<') && !unescaped('['), "raw markup in the Markdown record:\n{md}");
+}
