@@ -21,6 +21,7 @@ mod actions;
 mod agenda;
 mod changelog;
 mod circles;
+mod device;
 mod goals;
 pub mod home;
 mod identity;
@@ -30,6 +31,7 @@ mod reflections;
 mod resources;
 pub mod runner;
 pub mod search;
+mod sql;
 pub mod templates;
 
 pub use changelog::Change;
