@@ -37,11 +37,26 @@ impl Reason {
     }
 }
 
-/// A field's winning value and the clock of the `put` that wrote it.
+/// A field's winning value and the `put` that wrote it (its clock, device and number).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Winner<'h> {
     pub hlc: &'h str,
+    pub author_device: &'h str,
+    pub seq: i64,
     pub value: &'h Value,
+}
+
+impl<'h> Winner<'h> {
+    /// `value`, written by `row`.
+    fn new(row: &'h LogRow, value: &'h Value) -> Winner<'h> {
+        Winner { hlc: &row.hlc, author_device: &row.author_device, seq: row.seq, value }
+    }
+
+    /// The order values are decided in: by clock, ties (only a forged bundle could make
+    /// them) broken by device and sequence, so that every laptop decides alike.
+    fn merge_order(&self) -> (&'h str, &'h str, i64) {
+        (self.hlc, self.author_device, self.seq)
+    }
 }
 
 /// A prose value that lost and that no later writer saw.
@@ -66,12 +81,6 @@ pub(crate) struct Outcome<'h> {
     pub conflicts: BTreeSet<Kept<'h>>,
 }
 
-/// The order entries are decided in: by clock, ties (only a forged bundle could make them)
-/// broken by device and sequence, so that every laptop decides alike.
-fn merge_order<'h>(row: &'h LogRow) -> (&'h str, &'h str, i64) {
-    (&row.hlc, &row.author_device, row.seq)
-}
-
 /// Decides one record of kind `entity` from its log entries, in any order.
 pub(crate) fn decide<'h>(entity: &str, history: &'h [LogRow<'_>]) -> Outcome<'h> {
     let puts = || history.iter().filter(|r| r.op == "put");
@@ -81,7 +90,7 @@ pub(crate) fn decide<'h>(entity: &str, history: &'h [LogRow<'_>]) -> Outcome<'h>
         deleted_at = None;
     }
 
-    let mut latest: BTreeMap<&str, &LogRow> = BTreeMap::new();
+    let mut fields: BTreeMap<&str, Winner> = BTreeMap::new();
     let mut seen: HashSet<&str> = HashSet::new();
     for row in history {
         for (field, value) in row.fields.iter() {
@@ -90,15 +99,14 @@ pub(crate) fn decide<'h>(entity: &str, history: &'h [LogRow<'_>]) -> Outcome<'h>
                     seen.extend(hlcs.as_array().into_iter().flatten().filter_map(|h| h.as_str()));
                 }
             } else if row.op == "put" && field != REDACTED_KEY {
-                let writer = latest.entry(field).or_insert(row);
-                if merge_order(row) > merge_order(writer) {
-                    *writer = row;
+                let candidate = Winner::new(row, value);
+                let winner = fields.entry(field).or_insert_with(|| candidate.clone());
+                if candidate.merge_order() > winner.merge_order() {
+                    *winner = candidate;
                 }
             }
         }
     }
-    let fields: BTreeMap<&str, Winner> =
-        latest.into_iter().map(|(field, row)| (field, Winner { hlc: &row.hlc, value: &row.fields[field] })).collect();
 
     // Prose values nobody saw that did not win (or that a delete overtook).
     let mut conflicts = BTreeSet::new();
