@@ -145,3 +145,100 @@ fn the_window_may_call_every_command_and_nothing_else() {
     commands.sort();
     assert_eq!(allowed, commands, "tauri.conf.json's capability must list exactly the commands");
 }
+
+/// What each layer of the core may not name: the change log and the store are the floor and
+/// never reach into sync or device identity (which sit above them, device identity on top),
+/// the bundle codec needs nothing from the exchange built on it, and merge's decision reads
+/// no database.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("changelog", &["sync", "device", "store", "Store"]),
+    ("store", &["sync", "device"]),
+    ("sync", &["device"]),
+    ("sync/bundle.rs", &["exchange"]),
+    ("sync/merge/decide.rs", &["rusqlite", "Connection", "Tx", "store"]),
+];
+
+/// The Rust files of a core module (`name.rs`, `name/mod.rs` and everything under `name/`),
+/// each with its name and its code without comments.
+fn core_module_sources(module: &str) -> Vec<(String, String)> {
+    let src = repo_root().join("crates/core/src");
+    let mut files = Vec::new();
+    let mut todo: Vec<std::path::PathBuf> =
+        [src.join(module), src.join(format!("{module}.rs"))].into_iter().filter(|p| p.exists()).collect();
+    while let Some(path) = todo.pop() {
+        if path.is_dir() {
+            todo.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code: Vec<&str> = text.lines().map(|l| l.split("//").next().unwrap()).collect();
+            files.push((path.strip_prefix(&src).unwrap().display().to_string(), code.join("\n")));
+        }
+    }
+    files
+}
+
+/// Whether `code` names `name` as a module of this crate (`crate::name`, `super::name`, a
+/// path starting `name::`, or an item of a `use crate::{…}` group), or, for a capitalised
+/// name, names that item at all. `std::sync::Arc` and a variable called `store` do not count.
+fn names_in_code(code: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(found) = code[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let before = code[..at].trim_end();
+        let after = code[from..].trim_start();
+        if code[..at].ends_with(is_ident) || code[from..].starts_with(is_ident) {
+            continue; // part of a longer word
+        }
+        let in_crate = ["crate::", "super::", "self::"].iter().any(|p| before.ends_with(p));
+        let path_start = !before.ends_with("::") && after.starts_with("::");
+        let statement = &before[before.rfind(';').map_or(0, |end| end + 1)..];
+        let in_use_group = (before.ends_with('{') || before.ends_with(','))
+            && ["use crate::", "use super::", "use self::"].iter().any(|u| statement.trim_start().starts_with(u));
+        let item = name.starts_with(char::is_uppercase) && !before.ends_with("::");
+        if in_crate || path_start || in_use_group || item {
+            return true;
+        }
+    }
+    false
+}
+
+#[test]
+fn the_layer_check_tells_a_module_path_from_a_word() {
+    for reaching in [
+        "use crate::sync::merge;",
+        "crate::sync::keys::vouch(tx)",
+        "use crate::{clock::Hlc, sync};",
+        "use crate::{\n    sync::seal::DeviceKeys,\n};",
+        "use super::exchange::VersionVector;",
+        "sync::merge::record_bases(&tx)",
+        "impl Store {}",
+        "use crate::{Result, Store};",
+    ] {
+        let name = ["sync", "exchange", "Store"].into_iter().find(|n| reaching.contains(n)).unwrap();
+        assert!(names_in_code(reaching, name), "missed {name} in {reaching:?}");
+    }
+    for innocent in ["use std::sync::Arc;", "fn log_len(store: &Store)", "let (circle, device) = x;", "sync_waiting"] {
+        for name in ["sync", "store", "device"] {
+            assert!(!names_in_code(innocent, name), "{name} wrongly found in {innocent:?}");
+        }
+    }
+}
+
+#[test]
+fn the_store_is_the_floor_and_sync_builds_on_it() {
+    let mut breaches = Vec::new();
+    for (module, forbidden) in LAYERS {
+        let files = core_module_sources(module);
+        if files.is_empty() {
+            breaches.push(format!("{module}: no such module"));
+        }
+        for (file, code) in &files {
+            breaches.extend(
+                forbidden.iter().filter(|name| names_in_code(code, name)).map(|name| format!("{file} → {name}")),
+            );
+        }
+    }
+    assert!(breaches.is_empty(), "modules reach into layers above them (see ARCHITECTURE.md): {breaches:#?}");
+}

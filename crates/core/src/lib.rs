@@ -22,6 +22,7 @@ mod actions;
 mod agenda;
 mod changelog;
 mod circles;
+mod device;
 mod goals;
 pub mod home;
 mod identity;
@@ -31,6 +32,7 @@ mod reflections;
 mod resources;
 pub mod runner;
 pub mod search;
+mod sql;
 pub mod templates;
 
 pub use changelog::Change;

@@ -1,11 +1,14 @@
-//! The SQLite store: opening (pragmas, migrations, the newer-version refusal) and the one
-//! write path, [`Store::write`], that gives every change a clock reading and a log entry.
+//! The SQLite store: opening a database (pragmas, migrations, the newer-version refusal) and
+//! the one write path, [`Store::write`], that gives every change a clock reading and a log
+//! entry. It is the floor: it uses the change log, never sync or device identity (opening a
+//! data folder where it lives, [`Store::open`], is in `device.rs`).
 
 mod migrations;
 
-use crate::changelog::Change;
+use crate::changelog::history::{record_bases, redact_before};
+use crate::changelog::{self, Change};
 use crate::clock::{to_stored, Clock, Hlc, SystemClock};
-use crate::{Error, Result};
+use crate::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -30,58 +33,15 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in data folder `dir`.
-    pub fn open(dir: &Path) -> Result<Store> {
-        Self::open_with_clock(dir, Arc::new(SystemClock))
-    }
-
-    /// Like [`Store::open`] with a chosen clock.
-    pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
-        let mut store = Self::from_connection(Connection::open(db_path(dir))?, clock)?;
-        store.settle_home(&home_fingerprint(dir))?;
-        Ok(store)
+    /// Opens the database in data folder `dir` as it is, without asking where the folder
+    /// lives (see [`Store::open`]), creating the database if the folder has none.
+    pub(crate) fn open_unplaced_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        Self::from_connection(Connection::open(db_path(dir))?, clock)
     }
 
     /// Opens a data folder without checking where it lives (a scratch copy being restored).
     pub(crate) fn open_unplaced(dir: &Path) -> Result<Store> {
-        Self::from_connection(Connection::open(db_path(dir))?, Arc::new(SystemClock))
-    }
-
-    /// Notices a data folder copied to another laptop (or another place): the copy takes a
-    /// new device identity, so two laptops never write changes as the same device. In each
-    /// circle, the new device's key is vouched for by the old one (same member).
-    fn settle_home(&mut self, home: &str) -> Result<()> {
-        let recorded: Option<String> = self.conn.query_row("SELECT home FROM local_device", [], |r| r.get(0))?;
-        match recorded {
-            Some(recorded) if recorded != home => self.take_new_device(Some(home)),
-            Some(_) => Ok(()),
-            None => {
-                self.conn.execute("UPDATE local_device SET home = ?1", [home])?;
-                Ok(())
-            }
-        }
-    }
-
-    /// Continues as a new device (new id and keys), vouched for in every circle by the
-    /// device recorded in the database; `home` is recorded when given.
-    pub(crate) fn take_new_device(&mut self, home: Option<&str>) -> Result<()> {
-        let old_keys = crate::sync::keys::ensure_secret_keys(&self.conn)?;
-        let recorded: String = self.conn.query_row("SELECT device_id FROM local_device", [], |r| r.get(0))?;
-        let previous = std::mem::replace(&mut self.device_id, crate::ids::new_id());
-        let old_device = recorded;
-        let new_keys = crate::sync::seal::DeviceKeys::generate();
-        let written = self.write(|tx| {
-            tx.execute(
-                "UPDATE local_device SET device_id = ?1, secret_keys = ?2, home = coalesce(?3, home)",
-                (tx.device_id(), new_keys.to_secret_string(), home),
-            )?;
-            crate::sync::keys::vouch_for_new_device(tx, &old_device, &old_keys, &new_keys)
-        });
-        if written.is_err() {
-            self.device_id = previous;
-        }
-        written
+        Self::open_unplaced_with_clock(dir, Arc::new(SystemClock))
     }
 
     /// A database that lives only in memory (tests, dry runs).
@@ -106,6 +66,27 @@ impl Store {
     /// This installation's device id: the author of every change written here.
     pub fn device_id(&self) -> &str {
         &self.device_id
+    }
+
+    /// Writes from now on as device `id` (a data folder continuing as a new device);
+    /// returns the id written as until now.
+    pub(crate) fn set_device_id(&mut self, id: String) -> String {
+        std::mem::replace(&mut self.device_id, id)
+    }
+
+    /// A circle's changes with sequence numbers above what `held` lists per device (all of
+    /// a device's changes when it is not listed), by device and sequence.
+    pub fn changes_after(
+        &self,
+        circle_id: &str,
+        held: &std::collections::BTreeMap<String, i64>,
+    ) -> Result<Vec<Change>> {
+        changelog::changes_after(&self.conn, circle_id, held)
+    }
+
+    /// Every logged change to a circle, in clock order.
+    pub fn changes(&self, circle_id: &str) -> Result<Vec<Change>> {
+        changelog::changes(&self.conn, circle_id)
     }
 
     /// The current time by this store's clock.
@@ -143,40 +124,6 @@ impl Store {
             w.tx.commit()?;
         }
         Ok(out)
-    }
-}
-
-/// Where a data folder lives: this machine's id and the folder's full path, hashed.
-fn home_fingerprint(dir: &Path) -> String {
-    use sha2::Digest;
-    let machine = machine_uid::get().unwrap_or_default();
-    let place = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let mut hash = sha2::Sha256::new();
-    hash.update(machine.as_bytes());
-    hash.update(b"\0");
-    hash.update(place.to_string_lossy().as_bytes());
-    hex::encode(hash.finalize())
-}
-
-/// Statements of up to this many rows stay compiled whatever their size: everyday imports
-/// write a few rows at a time, in batches of many sizes.
-const CACHED_ROWS: usize = 16;
-
-/// Runs `sql`, a statement writing `rows` rows in batches of at most `full`. It stays
-/// compiled if small or full (it recurs); otherwise it is compiled for this once: a
-/// statement for hundreds of rows takes hundreds of kilobytes, and a partial batch's size
-/// seldom recurs.
-pub(crate) fn execute_rows(
-    conn: &Connection,
-    sql: &str,
-    rows: usize,
-    full: usize,
-    params: impl rusqlite::Params,
-) -> rusqlite::Result<usize> {
-    if rows <= CACHED_ROWS || rows == full {
-        conn.prepare_cached(sql)?.execute(params)
-    } else {
-        conn.prepare(sql)?.execute(params)
     }
 }
 
@@ -255,7 +202,7 @@ impl Tx<'_> {
     /// Logs that a record was deleted (a reflection's earlier content is wiped from the log).
     pub fn log_delete(&mut self, circle_id: &str, entity: &str, entity_id: &str) -> Result<()> {
         let hlc = self.append(circle_id, entity, entity_id, "delete", serde_json::json!({}))?;
-        crate::sync::merge::redact_before(&self.tx, entity, entity_id, &hlc)
+        redact_before(&self.tx, entity, entity_id, &hlc)
     }
 
     /// Sets `fields` (column name → value) on row `id` of `table` and logs exactly those
@@ -274,7 +221,7 @@ impl Tx<'_> {
         let sets: Vec<String> = fields.keys().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 2)).collect();
         let sql = format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "));
         let mut params = vec![rusqlite::types::Value::Text(id.to_string())];
-        params.extend(fields.values().map(sql_value));
+        params.extend(fields.values().map(crate::sql::sql_value));
         self.tx.execute(&sql, rusqlite::params_from_iter(params))?;
         self.log(circle_id, entity, id, serde_json::Value::Object(fields))
     }
@@ -294,7 +241,7 @@ impl Tx<'_> {
             |r| r.get(0),
         )?;
         let mut fields = fields;
-        crate::sync::merge::record_bases(&self.tx, entity, entity_id, op, &mut fields)?;
+        record_bases(&self.tx, entity, entity_id, op, &mut fields)?;
         let change = Change {
             author_device: self.device_id.to_string(),
             seq,
@@ -310,20 +257,6 @@ impl Tx<'_> {
     }
 }
 
-/// A JSON field value as the SQLite value stored for it.
-pub(crate) fn sql_value(v: &serde_json::Value) -> rusqlite::types::Value {
-    use rusqlite::types::Value as Sql;
-    match v {
-        serde_json::Value::Null => Sql::Null,
-        serde_json::Value::Bool(b) => Sql::Integer(*b as i64),
-        serde_json::Value::Number(n) => {
-            n.as_i64().map(Sql::Integer).unwrap_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)))
-        }
-        serde_json::Value::String(s) => Sql::Text(s.clone()),
-        other => Sql::Text(other.to_string()),
-    }
-}
-
 impl std::ops::Deref for Tx<'_> {
     type Target = Connection;
     fn deref(&self) -> &Connection {
@@ -334,6 +267,7 @@ impl std::ops::Deref for Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn log_len(store: &Store) -> i64 {
         store.conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap()

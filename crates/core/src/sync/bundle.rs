@@ -18,13 +18,15 @@
 //! Ids and clocks not in their canonical form (an id in capitals, a clock stamp typed by
 //! hand) still round-trip exactly, as text: refusing them is the importer's job.
 
-use super::exchange::VersionVector;
 use crate::clock::Hlc;
 use crate::{Change, Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+
+/// For each device, the highest sequence number held with none missing before it.
+pub type VersionVector = BTreeMap<String, i64>;
 
 /// The first bytes of every bundle.
 pub const MAGIC: &[u8; 8] = b"KINSHIP\x01";

@@ -1,17 +1,15 @@
 //! What a laptop has (version vectors), what it sends (bundles of the changes a peer
 //! lacks), and importing a bundle: validated in full, then applied in one transaction.
 
-use super::bundle::{Bundle, FORMAT};
+use super::bundle::{Bundle, VersionVector, FORMAT};
 use super::merge::{self, Columns, Conflict};
+use crate::changelog::history::{self, is_redacted};
 use crate::changelog::{self, entity};
 use crate::clock::Hlc;
 use crate::validate::PROSE_MAX;
 use crate::{Change, Error, Result, Store};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-/// For each device, the highest sequence number held with none missing before it.
-pub type VersionVector = BTreeMap<String, i64>;
 
 /// Changes of one device that have not arrived although later ones have.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -156,7 +154,7 @@ fn check_other_circles<'b>(
 /// before its author took it back and one made after count as the same.
 fn same_change(a: &Change, b: &Change) -> bool {
     (&a.hlc, &a.entity, &a.entity_id, &a.op) == (&b.hlc, &b.entity, &b.entity_id, &b.op)
-        && (a.fields == b.fields || merge::is_redacted(&a.fields) || merge::is_redacted(&b.fields))
+        && (a.fields == b.fields || is_redacted(&a.fields) || is_redacted(&b.fields))
 }
 
 /// For each change of a bundle, whether this laptop already holds it (or it came earlier in
@@ -201,7 +199,7 @@ fn held_changes(conn: &rusqlite::Connection, bundle: &Bundle) -> Result<Vec<bool
             let same = (text(1)?, text(2)?, text(3)?, text(4)?) == (&c.hlc, &c.entity, &c.entity_id, &c.op)
                 && (fields.as_bytes() == text_of_change || {
                     let fields: serde_json::Value = serde_json::from_str(fields).unwrap_or_default();
-                    fields == c.fields || merge::is_redacted(&fields) || merge::is_redacted(&c.fields)
+                    fields == c.fields || is_redacted(&fields) || is_redacted(&c.fields)
                 });
             if !same {
                 return different(c);
@@ -359,16 +357,16 @@ impl Store {
             // come in. (In a circle that arrives whole, only its own deletes can apply.)
             let deleted = new.iter().filter(|c| c.op == "delete").map(|c| (c.entity.as_str(), c.entity_id.as_str()));
             if first_of_circle {
-                merge::redact_taken_back(tx, deleted)?;
+                history::redact_taken_back(tx, deleted)?;
             } else {
-                merge::redact_taken_back(tx, touched.iter().map(|(e, id)| (e.as_str(), id.as_str())))?;
+                history::redact_taken_back(tx, touched.iter().map(|(e, id)| (e.as_str(), id.as_str())))?;
             }
             let before: BTreeMap<(String, String), bool> =
                 touched.iter().map(|(e, id)| ((e.clone(), id.clone()), row_exists(tx, e, id))).collect();
             let stored = bundle.changes.len();
             // A circle arriving whole (joining it): its log is what was just stored, so the
             // rebuild need not read it back.
-            let given = first_of_circle.then(|| merge::histories_of(&new));
+            let given = first_of_circle.then(|| history::histories_of(&new));
             report.waiting = merge::rebuild_with_progress(tx, &circle_id, &touched, given, &mut |done| {
                 progress((stored + done).min(total), total)
             })?;
@@ -411,7 +409,7 @@ impl Store {
 }
 
 fn row_exists(conn: &rusqlite::Connection, entity: &str, id: &str) -> bool {
-    let Some(table) = merge::table_of(entity) else { return false };
+    let Some(table) = history::table_of(entity) else { return false };
     let (sql, key) = match id.split_once('/') {
         Some((meeting, member)) if entity == entity::ATTENDANCE => {
             ("SELECT 1 FROM attendance WHERE meeting_id = ?1 AND member_id = ?2".to_string(), vec![meeting, member])

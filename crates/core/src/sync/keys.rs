@@ -225,22 +225,6 @@ pub(crate) fn add_founder_key(tx: &mut Tx<'_>, circle_id: &str, member_id: &str)
     Ok(())
 }
 
-/// Logs, in every circle where `old_device` has a key, a key for this (new) device of the
-/// same member, vouched for by the old device's signing key.
-pub(crate) fn vouch_for_new_device(
-    tx: &mut Tx<'_>,
-    old_device: &str,
-    old_keys: &DeviceKeys,
-    new_keys: &DeviceKeys,
-) -> Result<()> {
-    let device_id = tx.device_id().to_string();
-    let authorized_by = format!("device:{old_device}");
-    for old in key_rows(tx, "device_id = ?1", [old_device])? {
-        add_key(tx, &old.circle_id, &old.member_id, &device_id, &new_keys.public(), &authorized_by, &old_keys.signing)?;
-    }
-    Ok(())
-}
-
 impl Store {
     /// This device's secret keys.
     pub(crate) fn secret_keys(&self) -> Result<DeviceKeys> {

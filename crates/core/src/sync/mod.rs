@@ -6,8 +6,10 @@
 //!
 //! - `merge`: rebuilding records from the log — last writer wins per field by HLC;
 //!   concurrent prose edits keep the losing text as a visible conflict; a delete wins.
+//!   `merge::decide` decides a record from its history alone; `merge` writes the outcome.
 //! - `bundle`: the inner file format (`KINSHIP\x01`, a JSON head, then the changes as
-//!   structure, id and text streams in zstd; caps on size, ratio and nesting).
+//!   structure, id and text streams in zstd; caps on size, ratio and nesting). It stands
+//!   alone: the version vector it carries is defined there.
 //! - `seal`, `keys`, `invite`, `share`, `armor`: signing and encryption to the circle's
 //!   members, which devices a circle trusts, invites, sync as a person uses it, pasteable text.
 //! - `exchange`: version vectors, export of what a peer lacks, atomic import with a report.
@@ -22,8 +24,8 @@ pub mod seal;
 pub mod share;
 pub mod signed;
 
-pub use bundle::Bundle;
-pub use exchange::{Gap, ImportReport, VersionVector};
+pub use bundle::{Bundle, VersionVector};
+pub use exchange::{Gap, ImportReport};
 pub use merge::Conflict;
 
 #[cfg(test)]

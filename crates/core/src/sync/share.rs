@@ -7,10 +7,11 @@
 //! it, so changes travel onward through whoever relays them. Members' haves come from
 //! their own bundles and are passed on in every bundle (`member_haves`).
 
-use super::bundle::{self, Bundle};
-use super::exchange::{ImportReport, VersionVector};
+use super::bundle::{self, Bundle, VersionVector};
+use super::exchange::ImportReport;
 use super::keys::{self, DeviceKey};
 use super::{armor, merge, seal};
+use crate::changelog::history::{is_prose, table_of};
 use crate::changelog::{self, entity};
 use crate::{Error, Result, Store};
 use rusqlite::OptionalExtension;
@@ -147,7 +148,7 @@ fn bundle_file_name(circle: &str, sender: &str, stamp: &str) -> String {
 
 /// Deletes a record by kind and id (attendance is keyed `meeting_id/member_id`).
 fn delete_record(conn: &rusqlite::Connection, entity: &str, id: &str) -> Result<()> {
-    let Some(table) = merge::table_of(entity) else { return Ok(()) };
+    let Some(table) = table_of(entity) else { return Ok(()) };
     match id.split_once('/') {
         Some((meeting, member)) if entity == entity::ATTENDANCE => {
             conn.execute("DELETE FROM attendance WHERE meeting_id = ?1 AND member_id = ?2", (meeting, member))?
@@ -595,8 +596,8 @@ impl Store {
 
     /// A record's label and the current text of one of its prose fields ("" if it is gone).
     fn conflict_context(&self, entity: &str, id: &str, field: &str) -> Result<(String, String)> {
-        let table = merge::table_of(entity).ok_or_else(|| Error::not_found("record kind", entity))?;
-        if !merge::is_prose(entity, field) {
+        let table = table_of(entity).ok_or_else(|| Error::not_found("record kind", entity))?;
+        if !is_prose(entity, field) {
             return Err(Error::not_found("text field", field));
         }
         let label_column = match entity {
@@ -627,10 +628,10 @@ impl Store {
         text: &str,
     ) -> Result<()> {
         let open = self.conflicts(circle_id)?.into_iter().any(|c| c.entity_id == entity_id && c.field == field);
-        if !open || !merge::is_prose(entity, field) {
+        if !open || !is_prose(entity, field) {
             return Err(Error::invalid("Conflict", "it was already settled; reload the sync screen"));
         }
-        let table = merge::table_of(entity).expect("prose fields belong to known kinds");
+        let table = table_of(entity).expect("prose fields belong to known kinds");
         let text = crate::validate::prose("Text", text)?;
         let exists: bool =
             self.conn().query_row(&format!("SELECT count(*) FROM {table} WHERE id = ?1"), [entity_id], |r| r.get(0))?;
@@ -648,7 +649,7 @@ impl Store {
     /// the texts it has now seen, so every laptop stops showing them.
     pub fn dismiss_conflict(&mut self, circle_id: &str, entity: &str, entity_id: &str) -> Result<()> {
         let open = self.conflicts(circle_id)?.into_iter().any(|c| c.entity_id == entity_id && c.reason == "deleted");
-        if !open || merge::table_of(entity).is_none() {
+        if !open || table_of(entity).is_none() {
             return Err(Error::invalid("Conflict", "it was already settled; reload the sync screen"));
         }
         self.write(|tx| tx.log_delete(circle_id, entity, entity_id))

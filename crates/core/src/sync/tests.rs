@@ -1,8 +1,10 @@
 //! Sync: convergence, idempotence, conflicts kept, deletes decided, bundles refused whole.
 
+use super::bundle::VersionVector;
 use super::bundle::{decode, encode, Bundle};
-use super::exchange::{Gap, VersionVector};
-use super::merge::{histories_of, rebuild_by, Reading, ENTITY_TABLES};
+use super::exchange::Gap;
+use super::merge::{rebuild_by, Reading};
+use crate::changelog::history::{histories_of, ENTITY_TABLES};
 use crate::test_support::t;
 use crate::{
     AgendaItemInput, AgendaItemPatch, CircleInput, Clock, FixedClock, IdentityInput, MeetingInput, MemberInput, Store,

@@ -1,7 +1,12 @@
 //! The change log: every write to shared circle data, per device, in sequence, stamped
 //! with a hybrid logical clock. Sync bundles are cut from it; private data never enters it.
+//!
+//! It sits below the store (whose write path appends to it) and below sync (which reads and
+//! merges it): it uses neither. [`history`] holds what the log says about one record.
 
-use crate::{Result, Store};
+pub(crate) mod history;
+
+use crate::Result;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -67,7 +72,7 @@ pub(crate) fn insert_all(conn: &Connection, changes: &[&Change]) -> Result<()> {
             params.extend([&c.author_device as &dyn rusqlite::ToSql, &c.seq, &c.hlc, &c.circle_id, &c.entity]);
             params.extend([&c.entity_id as &dyn rusqlite::ToSql, &c.op, fields]);
         }
-        crate::store::execute_rows(conn, &sql, chunk.len(), INSERT_ROWS, params.as_slice())?;
+        crate::sql::execute_rows(conn, &sql, chunk.len(), INSERT_ROWS, params.as_slice())?;
     }
     // Each device's count and highest number in `log_extent`, one statement per device.
     let mut extents: HashMap<(&str, &str), (i64, i64)> = HashMap::new();
@@ -118,38 +123,35 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
     })
 }
 
-impl Store {
-    /// A circle's changes with sequence numbers above what `held` lists per device (all of
-    /// a device's changes when it is not listed), by device and sequence.
-    pub fn changes_after(
-        &self,
-        circle_id: &str,
-        held: &std::collections::BTreeMap<String, i64>,
-    ) -> Result<Vec<Change>> {
-        let mut devices =
-            self.conn().prepare("SELECT author_device FROM log_extent WHERE circle_id = ?1 AND entries > 0")?;
-        let devices: Vec<String> = devices.query_map([circle_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn().prepare(
-            "SELECT author_device, seq, hlc, circle_id, entity, entity_id, op, fields FROM change_log
-             WHERE circle_id = ?1 AND author_device = ?2 AND seq > ?3 ORDER BY seq",
-        )?;
-        let mut out = Vec::new();
-        for device in devices {
-            let after = held.get(&device).copied().unwrap_or(0);
-            for change in stmt.query_map((circle_id, &device, after), from_row)? {
-                out.push(change?);
-            }
+/// A circle's changes with sequence numbers above what `held` lists per device (all of a
+/// device's changes when it is not listed), by device and sequence.
+pub(crate) fn changes_after(
+    conn: &Connection,
+    circle_id: &str,
+    held: &std::collections::BTreeMap<String, i64>,
+) -> Result<Vec<Change>> {
+    let mut devices = conn.prepare("SELECT author_device FROM log_extent WHERE circle_id = ?1 AND entries > 0")?;
+    let devices: Vec<String> = devices.query_map([circle_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT author_device, seq, hlc, circle_id, entity, entity_id, op, fields FROM change_log
+         WHERE circle_id = ?1 AND author_device = ?2 AND seq > ?3 ORDER BY seq",
+    )?;
+    let mut out = Vec::new();
+    for device in devices {
+        let after = held.get(&device).copied().unwrap_or(0);
+        for change in stmt.query_map((circle_id, &device, after), from_row)? {
+            out.push(change?);
         }
-        Ok(out)
     }
+    Ok(out)
+}
 
-    /// Every logged change to a circle, in clock order.
-    pub fn changes(&self, circle_id: &str) -> Result<Vec<Change>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT author_device, seq, hlc, circle_id, entity, entity_id, op, fields
-             FROM change_log WHERE circle_id = ?1 ORDER BY hlc",
-        )?;
-        let rows = stmt.query_map([circle_id], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
+/// Every logged change to a circle, in clock order.
+pub(crate) fn changes(conn: &Connection, circle_id: &str) -> Result<Vec<Change>> {
+    let mut stmt = conn.prepare(
+        "SELECT author_device, seq, hlc, circle_id, entity, entity_id, op, fields
+         FROM change_log WHERE circle_id = ?1 ORDER BY hlc",
+    )?;
+    let rows = stmt.query_map([circle_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
