@@ -222,3 +222,30 @@ fn a_device_a_pipe_or_a_huge_file_given_as_a_bundle_is_refused_at_once() {
     let err = ana.fails(&["data", "import", path_str(&huge)]);
     assert!(err.contains("larger than any file Kinship makes"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn the_data_folder_and_every_file_kinship_writes_are_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let (ana, _ben, circle, _meeting, files) = ana_and_ben();
+    let bundle = files.path().join("updates.kinship");
+    ana.ok(&["export", "--circle", &circle, "--out", path_str(&bundle)]);
+    let invite = files.path().join("cam.kinship");
+    ana.run_with_env(
+        &["invite", "--circle", &circle, "--name", "Cam Lee", "--email", "cam@uni.edu", "--out", path_str(&invite)],
+        &[PASS],
+    )
+    .success();
+    let data = files.path().join("data.json");
+    ana.ok(&["data", "export", "--out", path_str(&data)]);
+    let backup = json(&ana.ok(&["--json", "backup"]));
+    let backup_path = Path::new(backup["path"].as_str().expect("backup path"));
+
+    assert_eq!(mode(ana.path()), 0o700, "the data folder");
+    // (The write-ahead log is gone once the CLI closes the database; the core's tests check it.)
+    assert_eq!(mode(&ana.path().join("kinship.sqlite3")), 0o600, "the database");
+    for file in [bundle.as_path(), invite.as_path(), data.as_path(), backup_path] {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+}

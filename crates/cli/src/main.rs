@@ -447,21 +447,19 @@ fn write_new(path: &std::path::Path, contents: &str) -> Result<()> {
     write_new_bytes(path, contents.as_bytes())
 }
 
-/// Writes a new file, refusing to overwrite one.
+/// Writes a new file only its owner can read (it may hold the circle's confidential talk),
+/// refusing to overwrite one.
 fn write_new_bytes(path: &std::path::Path, contents: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let io = |source| Error::Io { path: path.display().to_string(), source };
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+    kinship_core::files::write_new_private(path, contents).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             Error::Invalid {
                 field: "Out",
                 reason: format!("{} already exists; choose another file name or remove it first", path.display()),
             }
         } else {
-            io(e)
+            Error::Io { path: path.display().to_string(), source: e }
         }
-    })?;
-    file.write_all(contents).and_then(|_| file.sync_all()).map_err(io)
+    })
 }
 
 fn main() -> ExitCode {

@@ -14,6 +14,26 @@ use crate::{Error, Result, Store};
 use std::path::Path;
 use std::sync::Arc;
 
+/// Makes the data folder and the database in it the person's alone: the folder 0700, the
+/// database and its write-ahead files 0600 (SQLite gives new write-ahead files the
+/// database's permissions). An existing folder made before this rule is closed too.
+fn make_private(dir: &Path) -> Result<()> {
+    crate::files::create_private_dir(dir)?;
+    let db = crate::store::db_path(dir);
+    match crate::files::write_new_private(&db, b"") {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            for file in [db.clone(), db.with_extension("sqlite3-wal"), db.with_extension("sqlite3-shm")] {
+                if file.exists() {
+                    crate::files::make_private(&file)?;
+                }
+            }
+            Ok(())
+        }
+        Err(source) => Err(Error::Io { path: db.display().to_string(), source }),
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database in data folder `dir`.
     pub fn open(dir: &Path) -> Result<Store> {
@@ -22,7 +42,7 @@ impl Store {
 
     /// Like [`Store::open`] with a chosen clock.
     pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
+        make_private(dir)?;
         let mut store = Self::open_unplaced_with_clock(dir, clock)?;
         store.settle_home(&home_fingerprint(dir))?;
         Ok(store)
@@ -85,4 +105,40 @@ fn vouch_for_new_device(tx: &mut Tx<'_>, old_device: &str, old_keys: &DeviceKeys
         add_key(tx, &old.circle_id, &old.member_id, &device_id, &new_keys.public(), &authorized_by, &old_keys.signing)?;
     }
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_data_folder_and_database_are_the_owners_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("kinship");
+        let mut store = Store::open(&dir).unwrap();
+        store
+            .create_identity(&crate::IdentityInput {
+                name: "Ana".into(),
+                email: "ana@uni.edu".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        let db = crate::store::db_path(&dir);
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(&db.with_extension("sqlite3-wal")), 0o600, "the write-ahead log holds recent writes");
+        drop(store);
+
+        // A folder made before this rule, open to every account, is closed when next opened.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let store = Store::open(&dir).unwrap();
+        assert_eq!((mode(&dir), mode(&db)), (0o700, 0o600));
+        assert_eq!(store.identity().unwrap().unwrap().name, "Ana");
+    }
 }
