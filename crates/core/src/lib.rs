@@ -28,6 +28,7 @@ mod meetings;
 mod members;
 mod reflections;
 mod resources;
+mod rows;
 pub mod runner;
 pub mod search;
 pub mod templates;

@@ -3,40 +3,17 @@
 
 use crate::changelog::entity;
 use crate::clock::to_stored;
+use crate::rows;
 use crate::store::Tx;
 use crate::validate::{self, LINE_MAX};
 use crate::{Error, Meeting, MeetingInput, Member, Result, Store};
 use chrono::{DateTime, Datelike, Duration, Months, Utc};
-use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 /// A meeting's length when none is given.
 pub const DEFAULT_MEETING_MINUTES: i64 = 60;
 /// The most meetings one series may schedule at once (two years of weekly meetings).
 pub const SERIES_MAX: usize = 104;
-
-pub(crate) const COLUMNS: &str = "id, circle_id, title, starts_at, minutes, place, facilitator_id, timekeeper_id, \
-     note_taker_id, status, started_at, ended_at, paused_at, current_item_id, summary";
-
-pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Meeting> {
-    Ok(Meeting {
-        id: r.get(0)?,
-        circle_id: r.get(1)?,
-        title: r.get(2)?,
-        starts_at: r.get(3)?,
-        minutes: r.get(4)?,
-        place: r.get(5)?,
-        facilitator_id: r.get(6)?,
-        timekeeper_id: r.get(7)?,
-        note_taker_id: r.get(8)?,
-        status: r.get(9)?,
-        started_at: r.get(10)?,
-        ended_at: r.get(11)?,
-        paused_at: r.get(12)?,
-        current_item_id: r.get(13)?,
-        summary: r.get(14)?,
-    })
-}
 
 /// The three rotating roles of a meeting, as member ids.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -72,30 +49,8 @@ fn same_weekday_of_month(start: DateTime<Utc>, months: u32) -> DateTime<Utc> {
 }
 
 fn insert(tx: &mut Tx<'_>, m: &Meeting) -> Result<()> {
-    tx.execute(
-        &format!(
-            "INSERT INTO {} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            "meetings"
-        ),
-        rusqlite::params![
-            m.id,
-            m.circle_id,
-            m.title,
-            m.starts_at,
-            m.minutes,
-            m.place,
-            m.facilitator_id,
-            m.timekeeper_id,
-            m.note_taker_id,
-            m.status,
-            m.started_at,
-            m.ended_at,
-            m.paused_at,
-            m.current_item_id,
-            m.summary
-        ],
-    )?;
-    tx.log(&m.circle_id, entity::MEETING, &m.id, serde_json::to_value(m).unwrap())?;
+    let fields = rows::insert(tx, "meetings", m)?;
+    tx.log(&m.circle_id, entity::MEETING, &m.id, fields)?;
     crate::agenda::pull_carried_items(tx, m)
 }
 
@@ -162,19 +117,13 @@ impl Store {
 
     /// One meeting by id.
     pub fn meeting(&self, id: &str) -> Result<Meeting> {
-        self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM meetings WHERE id = ?1"), [id], from_row)
-            .optional()?
+        rows::first(self.conn(), "SELECT * FROM meetings WHERE id = ?1", [id])?
             .ok_or_else(|| Error::not_found("meeting", id))
     }
 
     /// A circle's meetings in time order.
     pub fn meetings(&self, circle_id: &str) -> Result<Vec<Meeting>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM meetings WHERE circle_id = ?1 ORDER BY starts_at, id"))?;
-        let rows = stmt.query_map([circle_id], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(self.conn(), "SELECT * FROM meetings WHERE circle_id = ?1 ORDER BY starts_at, id", [circle_id])?)
     }
 
     /// Suggests who should hold each role at a meeting: the assignment of current members
@@ -260,17 +209,12 @@ impl Store {
 
     /// The first scheduled meeting of a circle that starts after `after` (RFC 3339).
     pub(crate) fn next_meeting_after(&self, circle_id: &str, after: &str) -> Result<Option<Meeting>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM meetings WHERE circle_id = ?1 AND starts_at > ?2 AND status = 'scheduled'
-                     ORDER BY starts_at, id LIMIT 1"
-                ),
-                (circle_id, after),
-                from_row,
-            )
-            .optional()?)
+        Ok(rows::first(
+            self.conn(),
+            "SELECT * FROM meetings WHERE circle_id = ?1 AND starts_at > ?2 AND status = 'scheduled'
+             ORDER BY starts_at, id LIMIT 1",
+            (circle_id, after),
+        )?)
     }
 }
 
