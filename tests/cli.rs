@@ -274,3 +274,24 @@ fn a_member_who_leaves_is_listed_as_left_and_keeps_their_actions() {
     assert_eq!(d.ok(&["action", "done", "--action", &action]), "done");
     assert!(d.fails(&["member", "remove", "--circle", &circle, "--member", &ben]).contains("already left"));
 }
+
+#[test]
+fn meeting_edit_changes_only_the_details_given() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let meeting =
+        d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-03-05T18:00:00Z", "--place", "Room 204"]);
+    let out = d.ok(&["meeting", "edit", "--meeting", &meeting, "--title", "Tenure files", "--minutes", "90"]);
+    assert_eq!(out, meeting, "meeting edit prints the meeting's id");
+    let edited =
+        json(&d.ok(&["--json", "meeting", "edit", "--meeting", &meeting, "--starts-at", "2026-03-05T14:00:00-05:00"]));
+    assert_eq!(edited["title"], "Tenure files");
+    assert_eq!(edited["starts_at"], "2026-03-05T19:00:00Z");
+    assert_eq!(edited["minutes"], 90);
+    assert_eq!(edited["place"], "Room 204", "a detail not given stays as it was");
+    let err = d.fails(&["meeting", "edit", "--meeting", &meeting, "--minutes", "0"]);
+    assert!(err.contains("Length") && err.contains("0 minutes"), "{err}");
+    let cleared = json(&d.ok(&["--json", "meeting", "edit", "--meeting", &meeting, "--place", ""]));
+    assert_eq!(cleared["place"], Value::Null, "an empty place clears it");
+    assert_eq!(cleared["minutes"], 90, "the refused edit changed nothing");
+}

@@ -307,6 +307,36 @@ pub enum MemberCommand {
     },
 }
 
+/// `meeting edit`: each flag given changes that detail; an empty value clears an optional one.
+#[derive(Args)]
+pub struct MeetingEdit {
+    #[arg(long)]
+    pub meeting: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// New start, RFC 3339: 2026-03-05T18:00:00Z or 2026-03-05T13:00:00-05:00.
+    #[arg(long)]
+    pub starts_at: Option<String>,
+    /// Length in minutes.
+    #[arg(long, allow_negative_numbers = true)]
+    pub minutes: Option<i64>,
+    /// A room.
+    #[arg(long)]
+    pub place: Option<String>,
+}
+
+impl MeetingEdit {
+    /// The change as the core takes it.
+    pub fn patch(self) -> kinship_core::MeetingPatch {
+        kinship_core::MeetingPatch {
+            title: self.title,
+            starts_at: self.starts_at,
+            minutes: self.minutes,
+            place: self.place,
+        }
+    }
+}
+
 /// A meeting named by id.
 #[derive(Args)]
 pub struct MeetingArg {
@@ -335,6 +365,8 @@ pub enum MeetingCommand {
         #[arg(long, default_value_t = 1)]
         count: usize,
     },
+    /// Change a meeting's title, start, length or place (only the flags given change).
+    Edit(MeetingEdit),
     /// List a circle's meetings.
     List {
         #[arg(long)]

@@ -65,6 +65,11 @@ fn meeting_command(store: &mut Store, command: MeetingCommand) -> Result<Output>
                 output(&meetings, text)
             }
         }
+        MeetingCommand::Edit(edit) => {
+            let m = store.update_meeting(&edit.meeting.clone(), &edit.patch())?;
+            let id = m.id.clone();
+            output(&m, id)
+        }
         MeetingCommand::List { circle } => {
             listed(&store.meetings(&circle)?, |m| format!("{}  {}  {}  {}", m.id, m.starts_at, m.status, m.title))
         }

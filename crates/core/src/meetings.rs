@@ -6,7 +6,7 @@ use crate::clock::to_stored;
 use crate::rows;
 use crate::store::Tx;
 use crate::validate::{self, LINE_MAX};
-use crate::{Error, Meeting, MeetingInput, Member, Result, Store};
+use crate::{Error, Meeting, MeetingInput, MeetingPatch, Member, Result, Store};
 use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use serde::Serialize;
 
@@ -48,6 +48,30 @@ fn same_weekday_of_month(start: DateTime<Utc>, months: u32) -> DateTime<Utc> {
     }
 }
 
+/// A meeting's place: optional, one line.
+fn place(value: Option<&str>) -> Result<Option<String>> {
+    // Named as the schedule form names it, so an error is shown beside that field.
+    validate::optional("Place or link", value, LINE_MAX)
+}
+
+/// The details a patch changes, checked, as column → value.
+fn changed_details(patch: &MeetingPatch) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let mut fields = serde_json::Map::new();
+    if let Some(title) = &patch.title {
+        fields.insert("title".into(), validate::required("Title", title, LINE_MAX)?.into());
+    }
+    if let Some(start) = &patch.starts_at {
+        fields.insert("starts_at".into(), to_stored(validate::timestamp("Start", start)?).into());
+    }
+    if let Some(minutes) = patch.minutes {
+        fields.insert("minutes".into(), validate::minutes("Length", minutes)?.into());
+    }
+    if let Some(p) = &patch.place {
+        fields.insert("place".into(), place(Some(p))?.into());
+    }
+    Ok(fields)
+}
+
 fn insert(tx: &mut Tx<'_>, m: &Meeting) -> Result<()> {
     let fields = rows::insert(tx, "meetings", m)?;
     tx.log(&m.circle_id, entity::MEETING, &m.id, fields)?;
@@ -78,7 +102,7 @@ impl Store {
             Some(t) => Some(validate::required("Title", t, LINE_MAX)?),
         };
         let minutes = validate::minutes("Length", input.minutes.unwrap_or(DEFAULT_MEETING_MINUTES))?;
-        let place = validate::optional("Place or link", input.place.as_deref(), LINE_MAX)?;
+        let place = place(input.place.as_deref())?;
         let mut starts = vec![first];
         while starts.len() < count {
             let next = next_by_cadence(*starts.last().unwrap(), &circle.cadence).unwrap();
@@ -203,6 +227,26 @@ impl Store {
             };
             fields.insert(column.into(), id);
         }
+        self.write(|tx| tx.update("meetings", entity::MEETING, &meeting.circle_id, &meeting.id, fields))?;
+        self.meeting(&meeting.id)
+    }
+
+    /// Changes a meeting's title, start, length or place (`None` leaves one as it is). The
+    /// change is logged, so it syncs; a meeting that has ended or was cancelled stays as it was.
+    pub fn update_meeting(&mut self, id: &str, patch: &MeetingPatch) -> Result<Meeting> {
+        let meeting = self.meeting(&crate::ids::parse_id("Meeting", id)?)?;
+        let over = match meeting.status.as_str() {
+            "ended" => "has ended",
+            "cancelled" => "was cancelled",
+            _ => "",
+        };
+        if !over.is_empty() {
+            return Err(Error::invalid("Meeting", format!("this meeting {over}; its details stay as they were")));
+        }
+        let mut fields = changed_details(patch)?;
+        // A detail given as it already is is no change: it is neither written nor logged.
+        let current = rows::fields(&meeting);
+        fields.retain(|column, value| current.get(column) != Some(value));
         self.write(|tx| tx.update("meetings", entity::MEETING, &meeting.circle_id, &meeting.id, fields))?;
         self.meeting(&meeting.id)
     }
@@ -334,5 +378,63 @@ mod tests {
         let err =
             store.assign_roles(&m.id, &Roles { facilitator_id: Some(stranger), ..Default::default() }).unwrap_err();
         assert_eq!(err.field(), Some("Facilitator"));
+    }
+
+    #[test]
+    fn an_edit_changes_only_the_details_it_names_and_is_logged() {
+        let (mut store, circle) = store_with_circle();
+        let m = store
+            .create_meeting(&MeetingInput {
+                circle_id: circle.clone(),
+                starts_at: "2026-01-06T18:00:00Z".into(),
+                place: Some("Room 204".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let before = store.changes(&circle).unwrap().len();
+        let patch = MeetingPatch {
+            title: Some("Tenure files".into()),
+            starts_at: Some("2026-01-06T13:30:00-05:00".into()),
+            minutes: Some(90),
+            ..Default::default()
+        };
+        let edited = store.update_meeting(&m.id, &patch).unwrap();
+        assert_eq!(
+            (edited.title.as_str(), edited.starts_at.as_str(), edited.minutes, edited.place.as_deref()),
+            ("Tenure files", "2026-01-06T18:30:00Z", 90, Some("Room 204"))
+        );
+        let log = store.changes(&circle).unwrap();
+        assert_eq!(log.len(), before + 1);
+        let written: Vec<&String> = log.last().unwrap().fields.as_object().unwrap().keys().collect();
+        assert!(written.iter().all(|k| ["title", "starts_at", "minutes"].contains(&k.as_str()) || k.starts_with('$')));
+        store.update_meeting(&m.id, &MeetingPatch { minutes: Some(90), ..patch.clone() }).unwrap();
+        assert_eq!(store.changes(&circle).unwrap().len(), before + 1, "the same details again log nothing");
+        let cleared =
+            store.update_meeting(&m.id, &MeetingPatch { place: Some(" ".into()), ..Default::default() }).unwrap();
+        assert_eq!(cleared.place, None, "an empty place clears it");
+        for (bad, field) in [
+            (MeetingPatch { title: Some("".into()), ..Default::default() }, "Title"),
+            (MeetingPatch { starts_at: Some("next Tuesday".into()), ..Default::default() }, "Start"),
+            (MeetingPatch { minutes: Some(0), ..Default::default() }, "Length"),
+        ] {
+            assert_eq!(store.update_meeting(&m.id, &bad).unwrap_err().field(), Some(field));
+        }
+        assert_eq!(store.meeting(&m.id).unwrap(), cleared, "a refused edit changes nothing");
+    }
+
+    #[test]
+    fn an_ended_meeting_keeps_its_details() {
+        let (mut store, circle) = store_with_circle();
+        let m = store
+            .create_meeting(&MeetingInput {
+                circle_id: circle,
+                starts_at: "2026-01-06T18:00:00Z".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        store.start_meeting(&m.id, None).unwrap();
+        store.end_meeting(&m.id, "").unwrap();
+        let err = store.update_meeting(&m.id, &MeetingPatch { title: Some("Renamed".into()), ..Default::default() });
+        assert!(err.unwrap_err().to_string().contains("this meeting has ended"));
     }
 }

@@ -163,6 +163,16 @@ pub struct MeetingInput {
     pub place: Option<String>,
 }
 
+/// Changes to a meeting's details; `None` leaves a field as it is, an empty string clears
+/// an optional one.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MeetingPatch {
+    pub title: Option<String>,
+    pub starts_at: Option<String>,
+    pub minutes: Option<i64>,
+    pub place: Option<String>,
+}
+
 /// A talking point on a meeting's agenda.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgendaItem {
