@@ -3,17 +3,7 @@
 use crate::changelog::entity;
 use crate::rows;
 use crate::validate::{self, LINE_MAX};
-use crate::{Error, Resource, ResourceInput, Result, Store, RESOURCE_KINDS};
-
-/// A link must be a web address: it is opened in the person's browser, never in Kinship.
-fn web_link(value: Option<&str>) -> Result<Option<String>> {
-    let Some(url) = validate::optional("Link", value, LINE_MAX)? else { return Ok(None) };
-    let lower = url.to_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
-        return Err(Error::invalid("Link", format!("'{url}' is not a web address; it should start with https://")));
-    }
-    Ok(Some(url))
-}
+use crate::{Resource, ResourceInput, Result, Store, RESOURCE_KINDS};
 
 impl Store {
     /// Shares a resource or opportunity with a circle.
@@ -28,7 +18,7 @@ impl Store {
             id: crate::ids::new_id(),
             circle_id: circle.id,
             title: validate::required("Title", &input.title, LINE_MAX)?,
-            url: web_link(input.url.as_deref())?,
+            url: validate::web_link("Link", input.url.as_deref())?,
             kind: validate::one_of("Kind", input.kind.as_deref().unwrap_or("other"), RESOURCE_KINDS)?,
             deadline,
             shared_by_id,
