@@ -295,3 +295,32 @@ fn meeting_edit_changes_only_the_details_given() {
     assert_eq!(cleared["place"], Value::Null, "an empty place clears it");
     assert_eq!(cleared["minutes"], 90, "the refused edit changed nothing");
 }
+
+#[test]
+fn a_meeting_link_must_be_a_web_address_and_an_empty_one_clears_it() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let link = "https://meet.example.org/abc";
+    let meeting =
+        d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-03-05T18:00:00Z", "--link", link]);
+    let err = d.fails(&["meeting", "edit", "--meeting", &meeting, "--link", "javascript:alert(1)"]);
+    assert!(err.contains("Link must start with https:// or http://"), "{err}");
+    let listed = json(&d.ok(&["--json", "meeting", "list", "--circle", &circle]));
+    assert_eq!(listed[0]["link"], link, "the refused link changed nothing");
+    let moved =
+        json(&d.ok(&["--json", "meeting", "edit", "--meeting", &meeting, "--link", "http://call.example.org/x"]));
+    assert_eq!(moved["link"], "http://call.example.org/x");
+    let cleared = json(&d.ok(&["--json", "meeting", "edit", "--meeting", &meeting, "--link", ""]));
+    assert_eq!(cleared["link"], Value::Null);
+    let err = d.fails(&[
+        "meeting",
+        "create",
+        "--circle",
+        &circle,
+        "--starts-at",
+        "2026-04-05T18:00:00Z",
+        "--link",
+        "ftp://x.org",
+    ]);
+    assert!(err.contains("Link must start with https:// or http://"), "{err}");
+}

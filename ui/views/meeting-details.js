@@ -1,5 +1,6 @@
-// A meeting's details (title, start, length, place): the form that edits them, shared by
-// the screens that show a meeting. Each detail is listed here once for the window.
+// A meeting's details (title, start, length, place, link): the form that edits them and
+// the link that opens the video call, shared by the screens that show a meeting. Each
+// detail is listed here once for the window.
 
 import { api } from '../api.js';
 import { h, localToRfc3339 } from '../dom.js';
@@ -25,6 +26,8 @@ export function detailsForm(meeting, { onSaved, onCancel }) {
       value: toLocalInput(meeting.starts_at), hint: 'In your own time zone.' }),
     field({ name: 'minutes', label: 'Length in minutes', field: 'Length', type: 'number', required: true, value: String(meeting.minutes) }),
     field({ name: 'place', label: 'Place', field: 'Place or link', maxlength: 500, value: meeting.place ?? '', hint: 'A room or an address.' }),
+    field({ name: 'link', label: 'Video-call link', field: 'Link', type: 'url', maxlength: 500, value: meeting.link ?? '',
+      hint: 'The web address of the video call; it opens in your browser. Leave it empty for none.' }),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, 'Save details'),
       h('button', { type: 'button', onclick: onCancel }, 'Cancel')));
@@ -39,9 +42,31 @@ export function detailsForm(meeting, { onSaved, onCancel }) {
       const minutes = wholeNumber(v.minutes, 'Length');
       if (minutes === null) throw { field: 'Length', message: 'Length cannot be empty. Please give it in minutes, like 60.' };
       // Every detail is sent; the core writes (and syncs) only those that changed.
-      saved = await api.updateMeeting(meeting.id, { title: v.title, starts_at: startsAt, minutes, place: v.place });
+      saved = await api.updateMeeting(meeting.id, { title: v.title, starts_at: startsAt, minutes, place: v.place, link: v.link });
     });
     if (ok) onSaved(saved);
   });
   return form;
+}
+
+/** The meeting's video-call link as a button that opens it in the person's browser (never in Kinship), or null. */
+export function callLink(meeting) {
+  if (!meeting.link) return null;
+  const said = h('span', { class: 'hint', role: 'status' });
+  const problem = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const open = async () => {
+    problem.hidden = true;
+    try {
+      await api.openLink(meeting.link);
+      said.textContent = 'Opened in your browser.';
+    } catch (err) {
+      problem.textContent = `Could not open the link: ${err.message}`;
+      problem.hidden = false;
+    }
+  };
+  return h('div', { class: 'call-link' },
+    h('button', { type: 'button', class: 'link-button', id: 'join-call', onclick: open }, 'Join the video call'),
+    h('span', { class: 'url', id: 'meeting-link' }, meeting.link),
+    said,
+    problem);
 }

@@ -7,7 +7,7 @@ import {
   announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, orNull, showError, submitting, values, wholeNumber,
 } from '../forms.js';
 import { MEETING_STATUS, actionFacts } from './circle.js';
-import { detailsForm } from './meeting-details.js';
+import { callLink, detailsForm } from './meeting-details.js';
 
 const KINDS = [
   ['topic', 'Topic'], ['member_turn', 'Member turn'], ['opening_round', 'Opening round'], ['skill_share', 'Skill share'],
@@ -102,7 +102,8 @@ function header(ctx) {
       h('div', {},
         h('h1', { id: 'meeting-title' }, meeting.title),
         h('p', { class: 'meeting-facts' }, facts.join(' · '), ' ',
-          h('span', { class: `status status-${meeting.status}` }, MEETING_STATUS[meeting.status] ?? meeting.status))),
+          h('span', { class: `status status-${meeting.status}` }, MEETING_STATUS[meeting.status] ?? meeting.status)),
+        callLink(meeting)),
       start),
     editable ? null : h('p', { class: 'note', id: 'readonly-note' },
       meeting.status === 'ended'

@@ -323,6 +323,9 @@ pub struct MeetingEdit {
     /// A room.
     #[arg(long)]
     pub place: Option<String>,
+    /// A video-call link (https:// or http://).
+    #[arg(long)]
+    pub link: Option<String>,
 }
 
 impl MeetingEdit {
@@ -333,6 +336,7 @@ impl MeetingEdit {
             starts_at: self.starts_at,
             minutes: self.minutes,
             place: self.place,
+            link: self.link,
         }
     }
 }
@@ -358,14 +362,17 @@ pub enum MeetingCommand {
         minutes: Option<i64>,
         #[arg(long)]
         title: Option<String>,
-        /// A room or a video-call link.
+        /// A room or an address.
         #[arg(long)]
         place: Option<String>,
+        /// A video-call link (https:// or http://).
+        #[arg(long)]
+        link: Option<String>,
         /// How many meetings to schedule, spaced by the circle's cadence.
         #[arg(long, default_value_t = 1)]
         count: usize,
     },
-    /// Change a meeting's title, start, length or place (only the flags given change).
+    /// Change a meeting's title, start, length, place or link (only the flags given change).
     Edit(MeetingEdit),
     /// List a circle's meetings.
     List {

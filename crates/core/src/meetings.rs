@@ -69,6 +69,9 @@ fn changed_details(patch: &MeetingPatch) -> Result<serde_json::Map<String, serde
     if let Some(p) = &patch.place {
         fields.insert("place".into(), place(Some(p))?.into());
     }
+    if let Some(l) = &patch.link {
+        fields.insert("link".into(), validate::web_link("Link", Some(l))?.into());
+    }
     Ok(fields)
 }
 
@@ -103,6 +106,7 @@ impl Store {
         };
         let minutes = validate::minutes("Length", input.minutes.unwrap_or(DEFAULT_MEETING_MINUTES))?;
         let place = place(input.place.as_deref())?;
+        let link = validate::web_link("Link", input.link.as_deref())?;
         let mut starts = vec![first];
         while starts.len() < count {
             let next = next_by_cadence(*starts.last().unwrap(), &circle.cadence).unwrap();
@@ -119,6 +123,7 @@ impl Store {
                 starts_at: to_stored(at),
                 minutes,
                 place: place.clone(),
+                link: link.clone(),
                 facilitator_id: None,
                 timekeeper_id: None,
                 note_taker_id: None,
@@ -231,7 +236,7 @@ impl Store {
         self.meeting(&meeting.id)
     }
 
-    /// Changes a meeting's title, start, length or place (`None` leaves one as it is). The
+    /// Changes a meeting's title, start, length, place or link (`None` leaves one as it is). The
     /// change is logged, so it syncs; a meeting that has ended or was cancelled stays as it was.
     pub fn update_meeting(&mut self, id: &str, patch: &MeetingPatch) -> Result<Meeting> {
         let meeting = self.meeting(&crate::ids::parse_id("Meeting", id)?)?;
@@ -436,5 +441,28 @@ mod tests {
         store.end_meeting(&m.id, "").unwrap();
         let err = store.update_meeting(&m.id, &MeetingPatch { title: Some("Renamed".into()), ..Default::default() });
         assert!(err.unwrap_err().to_string().contains("this meeting has ended"));
+    }
+
+    #[test]
+    fn a_link_is_a_web_address_set_when_scheduling_or_later_and_cleared_by_empty() {
+        let (mut store, circle) = store_with_circle();
+        let input = MeetingInput {
+            circle_id: circle.clone(),
+            starts_at: "2026-01-06T18:00:00Z".into(),
+            link: Some("https://meet.example.org/abc".into()),
+            ..Default::default()
+        };
+        let m = store.create_meeting(&input).unwrap();
+        assert_eq!(m.link.as_deref(), Some("https://meet.example.org/abc"));
+        let bad = MeetingInput { link: Some("javascript:alert(1)".into()), ..input };
+        assert_eq!(store.create_meeting(&bad).unwrap_err().field(), Some("Link"));
+        let link = |l: &str| MeetingPatch { link: Some(l.into()), ..Default::default() };
+        let err = store.update_meeting(&m.id, &link("javascript:alert(1)")).unwrap_err();
+        assert!(err.to_string().contains("Link must start with https:// or http://"), "{err}");
+        let moved = store.update_meeting(&m.id, &link("http://call.example.org/x")).unwrap();
+        assert_eq!(moved.link.as_deref(), Some("http://call.example.org/x"));
+        let logged = store.changes(&circle).unwrap().last().unwrap().fields.clone();
+        assert_eq!(logged["link"], "http://call.example.org/x", "the link is logged, so it syncs");
+        assert_eq!(store.update_meeting(&m.id, &link("")).unwrap().link, None);
     }
 }
