@@ -44,6 +44,7 @@ commands! {
 
     create_meetings(input: MeetingInput, count: usize) -> Vec<Meeting> => |s| s.create_series(&input, count);
     get_meeting(id: String) -> Meeting => |s| s.meeting(&id);
+    update_meeting(id: String, patch: MeetingPatch) -> Meeting => |s| s.update_meeting(&id, &patch);
     suggest_roles(meeting_id: String) -> Roles => |s| s.suggest_roles(&meeting_id);
     assign_roles(meeting_id: String, roles: Roles) -> Meeting => |s| s.assign_roles(&meeting_id, &roles);
 

@@ -306,3 +306,53 @@ fn a_member_is_removed_only_from_their_own_circle() {
     assert!(err["message"].as_str().unwrap().contains("Ben is not a member of Early-career librarians"), "{err}");
     assert!(!d.ok(&["member", "list", "--circle", &other]).contains("(left)"), "Ben is still in the writing group");
 }
+
+#[test]
+fn meeting_edit_changes_only_the_details_given() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let meeting =
+        d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-03-05T18:00:00Z", "--place", "Room 204"]);
+    let out = d.ok(&["meeting", "edit", "--meeting", &meeting, "--title", "Tenure files", "--minutes", "90"]);
+    assert_eq!(out, meeting, "meeting edit prints the meeting's id");
+    let edited =
+        json(&d.ok(&["--json", "meeting", "edit", "--meeting", &meeting, "--starts-at", "2026-03-05T14:00:00-05:00"]));
+    assert_eq!(edited["title"], "Tenure files");
+    assert_eq!(edited["starts_at"], "2026-03-05T19:00:00Z");
+    assert_eq!(edited["minutes"], 90);
+    assert_eq!(edited["place"], "Room 204", "a detail not given stays as it was");
+    let err = d.fails(&["meeting", "edit", "--meeting", &meeting, "--minutes", "0"]);
+    assert!(err.contains("Length") && err.contains("0 minutes"), "{err}");
+    let cleared = json(&d.ok(&["--json", "meeting", "edit", "--meeting", &meeting, "--place", ""]));
+    assert_eq!(cleared["place"], Value::Null, "an empty place clears it");
+    assert_eq!(cleared["minutes"], 90, "the refused edit changed nothing");
+}
+
+#[test]
+fn a_meeting_link_must_be_a_web_address_and_an_empty_one_clears_it() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let link = "https://meet.example.org/abc";
+    let meeting =
+        d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-03-05T18:00:00Z", "--link", link]);
+    let err = d.fails(&["meeting", "edit", "--meeting", &meeting, "--link", "javascript:alert(1)"]);
+    assert!(err.contains("Link must start with https:// or http://"), "{err}");
+    let listed = json(&d.ok(&["--json", "meeting", "list", "--circle", &circle]));
+    assert_eq!(listed[0]["link"], link, "the refused link changed nothing");
+    let moved =
+        json(&d.ok(&["--json", "meeting", "edit", "--meeting", &meeting, "--link", "http://call.example.org/x"]));
+    assert_eq!(moved["link"], "http://call.example.org/x");
+    let cleared = json(&d.ok(&["--json", "meeting", "edit", "--meeting", &meeting, "--link", ""]));
+    assert_eq!(cleared["link"], Value::Null);
+    let err = d.fails(&[
+        "meeting",
+        "create",
+        "--circle",
+        &circle,
+        "--starts-at",
+        "2026-04-05T18:00:00Z",
+        "--link",
+        "ftp://x.org",
+    ]);
+    assert!(err.contains("Link must start with https:// or http://"), "{err}");
+}

@@ -277,3 +277,95 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.screenshot("agenda.png").await;
     app.quit().await;
 }
+
+/// A folder holding a stand-in `xdg-open` that writes down what it was asked to open, so a
+/// test sees the link handed to the person's browser without starting one.
+fn recording_opener() -> (tempfile::TempDir, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("opened.txt");
+    let script = dir.path().join("xdg-open");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", record.display())).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, record)
+}
+
+#[tokio::test]
+async fn a_person_edits_a_meeting_and_joins_its_call_from_the_agenda_and_run_screens() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let meeting = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-12-08T18:00:00Z"]);
+    d.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Job talk nerves"]);
+    let (opener, opened) = recording_opener();
+    let path = format!("{}:{}", opener.path().display(), std::env::var("PATH").unwrap_or_default());
+    let link = "https://meet.example.org/early-career";
+
+    for (theme, gtk) in [("light", None), ("dark", Some("Adwaita:dark"))] {
+        let mut env = vec![("PATH", path.as_str())];
+        env.extend(gtk.map(|t| ("GTK_THEME", t)));
+        let app = App::launch_with_env(&display, d.path(), &env).await;
+        app.wait_for("#circle-list").await;
+        app.go(&format!("#/meeting/{meeting}")).await;
+        app.wait_for("#meeting-title").await;
+
+        if theme == "light" {
+            // Edit the details: a link that is not a web address is refused beside its field.
+            click(&app, "#edit-meeting").await;
+            assert_eq!(
+                app.focused_id().await,
+                app.wait_for("#meeting-details-form input[name=title]").await.attr("id").await.unwrap().unwrap()
+            );
+            app.fill("#meeting-details-form input[name=title]", "December check-in").await;
+            app.fill("#meeting-details-form input[name=minutes]", "90").await;
+            app.fill("#meeting-details-form input[name=place]", "Library room 204").await;
+            app.fill("#meeting-details-form input[name=link]", "javascript:alert(1)").await;
+            click(&app, "#meeting-details-form button[type=submit]").await;
+            app.wait_for_text("#meeting-details-form .error-summary", "Link must start with https:// or http://").await;
+            let invalid =
+                app.wait_for("#meeting-details-form input[name=link]").await.attr("aria-invalid").await.unwrap();
+            assert_eq!(invalid.as_deref(), Some("true"));
+            let stored =
+                serde_json::from_str::<serde_json::Value>(&d.ok(&["--json", "meeting", "list", "--circle", &circle]))
+                    .unwrap();
+            assert_eq!(stored[0]["minutes"], 60, "a refused edit saves nothing");
+            app.fill("#meeting-details-form input[name=link]", link).await;
+            app.screenshot("meeting-details-form.png").await;
+            click(&app, "#meeting-details-form button[type=submit]").await;
+            app.wait_for_text("#meeting-title", "December check-in").await;
+            wait_for_announcement(&app, "Meeting details saved.").await;
+            app.wait_for_text("#agenda-total", "of 90 minutes").await;
+            assert_eq!(app.focused_id().await, "edit-meeting", "the keyboard goes back to Edit details");
+        }
+
+        // The agenda screen shows the link, which opens in the person's browser.
+        let head = app.wait_for_text("#meeting-head", link).await;
+        assert!(head.contains("Library room 204") && head.contains("90 minutes"), "{head}");
+        app.wait_for_text("#join-call", "Join the video call").await;
+        if theme == "light" {
+            let saved =
+                serde_json::from_str::<serde_json::Value>(&d.ok(&["--json", "meeting", "list", "--circle", &circle]))
+                    .unwrap();
+            assert_eq!(saved[0]["link"], link, "the window's edit is in the store");
+            click(&app, "#join-call").await;
+            app.wait_for_text(".call-link", "Opened in your browser.").await;
+            let handed = std::fs::read_to_string(&opened).unwrap_or_default();
+            assert_eq!(handed.trim(), link, "the link went to the browser opener");
+        }
+        app.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        app.screenshot(&format!("meeting-link-{theme}.png")).await;
+        assert_eq!(app.axe_violations().await, Vec::<String>::new(), "agenda screen, {theme}");
+
+        // The run screen shows it before the meeting starts and while it runs.
+        app.go(&format!("#/run/{meeting}")).await;
+        if theme == "light" {
+            app.wait_for_text(".run-start .call-link", link).await;
+            click(&app, "#start-meeting").await;
+        }
+        app.wait_for_text(".run-head .call-link", link).await;
+        app.screenshot(&format!("run-link-{theme}.png")).await;
+        assert_eq!(app.axe_violations().await, Vec::<String>::new(), "run screen, {theme}");
+        app.quit().await;
+    }
+}

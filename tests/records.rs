@@ -124,6 +124,23 @@ fn calendar_files_for_a_meeting_and_a_circle() {
 }
 
 #[test]
+fn a_meeting_link_goes_into_its_calendar_file() {
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let meeting =
+        d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-03-05T18:00:00Z", "--place", "Room 204"]);
+    let link = "https://meet.example.org/early-career";
+    d.ok(&["meeting", "edit", "--meeting", &meeting, "--link", link]);
+    let file = d.path().join("with-link.ics");
+    d.ok(&["calendar", "--meeting", &meeting, "--out", file.to_str().unwrap()]);
+    let ics = std::fs::read_to_string(&file).unwrap();
+    assert!(ics.contains(&format!("\r\nURL:{link}\r\n")), "{ics}");
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(unfolded.contains(&format!("Join: {link}")), "the description carries it for apps that ignore URL: {ics}");
+    assert!(ics.contains("LOCATION:Room 204"), "the place stays the location: {ics}");
+}
+
+#[test]
 fn backup_list_and_restore_bring_back_the_same_data() {
     let d = DataDir::new();
     let (circle, _, _) = seeded(&d);

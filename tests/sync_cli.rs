@@ -249,3 +249,25 @@ fn the_data_folder_and_every_file_kinship_writes_are_the_owners_alone() {
         assert_eq!(mode(file), 0o600, "{}", file.display());
     }
 }
+
+#[test]
+fn a_meeting_link_set_on_one_laptop_travels_in_a_bundle_to_the_other() {
+    let (ana, ben, circle, meeting, files) = ana_and_ben();
+    let link = "https://meet.example.org/early-career";
+    ana.ok(&["meeting", "edit", "--meeting", &meeting, "--link", link, "--place", "Room 204"]);
+    let bundle = files.path().join("ana-link.kinship");
+    ana.ok(&["export", "--circle", &circle, "--out", path_str(&bundle)]);
+    ben.ok(&["import", path_str(&bundle)]);
+    let on_ben = json(&ben.ok(&["--json", "meeting", "list", "--circle", &circle]));
+    assert_eq!(on_ben[0]["link"], link);
+    assert_eq!(on_ben[0]["place"], "Room 204");
+    assert_eq!(ana.ok(&["dump", "--circle", &circle]), ben.ok(&["dump", "--circle", &circle]));
+
+    // Clearing it travels too.
+    ben.ok(&["meeting", "edit", "--meeting", &meeting, "--link", ""]);
+    let back = files.path().join("ben-link.kinship");
+    ben.ok(&["export", "--circle", &circle, "--out", path_str(&back)]);
+    ana.ok(&["import", path_str(&back)]);
+    let on_ana = json(&ana.ok(&["--json", "meeting", "list", "--circle", &circle]));
+    assert_eq!(on_ana[0]["link"], Value::Null);
+}

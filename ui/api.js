@@ -45,6 +45,8 @@ export const api = {
 
   createMeetings: (input, count = 1) => call('create_meetings', { input, count }),
   getMeeting: (id) => call('get_meeting', { id }),
+  /** Changes a meeting's details; `patch` names them as the meeting does, null leaves one as it is. */
+  updateMeeting: (id, patch) => call('update_meeting', { id, patch }),
   suggestRoles: (meetingId) => call('suggest_roles', { meetingId }),
   assignRoles: (meetingId, roles) => call('assign_roles', { meetingId, roles }),
 

@@ -7,6 +7,7 @@ import {
   announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, orNull, showError, submitting, values, wholeNumber,
 } from '../forms.js';
 import { MEETING_STATUS, actionFacts } from './circle.js';
+import { callLink, detailsForm } from './meeting-details.js';
 
 const HELP = [
   ['', 'Not said yet'], ['advice', 'Advice'], ['feedback', 'Feedback'], ['ideas', 'Ideas'], ['resources', 'Resources'],
@@ -82,24 +83,47 @@ export async function render(main, [meetingId]) {
 
 // ── Header ───────────────────────────────────────────────────────────────────────────
 
-function header({ state: { meeting, home }, editable }) {
+function header(ctx) {
+  const { state: { meeting, home }, editable } = ctx;
   const facts = [formatDateTime(meeting.starts_at), `${meeting.minutes} minutes`, meeting.place].filter(Boolean);
   const start = editable
-    ? h('a', { class: 'link-button primary start-link', id: 'start-meeting', href: `#/run/${meeting.id}` },
-      meeting.status === 'running' ? 'Return to the running meeting' : 'Start meeting')
+    ? h('div', { class: 'head-actions' },
+      h('button', { type: 'button', id: 'edit-meeting', onclick: () => editDetails(ctx) }, 'Edit details'),
+      h('a', { class: 'link-button primary start-link', id: 'start-meeting', href: `#/run/${meeting.id}` },
+        meeting.status === 'running' ? 'Return to the running meeting' : 'Start meeting'))
     : null;
-  return h('header', { class: 'meeting-head' },
+  return h('header', { class: 'meeting-head', id: 'meeting-head' },
     h('p', { class: 'breadcrumb' }, h('a', { href: `#/circle/${home.circle.id}` }, `← ${home.circle.name}`)),
     h('div', { class: 'meeting-title-row' },
       h('div', {},
         h('h1', { id: 'meeting-title' }, meeting.title),
         h('p', { class: 'meeting-facts' }, facts.join(' · '), ' ',
-          h('span', { class: `status status-${meeting.status}` }, MEETING_STATUS[meeting.status] ?? meeting.status))),
+          h('span', { class: `status status-${meeting.status}` }, MEETING_STATUS[meeting.status] ?? meeting.status)),
+        callLink(meeting)),
       start),
     editable ? null : h('p', { class: 'note', id: 'readonly-note' },
       meeting.status === 'ended'
         ? 'This meeting has ended. Its agenda is shown as it was; add new talking points to the next meeting.'
         : 'This meeting was cancelled. Its agenda is shown as it was; add new talking points to another meeting.'));
+}
+
+/** Opens the details form under the title; saving redraws the header (and the total, for a new length). */
+function editDetails(ctx) {
+  const open = document.getElementById('meeting-details-form');
+  if (open) { open.querySelector('input').focus(); return; }
+  const head = document.getElementById('meeting-head');
+  const form = detailsForm(ctx.state.meeting, {
+    onSaved: (meeting) => {
+      ctx.state.meeting = meeting;
+      head.replaceWith(header(ctx));
+      ctx.renderAgenda();
+      document.getElementById('edit-meeting').focus();
+      announce(ctx.status, 'Meeting details saved.');
+    },
+    onCancel: () => { form.remove(); document.getElementById('edit-meeting').focus(); },
+  });
+  head.append(form);
+  form.querySelector('input').focus();
 }
 
 // ── Agenda list ──────────────────────────────────────────────────────────────────────

@@ -4,6 +4,7 @@
 
 import { api } from '../api.js';
 import { formatDate, formatDateTime, formatDay, h, replace } from '../dom.js';
+import { callLink } from './meeting-details.js';
 
 const STATUS_LABELS = { open: 'Open', done: 'Done', skipped: 'Skipped', carried: 'Carried over' };
 const TICK_MS = 250;
@@ -78,6 +79,7 @@ function attendanceStep(ctx, view) {
   return h('div', { class: 'run run-start' },
     h('h1', {}, view.meeting.title),
     h('p', { class: 'lede' }, formatDateTime(view.meeting.starts_at), view.meeting.place ? ` · ${view.meeting.place}` : ''),
+    callLink(view.meeting),
     h('div', { class: 'run-start-grid' }, form, agendaPreview(ctx.agenda)));
 }
 
@@ -289,7 +291,7 @@ function runScreen(ctx, first) {
 
   const root = h('div', { class: 'run run-live' },
     h('div', { class: 'run-head' },
-      h('div', {}, h('h1', {}, view.meeting.title), h('p', { class: 'lede' }, 'Meeting in progress · ', elapsed)),
+      h('div', {}, h('h1', {}, view.meeting.title), h('p', { class: 'lede' }, 'Meeting in progress · ', elapsed), callLink(view.meeting)),
       h('button', { type: 'button', class: 'danger-button', id: 'end-meeting', onclick: () => dialog.showModal() }, 'End meeting')),
     error,
     live,

@@ -307,6 +307,40 @@ pub enum MemberCommand {
     },
 }
 
+/// `meeting edit`: each flag given changes that detail; an empty value clears an optional one.
+#[derive(Args)]
+pub struct MeetingEdit {
+    #[arg(long)]
+    pub meeting: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// New start, RFC 3339: 2026-03-05T18:00:00Z or 2026-03-05T13:00:00-05:00.
+    #[arg(long)]
+    pub starts_at: Option<String>,
+    /// Length in minutes.
+    #[arg(long, allow_negative_numbers = true)]
+    pub minutes: Option<i64>,
+    /// A room.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// A video-call link (https:// or http://).
+    #[arg(long)]
+    pub link: Option<String>,
+}
+
+impl MeetingEdit {
+    /// The change as the core takes it.
+    pub fn patch(self) -> kinship_core::MeetingPatch {
+        kinship_core::MeetingPatch {
+            title: self.title,
+            starts_at: self.starts_at,
+            minutes: self.minutes,
+            place: self.place,
+            link: self.link,
+        }
+    }
+}
+
 /// A meeting named by id.
 #[derive(Args)]
 pub struct MeetingArg {
@@ -328,13 +362,18 @@ pub enum MeetingCommand {
         minutes: Option<i64>,
         #[arg(long)]
         title: Option<String>,
-        /// A room or a video-call link.
+        /// A room or an address.
         #[arg(long)]
         place: Option<String>,
+        /// A video-call link (https:// or http://).
+        #[arg(long)]
+        link: Option<String>,
         /// How many meetings to schedule, spaced by the circle's cadence.
         #[arg(long, default_value_t = 1)]
         count: usize,
     },
+    /// Change a meeting's title, start, length, place or link (only the flags given change).
+    Edit(MeetingEdit),
     /// List a circle's meetings.
     List {
         #[arg(long)]

@@ -54,9 +54,9 @@ fn run_view_text(v: &RunView) -> String {
 
 fn meeting_command(store: &mut Store, command: MeetingCommand) -> Result<Output> {
     Ok(match command {
-        MeetingCommand::Create { circle, starts_at, minutes, title, place, count } => {
-            let meetings =
-                store.create_series(&MeetingInput { circle_id: circle, title, starts_at, minutes, place }, count)?;
+        MeetingCommand::Create { circle, starts_at, minutes, title, place, link, count } => {
+            let input = MeetingInput { circle_id: circle, title, starts_at, minutes, place, link };
+            let meetings = store.create_series(&input, count)?;
             let ids: Vec<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
             let text = ids.join("\n");
             if count == 1 {
@@ -64,6 +64,11 @@ fn meeting_command(store: &mut Store, command: MeetingCommand) -> Result<Output>
             } else {
                 output(&meetings, text)
             }
+        }
+        MeetingCommand::Edit(edit) => {
+            let m = store.update_meeting(&edit.meeting.clone(), &edit.patch())?;
+            let id = m.id.clone();
+            output(&m, id)
         }
         MeetingCommand::List { circle } => {
             listed(&store.meetings(&circle)?, |m| format!("{}  {}  {}  {}", m.id, m.starts_at, m.status, m.title))

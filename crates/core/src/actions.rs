@@ -1,25 +1,9 @@
 //! Action items: commitments made at a meeting, with an owner and a due date.
 
 use crate::changelog::entity;
+use crate::rows;
 use crate::validate::{self, LINE_MAX};
 use crate::{ActionItem, ActionItemInput, Error, Result, Store};
-use rusqlite::Row;
-
-pub(crate) const COLUMNS: &str = "id, meeting_id, text, owner_id, due, done, created_at, agenda_item_id, done_at";
-
-pub(crate) fn from_row(r: &Row) -> rusqlite::Result<ActionItem> {
-    Ok(ActionItem {
-        id: r.get(0)?,
-        meeting_id: r.get(1)?,
-        text: r.get(2)?,
-        owner_id: r.get(3)?,
-        due: r.get(4)?,
-        done: r.get(5)?,
-        created_at: r.get(6)?,
-        agenda_item_id: r.get(7)?,
-        done_at: r.get(8)?,
-    })
-}
 
 impl Store {
     /// Records an action item from a meeting.
@@ -67,21 +51,8 @@ impl Store {
         };
         self.write(|tx| {
             let item = ActionItem { created_at: tx.now(), ..item };
-            tx.execute(
-                &format!("INSERT INTO action_items ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-                rusqlite::params![
-                    item.id,
-                    item.meeting_id,
-                    item.text,
-                    item.owner_id,
-                    item.due,
-                    item.done,
-                    item.created_at,
-                    item.agenda_item_id,
-                    item.done_at
-                ],
-            )?;
-            tx.log(&meeting.circle_id, entity::ACTION_ITEM, &item.id, serde_json::to_value(&item).unwrap())?;
+            let fields = rows::insert(tx, "action_items", &item)?;
+            tx.log(&meeting.circle_id, entity::ACTION_ITEM, &item.id, fields)?;
             Ok(item)
         })
     }
@@ -101,20 +72,17 @@ impl Store {
 
     /// One action item by id.
     pub fn action_item(&self, id: &str) -> Result<ActionItem> {
-        use rusqlite::OptionalExtension;
-        self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM action_items WHERE id = ?1"), [id], from_row)
-            .optional()?
+        rows::first(self.conn(), "SELECT * FROM action_items WHERE id = ?1", [id])?
             .ok_or_else(|| Error::not_found("action item", id))
     }
 
     /// A meeting's action items in the order they were made.
     pub fn action_items(&self, meeting_id: &str) -> Result<Vec<ActionItem>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM action_items WHERE meeting_id = ?1 ORDER BY created_at, id"))?;
-        let rows = stmt.query_map([meeting_id], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(
+            self.conn(),
+            "SELECT * FROM action_items WHERE meeting_id = ?1 ORDER BY created_at, id",
+            [meeting_id],
+        )?)
     }
 }
 

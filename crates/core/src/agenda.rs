@@ -2,43 +2,17 @@
 //! what a meeting did not reach into the next one.
 
 use crate::changelog::entity;
+use crate::rows;
 use crate::store::Tx;
 use crate::validate::{self, LINE_MAX};
 use crate::{
     agenda_kind_label, AgendaEntry, AgendaItem, AgendaItemInput, AgendaItemPatch, AgendaView, Error, Meeting,
     PlannedMinutes, Result, Store, AGENDA_KINDS, HELP_KINDS,
 };
-use rusqlite::{OptionalExtension, Row};
 use serde_json::{json, Map, Value};
 
 /// A talking point's timebox when none is given.
 pub const DEFAULT_ITEM_MINUTES: i64 = 10;
-
-pub(crate) const COLUMNS: &str = "id, meeting_id, title, details, contributor_id, kind, minutes, position, status, \
-     confidential, notes, started_at, ended_at, paused_secs, carried_from_id, member_id, help_wanted, goal_id";
-
-pub(crate) fn from_row(r: &Row) -> rusqlite::Result<AgendaItem> {
-    Ok(AgendaItem {
-        id: r.get(0)?,
-        meeting_id: r.get(1)?,
-        title: r.get(2)?,
-        details: r.get(3)?,
-        contributor_id: r.get(4)?,
-        kind: r.get(5)?,
-        minutes: r.get(6)?,
-        position: r.get(7)?,
-        status: r.get(8)?,
-        confidential: r.get(9)?,
-        notes: r.get(10)?,
-        started_at: r.get(11)?,
-        ended_at: r.get(12)?,
-        paused_secs: r.get(13)?,
-        carried_from_id: r.get(14)?,
-        member_id: r.get(15)?,
-        help_wanted: r.get(16)?,
-        goal_id: r.get(17)?,
-    })
-}
 
 /// Refuses changes to the agenda of a meeting that is over.
 pub(crate) fn ensure_open(meeting: &Meeting) -> Result<()> {
@@ -57,34 +31,8 @@ pub(crate) fn append(tx: &mut Tx<'_>, circle_id: &str, item: AgendaItem) -> Resu
         |r| r.get(0),
     )?;
     let item = AgendaItem { position, ..item };
-    let i = &item;
-    tx.execute(
-        &format!(
-            "INSERT INTO agenda_items ({COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
-        ),
-        rusqlite::params![
-            i.id,
-            i.meeting_id,
-            i.title,
-            i.details,
-            i.contributor_id,
-            i.kind,
-            i.minutes,
-            i.position,
-            i.status,
-            i.confidential,
-            i.notes,
-            i.started_at,
-            i.ended_at,
-            i.paused_secs,
-            i.carried_from_id,
-            i.member_id,
-            i.help_wanted,
-            i.goal_id
-        ],
-    )?;
-    tx.log(circle_id, entity::AGENDA_ITEM, &i.id, serde_json::to_value(i).unwrap())?;
+    let fields = rows::insert(tx, "agenda_items", &item)?;
+    tx.log(circle_id, entity::AGENDA_ITEM, &item.id, fields)?;
     Ok(item)
 }
 
@@ -118,20 +66,17 @@ pub(crate) fn pull_carried_items(tx: &mut Tx<'_>, meeting: &Meeting) -> Result<(
     if meeting.status != "scheduled" {
         return Ok(());
     }
-    let pending: Vec<AgendaItem> = {
-        let mut stmt = tx.prepare(&format!(
-            "SELECT {} FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id
+    let pending: Vec<AgendaItem> = rows::all(
+        tx,
+        "SELECT a.* FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id
              WHERE m.circle_id = ?1 AND m.status = 'ended' AND m.starts_at < ?2 AND a.status = 'carried'
                AND NOT EXISTS (SELECT 1 FROM agenda_items c WHERE c.carried_from_id = a.id)
                -- only onto the first scheduled meeting after the one that ended
                AND NOT EXISTS (SELECT 1 FROM meetings n WHERE n.circle_id = m.circle_id AND n.status = 'scheduled'
                                AND n.starts_at > m.starts_at AND n.starts_at < ?2)
              ORDER BY m.starts_at, a.position",
-            prefixed("a", COLUMNS)
-        ))?;
-        let rows = stmt.query_map((&meeting.circle_id, &meeting.starts_at), from_row)?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
+        (&meeting.circle_id, &meeting.starts_at),
+    )?;
     for old in pending {
         let copy = AgendaItem {
             id: crate::ids::new_id(),
@@ -147,11 +92,6 @@ pub(crate) fn pull_carried_items(tx: &mut Tx<'_>, meeting: &Meeting) -> Result<(
         append(tx, &meeting.circle_id, copy)?;
     }
     Ok(())
-}
-
-/// `a.id, a.meeting_id, …` for a column list.
-pub(crate) fn prefixed(alias: &str, columns: &str) -> String {
-    columns.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
 }
 
 fn help_wanted(value: Option<&str>) -> Result<Option<String>> {
@@ -187,9 +127,7 @@ impl Store {
 
     /// One agenda item by id.
     pub fn agenda_item(&self, id: &str) -> Result<AgendaItem> {
-        self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM agenda_items WHERE id = ?1"), [id], from_row)
-            .optional()?
+        rows::first(self.conn(), "SELECT * FROM agenda_items WHERE id = ?1", [id])?
             .ok_or_else(|| Error::not_found("agenda item", id))
     }
 
@@ -229,11 +167,11 @@ impl Store {
 
     /// A meeting's agenda in order.
     pub fn agenda(&self, meeting_id: &str) -> Result<Vec<AgendaItem>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM agenda_items WHERE meeting_id = ?1 ORDER BY position, id"))?;
-        let rows = stmt.query_map([meeting_id], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(
+            self.conn(),
+            "SELECT * FROM agenda_items WHERE meeting_id = ?1 ORDER BY position, id",
+            [meeting_id],
+        )?)
     }
 
     /// Changes the given fields of a talking point. Notes may be written after the meeting

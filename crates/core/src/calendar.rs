@@ -43,6 +43,11 @@ impl Store {
     fn meeting_event(&self, meeting: &Meeting, circle_name: &str) -> Result<Event> {
         let start = validate::timestamp("Start", &meeting.starts_at)?;
         let mut description = format!("{circle_name}\n");
+        // Calendar apps differ in what they show: URL (Apple), the description (all), the
+        // location (Google, Outlook, when there is no place). The link goes in all three.
+        if let Some(link) = &meeting.link {
+            description.push_str(&format!("Join: {link}\n"));
+        }
         let agenda = self.agenda(&meeting.id)?;
         if !agenda.is_empty() {
             description.push_str("\nAgenda:\n");
@@ -66,8 +71,11 @@ impl Store {
             .description(description.trim_end())
             .starts(start)
             .ends(start + Duration::minutes(meeting.minutes));
-        if let Some(place) = meeting.place.as_deref().filter(|p| !p.trim().is_empty()) {
+        if let Some(place) = meeting.place.as_deref().filter(|p| !p.trim().is_empty()).or(meeting.link.as_deref()) {
             event.location(place);
+        }
+        if let Some(link) = &meeting.link {
+            event.url(link);
         }
         event.status(if meeting.status == "cancelled" { EventStatus::Cancelled } else { EventStatus::Confirmed });
         Ok(event.done())
@@ -133,6 +141,35 @@ mod tests {
         assert_eq!(uids(&first), uids(&second), "UIDs are stable across exports");
         let expected: Vec<String> = f.meetings.iter().map(|m| meeting_uid(m)).collect();
         assert_eq!(uids(&first), expected);
+    }
+
+    #[test]
+    fn a_meeting_link_is_the_events_url_and_in_its_description() {
+        let mut f = fixture();
+        let link = "https://meet.example.org/early-career?pwd=a,b;c";
+        let scheduled = f
+            .store
+            .create_meeting(&crate::MeetingInput {
+                circle_id: f.circle.clone(),
+                starts_at: "2026-07-02T18:00:00Z".into(),
+                place: Some("Room 204, Main Library".into()),
+                link: Some(link.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .id;
+        let ics = f.store.meeting_calendar(&scheduled).unwrap();
+        assert!(ics.contains(&format!("\r\nURL:{link}\r\n")), "a URI is written as it is, unescaped: {ics}");
+        let cal = parse(&ics);
+        let e = cal.events().next().unwrap();
+        assert_eq!(e.get_url(), Some(link));
+        assert!(e.get_description().unwrap().contains(&format!("Join: {link}")));
+        assert_eq!(e.get_location(), Some("Room 204, Main Library"), "a place stays the location");
+        f.store
+            .update_meeting(&scheduled, &crate::MeetingPatch { place: Some(String::new()), ..Default::default() })
+            .unwrap();
+        let cal = parse(&f.store.meeting_calendar(&scheduled).unwrap());
+        assert_eq!(cal.events().next().unwrap().get_location(), Some(link), "without a place, the link is where it is");
     }
 
     #[test]

@@ -1,24 +1,12 @@
 //! Circles: creating one (its creator becomes its convener) and listing them.
 
 use crate::changelog::entity;
+use crate::rows;
 use crate::validate::{self, NAME_MAX};
 use crate::{
     Circle, CircleInput, CirclePatch, CircleSummary, Error, Member, Result, Store, CADENCES, DEFAULT_AGREEMENT,
 };
-use rusqlite::{OptionalExtension, Row};
-
-const COLUMNS: &str = "id, name, purpose, agreement, cadence, created_at";
-
-fn from_row(r: &Row) -> rusqlite::Result<Circle> {
-    Ok(Circle {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        purpose: r.get(2)?,
-        agreement: r.get(3)?,
-        cadence: r.get(4)?,
-        created_at: r.get(5)?,
-    })
-}
+use rusqlite::OptionalExtension;
 
 impl Store {
     /// Creates a circle with this laptop's person as its first member and convener.
@@ -35,11 +23,8 @@ impl Store {
             let now = tx.now();
             let circle =
                 Circle { id: crate::ids::new_id(), name, purpose, agreement, cadence, created_at: now.clone() };
-            tx.execute(
-                &format!("INSERT INTO circles ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-                (&circle.id, &circle.name, &circle.purpose, &circle.agreement, &circle.cadence, &circle.created_at),
-            )?;
-            tx.log(&circle.id, entity::CIRCLE, &circle.id, serde_json::to_value(&circle).unwrap())?;
+            let fields = rows::insert(tx, "circles", &circle)?;
+            tx.log(&circle.id, entity::CIRCLE, &circle.id, fields)?;
             let founder = Member {
                 id: crate::ids::new_id(),
                 circle_id: circle.id.clone(),
@@ -81,24 +66,26 @@ impl Store {
 
     /// One circle by id.
     pub fn circle(&self, id: &str) -> Result<Circle> {
-        self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM circles WHERE id = ?1"), [id], from_row)
-            .optional()?
+        rows::first(self.conn(), "SELECT * FROM circles WHERE id = ?1", [id])?
             .ok_or_else(|| Error::not_found("circle", id))
     }
 
     /// All circles on this laptop, by name, with their member count and next meeting.
     pub fn list_circles(&self) -> Result<Vec<CircleSummary>> {
         let now = crate::clock::to_stored(self.now());
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS},
-               (SELECT count(*) FROM members m WHERE m.circle_id = c.id AND m.left_at IS NULL),
+        let mut stmt = self.conn().prepare(
+            "SELECT c.*,
+               (SELECT count(*) FROM members m WHERE m.circle_id = c.id AND m.left_at IS NULL) AS member_count,
                (SELECT min(starts_at) FROM meetings g
-                  WHERE g.circle_id = c.id AND g.starts_at >= ?1 AND g.status = 'scheduled')
-             FROM circles c ORDER BY name COLLATE NOCASE, id"
-        ))?;
+                  WHERE g.circle_id = c.id AND g.starts_at >= ?1 AND g.status = 'scheduled') AS next_meeting_at
+             FROM circles c ORDER BY name COLLATE NOCASE, id",
+        )?;
         let rows = stmt.query_map([now], |r| {
-            Ok(CircleSummary { circle: from_row(r)?, member_count: r.get(6)?, next_meeting_at: r.get(7)? })
+            Ok(CircleSummary {
+                circle: rows::from_row(r)?,
+                member_count: r.get("member_count")?,
+                next_meeting_at: r.get("next_meeting_at")?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -1,24 +1,9 @@
 //! Goals: personal, private by default, optionally shared with a circle.
 
 use crate::changelog::entity;
+use crate::rows;
 use crate::validate::{self, LINE_MAX};
 use crate::{Error, Goal, GoalInput, GoalNote, Result, Store, GOAL_STATUSES};
-use rusqlite::Row;
-
-const COLUMNS: &str = "id, circle_id, owner_member_id, text, target_date, status, visibility, created_at";
-
-fn from_row(r: &Row) -> rusqlite::Result<Goal> {
-    Ok(Goal {
-        id: r.get(0)?,
-        circle_id: r.get(1)?,
-        owner_member_id: r.get(2)?,
-        text: r.get(3)?,
-        target_date: r.get(4)?,
-        status: r.get(5)?,
-        visibility: r.get(6)?,
-        created_at: r.get(7)?,
-    })
-}
 
 impl Store {
     /// Sets a goal for this laptop's person.
@@ -48,21 +33,9 @@ impl Store {
         };
         self.write(|tx| {
             let g = Goal { created_at: tx.now(), ..goal };
-            tx.execute(
-                &format!("INSERT INTO goals ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-                rusqlite::params![
-                    g.id,
-                    g.circle_id,
-                    g.owner_member_id,
-                    g.text,
-                    g.target_date,
-                    g.status,
-                    g.visibility,
-                    g.created_at
-                ],
-            )?;
+            let fields = rows::insert(tx, "goals", &g)?;
             if let (Some(circle_id), "shared") = (&g.circle_id, g.visibility.as_str()) {
-                tx.log(circle_id, entity::GOAL, &g.id, serde_json::to_value(&g).unwrap())?;
+                tx.log(circle_id, entity::GOAL, &g.id, fields)?;
             }
             Ok(g)
         })
@@ -90,12 +63,9 @@ impl Store {
         let text = validate::required_prose("Progress note", text)?;
         self.write(|tx| {
             let note = GoalNote { id: crate::ids::new_id(), goal_id: goal.id.clone(), text, created_at: tx.now() };
-            tx.execute(
-                "INSERT INTO goal_notes (id, goal_id, text, created_at) VALUES (?1, ?2, ?3, ?4)",
-                (&note.id, &note.goal_id, &note.text, &note.created_at),
-            )?;
+            let fields = rows::insert(tx, "goal_notes", &note)?;
             if let (Some(circle), "shared") = (&goal.circle_id, goal.visibility.as_str()) {
-                tx.log(circle, entity::GOAL_NOTE, &note.id, serde_json::to_value(&note).unwrap())?;
+                tx.log(circle, entity::GOAL_NOTE, &note.id, fields)?;
             }
             Ok(note)
         })
@@ -103,38 +73,26 @@ impl Store {
 
     /// A goal's progress notes, oldest first.
     pub fn goal_notes(&self, goal_id: &str) -> Result<Vec<GoalNote>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, goal_id, text, created_at FROM goal_notes WHERE goal_id = ?1 ORDER BY created_at, id",
-        )?;
-        let rows = stmt.query_map([goal_id], |r| {
-            Ok(GoalNote { id: r.get(0)?, goal_id: r.get(1)?, text: r.get(2)?, created_at: r.get(3)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(self.conn(), "SELECT * FROM goal_notes WHERE goal_id = ?1 ORDER BY created_at, id", [goal_id])?)
     }
 
     /// One goal by id.
     pub fn goal(&self, id: &str) -> Result<Goal> {
-        use rusqlite::OptionalExtension;
-        self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM goals WHERE id = ?1"), [id], from_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found("goal", id))
+        rows::first(self.conn(), "SELECT * FROM goals WHERE id = ?1", [id])?.ok_or_else(|| Error::not_found("goal", id))
     }
 
     /// Goals on this laptop, oldest first.
     pub fn goals(&self) -> Result<Vec<Goal>> {
-        let mut stmt = self.conn().prepare(&format!("SELECT {COLUMNS} FROM goals ORDER BY created_at, id"))?;
-        let rows = stmt.query_map([], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(self.conn(), "SELECT * FROM goals ORDER BY created_at, id", [])?)
     }
 
     /// The goals shared with a circle, by id.
     pub(crate) fn shared_goals(&self, circle_id: &str) -> Result<Vec<Goal>> {
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS} FROM goals WHERE circle_id = ?1 AND visibility = 'shared' ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([circle_id], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(
+            self.conn(),
+            "SELECT * FROM goals WHERE circle_id = ?1 AND visibility = 'shared' ORDER BY id",
+            [circle_id],
+        )?)
     }
 }
 

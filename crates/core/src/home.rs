@@ -51,19 +51,19 @@ pub fn is_upcoming(meeting: &Meeting, now: DateTime<Utc>) -> bool {
 impl Store {
     /// Open action items of a circle, oldest due date first (undated last).
     pub fn open_actions(&self, circle_id: &str) -> Result<Vec<OpenAction>> {
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {}, m.title, m.starts_at, o.name FROM action_items a
+        let mut stmt = self.conn().prepare(
+            "SELECT a.*, m.title AS meeting_title, m.starts_at AS meeting_starts_at, o.name AS owner_name
+             FROM action_items a
              JOIN meetings m ON m.id = a.meeting_id LEFT JOIN members o ON o.id = a.owner_id
              WHERE m.circle_id = ?1 AND a.done = 0
              ORDER BY a.due IS NULL, a.due, m.starts_at, a.id",
-            crate::agenda::prefixed("a", crate::actions::COLUMNS)
-        ))?;
+        )?;
         let rows = stmt.query_map([circle_id], |r| {
             Ok(OpenAction {
-                action: crate::actions::from_row(r)?,
-                meeting_title: r.get(9)?,
-                meeting_starts_at: r.get(10)?,
-                owner_name: r.get(11)?,
+                action: crate::rows::from_row(r)?,
+                meeting_title: r.get("meeting_title")?,
+                meeting_starts_at: r.get("meeting_starts_at")?,
+                owner_name: r.get("owner_name")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -1,31 +1,14 @@
 //! The person using Kinship on this laptop. Local only: it is copied into a member row
 //! when they create or join a circle, and that row is what the circle sees.
 
+use crate::rows;
 use crate::validate::{self, LINE_MAX, NAME_MAX};
 use crate::{Error, Identity, IdentityInput, Result, Store};
-use rusqlite::OptionalExtension;
 
 impl Store {
     /// This laptop's person, if set up.
     pub fn identity(&self) -> Result<Option<Identity>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT person_id, name, email, pronouns, institution, career_stage, created_at FROM identity",
-                [],
-                |r| {
-                    Ok(Identity {
-                        person_id: r.get(0)?,
-                        name: r.get(1)?,
-                        email: r.get(2)?,
-                        pronouns: r.get(3)?,
-                        institution: r.get(4)?,
-                        career_stage: r.get(5)?,
-                        created_at: r.get(6)?,
-                    })
-                },
-            )
-            .optional()?)
+        Ok(rows::first(self.conn(), "SELECT * FROM identity", [])?)
     }
 
     /// This laptop's person, or [`Error::NoIdentity`].
@@ -49,19 +32,10 @@ impl Store {
         };
         self.write(|tx| {
             let identity = Identity { created_at: tx.now(), ..identity };
-            tx.execute(
-                "INSERT INTO identity (singleton, person_id, name, email, pronouns, institution, career_stage, created_at)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                (
-                    &identity.person_id,
-                    &identity.name,
-                    &identity.email,
-                    &identity.pronouns,
-                    &identity.institution,
-                    &identity.career_stage,
-                    &identity.created_at,
-                ),
-            )?;
+            // `singleton = 1`: one identity per laptop (the table's key).
+            let mut row = rows::fields(&identity);
+            row.insert("singleton".into(), 1.into());
+            rows::insert_fields(tx, "identity", &row)?;
             Ok(identity)
         })
     }

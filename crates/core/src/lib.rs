@@ -30,6 +30,7 @@ mod meetings;
 mod members;
 mod reflections;
 mod resources;
+mod rows;
 pub mod runner;
 pub mod search;
 mod sql;

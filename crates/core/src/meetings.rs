@@ -3,40 +3,17 @@
 
 use crate::changelog::entity;
 use crate::clock::to_stored;
+use crate::rows;
 use crate::store::Tx;
 use crate::validate::{self, LINE_MAX};
-use crate::{Error, Meeting, MeetingInput, Member, Result, Store};
+use crate::{Error, Meeting, MeetingInput, MeetingPatch, Member, Result, Store};
 use chrono::{DateTime, Datelike, Duration, Months, Utc};
-use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 /// A meeting's length when none is given.
 pub const DEFAULT_MEETING_MINUTES: i64 = 60;
 /// The most meetings one series may schedule at once (two years of weekly meetings).
 pub const SERIES_MAX: usize = 104;
-
-pub(crate) const COLUMNS: &str = "id, circle_id, title, starts_at, minutes, place, facilitator_id, timekeeper_id, \
-     note_taker_id, status, started_at, ended_at, paused_at, current_item_id, summary";
-
-pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Meeting> {
-    Ok(Meeting {
-        id: r.get(0)?,
-        circle_id: r.get(1)?,
-        title: r.get(2)?,
-        starts_at: r.get(3)?,
-        minutes: r.get(4)?,
-        place: r.get(5)?,
-        facilitator_id: r.get(6)?,
-        timekeeper_id: r.get(7)?,
-        note_taker_id: r.get(8)?,
-        status: r.get(9)?,
-        started_at: r.get(10)?,
-        ended_at: r.get(11)?,
-        paused_at: r.get(12)?,
-        current_item_id: r.get(13)?,
-        summary: r.get(14)?,
-    })
-}
 
 /// The three rotating roles of a meeting, as member ids.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -71,31 +48,36 @@ fn same_weekday_of_month(start: DateTime<Utc>, months: u32) -> DateTime<Utc> {
     }
 }
 
+/// A meeting's place: optional, one line.
+fn place(value: Option<&str>) -> Result<Option<String>> {
+    // Named as the schedule form names it, so an error is shown beside that field.
+    validate::optional("Place or link", value, LINE_MAX)
+}
+
+/// The details a patch changes, checked, as column → value.
+fn changed_details(patch: &MeetingPatch) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let mut fields = serde_json::Map::new();
+    if let Some(title) = &patch.title {
+        fields.insert("title".into(), validate::required("Title", title, LINE_MAX)?.into());
+    }
+    if let Some(start) = &patch.starts_at {
+        fields.insert("starts_at".into(), to_stored(validate::timestamp("Start", start)?).into());
+    }
+    if let Some(minutes) = patch.minutes {
+        fields.insert("minutes".into(), validate::minutes("Length", minutes)?.into());
+    }
+    if let Some(p) = &patch.place {
+        fields.insert("place".into(), place(Some(p))?.into());
+    }
+    if let Some(l) = &patch.link {
+        fields.insert("link".into(), validate::web_link("Link", Some(l))?.into());
+    }
+    Ok(fields)
+}
+
 fn insert(tx: &mut Tx<'_>, m: &Meeting) -> Result<()> {
-    tx.execute(
-        &format!(
-            "INSERT INTO {} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            "meetings"
-        ),
-        rusqlite::params![
-            m.id,
-            m.circle_id,
-            m.title,
-            m.starts_at,
-            m.minutes,
-            m.place,
-            m.facilitator_id,
-            m.timekeeper_id,
-            m.note_taker_id,
-            m.status,
-            m.started_at,
-            m.ended_at,
-            m.paused_at,
-            m.current_item_id,
-            m.summary
-        ],
-    )?;
-    tx.log(&m.circle_id, entity::MEETING, &m.id, serde_json::to_value(m).unwrap())?;
+    let fields = rows::insert(tx, "meetings", m)?;
+    tx.log(&m.circle_id, entity::MEETING, &m.id, fields)?;
     crate::agenda::pull_carried_items(tx, m)
 }
 
@@ -123,7 +105,8 @@ impl Store {
             Some(t) => Some(validate::required("Title", t, LINE_MAX)?),
         };
         let minutes = validate::minutes("Length", input.minutes.unwrap_or(DEFAULT_MEETING_MINUTES))?;
-        let place = validate::optional("Place or link", input.place.as_deref(), LINE_MAX)?;
+        let place = place(input.place.as_deref())?;
+        let link = validate::web_link("Link", input.link.as_deref())?;
         let mut starts = vec![first];
         while starts.len() < count {
             let next = next_by_cadence(*starts.last().unwrap(), &circle.cadence).unwrap();
@@ -140,6 +123,7 @@ impl Store {
                 starts_at: to_stored(at),
                 minutes,
                 place: place.clone(),
+                link: link.clone(),
                 facilitator_id: None,
                 timekeeper_id: None,
                 note_taker_id: None,
@@ -162,19 +146,13 @@ impl Store {
 
     /// One meeting by id.
     pub fn meeting(&self, id: &str) -> Result<Meeting> {
-        self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM meetings WHERE id = ?1"), [id], from_row)
-            .optional()?
+        rows::first(self.conn(), "SELECT * FROM meetings WHERE id = ?1", [id])?
             .ok_or_else(|| Error::not_found("meeting", id))
     }
 
     /// A circle's meetings in time order.
     pub fn meetings(&self, circle_id: &str) -> Result<Vec<Meeting>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM meetings WHERE circle_id = ?1 ORDER BY starts_at, id"))?;
-        let rows = stmt.query_map([circle_id], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(self.conn(), "SELECT * FROM meetings WHERE circle_id = ?1 ORDER BY starts_at, id", [circle_id])?)
     }
 
     /// Suggests who should hold each role at a meeting: the assignment of current members
@@ -258,19 +236,34 @@ impl Store {
         self.meeting(&meeting.id)
     }
 
+    /// Changes a meeting's title, start, length, place or link (`None` leaves one as it is). The
+    /// change is logged, so it syncs; a meeting that has ended or was cancelled stays as it was.
+    pub fn update_meeting(&mut self, id: &str, patch: &MeetingPatch) -> Result<Meeting> {
+        let meeting = self.meeting(&crate::ids::parse_id("Meeting", id)?)?;
+        let over = match meeting.status.as_str() {
+            "ended" => "has ended",
+            "cancelled" => "was cancelled",
+            _ => "",
+        };
+        if !over.is_empty() {
+            return Err(Error::invalid("Meeting", format!("this meeting {over}; its details stay as they were")));
+        }
+        let mut fields = changed_details(patch)?;
+        // A detail given as it already is is no change: it is neither written nor logged.
+        let current = rows::fields(&meeting);
+        fields.retain(|column, value| current.get(column) != Some(value));
+        self.write(|tx| tx.update("meetings", entity::MEETING, &meeting.circle_id, &meeting.id, fields))?;
+        self.meeting(&meeting.id)
+    }
+
     /// The first scheduled meeting of a circle that starts after `after` (RFC 3339).
     pub(crate) fn next_meeting_after(&self, circle_id: &str, after: &str) -> Result<Option<Meeting>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM meetings WHERE circle_id = ?1 AND starts_at > ?2 AND status = 'scheduled'
-                     ORDER BY starts_at, id LIMIT 1"
-                ),
-                (circle_id, after),
-                from_row,
-            )
-            .optional()?)
+        Ok(rows::first(
+            self.conn(),
+            "SELECT * FROM meetings WHERE circle_id = ?1 AND starts_at > ?2 AND status = 'scheduled'
+             ORDER BY starts_at, id LIMIT 1",
+            (circle_id, after),
+        )?)
     }
 }
 
@@ -390,5 +383,86 @@ mod tests {
         let err =
             store.assign_roles(&m.id, &Roles { facilitator_id: Some(stranger), ..Default::default() }).unwrap_err();
         assert_eq!(err.field(), Some("Facilitator"));
+    }
+
+    #[test]
+    fn an_edit_changes_only_the_details_it_names_and_is_logged() {
+        let (mut store, circle) = store_with_circle();
+        let m = store
+            .create_meeting(&MeetingInput {
+                circle_id: circle.clone(),
+                starts_at: "2026-01-06T18:00:00Z".into(),
+                place: Some("Room 204".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let before = store.changes(&circle).unwrap().len();
+        let patch = MeetingPatch {
+            title: Some("Tenure files".into()),
+            starts_at: Some("2026-01-06T13:30:00-05:00".into()),
+            minutes: Some(90),
+            ..Default::default()
+        };
+        let edited = store.update_meeting(&m.id, &patch).unwrap();
+        assert_eq!(
+            (edited.title.as_str(), edited.starts_at.as_str(), edited.minutes, edited.place.as_deref()),
+            ("Tenure files", "2026-01-06T18:30:00Z", 90, Some("Room 204"))
+        );
+        let log = store.changes(&circle).unwrap();
+        assert_eq!(log.len(), before + 1);
+        let written: Vec<&String> = log.last().unwrap().fields.as_object().unwrap().keys().collect();
+        assert!(written.iter().all(|k| ["title", "starts_at", "minutes"].contains(&k.as_str()) || k.starts_with('$')));
+        store.update_meeting(&m.id, &MeetingPatch { minutes: Some(90), ..patch.clone() }).unwrap();
+        assert_eq!(store.changes(&circle).unwrap().len(), before + 1, "the same details again log nothing");
+        let cleared =
+            store.update_meeting(&m.id, &MeetingPatch { place: Some(" ".into()), ..Default::default() }).unwrap();
+        assert_eq!(cleared.place, None, "an empty place clears it");
+        for (bad, field) in [
+            (MeetingPatch { title: Some("".into()), ..Default::default() }, "Title"),
+            (MeetingPatch { starts_at: Some("next Tuesday".into()), ..Default::default() }, "Start"),
+            (MeetingPatch { minutes: Some(0), ..Default::default() }, "Length"),
+        ] {
+            assert_eq!(store.update_meeting(&m.id, &bad).unwrap_err().field(), Some(field));
+        }
+        assert_eq!(store.meeting(&m.id).unwrap(), cleared, "a refused edit changes nothing");
+    }
+
+    #[test]
+    fn an_ended_meeting_keeps_its_details() {
+        let (mut store, circle) = store_with_circle();
+        let m = store
+            .create_meeting(&MeetingInput {
+                circle_id: circle,
+                starts_at: "2026-01-06T18:00:00Z".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        store.start_meeting(&m.id, None).unwrap();
+        store.end_meeting(&m.id, "").unwrap();
+        let err = store.update_meeting(&m.id, &MeetingPatch { title: Some("Renamed".into()), ..Default::default() });
+        assert!(err.unwrap_err().to_string().contains("this meeting has ended"));
+    }
+
+    #[test]
+    fn a_link_is_a_web_address_set_when_scheduling_or_later_and_cleared_by_empty() {
+        let (mut store, circle) = store_with_circle();
+        let input = MeetingInput {
+            circle_id: circle.clone(),
+            starts_at: "2026-01-06T18:00:00Z".into(),
+            link: Some("https://meet.example.org/abc".into()),
+            ..Default::default()
+        };
+        let m = store.create_meeting(&input).unwrap();
+        assert_eq!(m.link.as_deref(), Some("https://meet.example.org/abc"));
+        let bad = MeetingInput { link: Some("javascript:alert(1)".into()), ..input };
+        assert_eq!(store.create_meeting(&bad).unwrap_err().field(), Some("Link"));
+        let link = |l: &str| MeetingPatch { link: Some(l.into()), ..Default::default() };
+        let err = store.update_meeting(&m.id, &link("javascript:alert(1)")).unwrap_err();
+        assert!(err.to_string().contains("Link must start with https:// or http://"), "{err}");
+        let moved = store.update_meeting(&m.id, &link("http://call.example.org/x")).unwrap();
+        assert_eq!(moved.link.as_deref(), Some("http://call.example.org/x"));
+        let logged = store.changes(&circle).unwrap().last().unwrap().fields.clone();
+        assert_eq!(logged["link"], "http://call.example.org/x", "the link is logged, so it syncs");
+        assert_eq!(store.update_meeting(&m.id, &link("")).unwrap().link, None);
     }
 }

@@ -2,48 +2,16 @@
 //! their history.
 
 use crate::changelog::entity;
+use crate::rows;
 use crate::store::Tx;
 use crate::validate::{self, LINE_MAX, NAME_MAX};
 use crate::{Error, Member, MemberInput, MemberPatch, Result, Store, MEMBER_ROLES};
-use rusqlite::{OptionalExtension, Row};
-
-const COLUMNS: &str = "id, circle_id, person_id, name, email, pronouns, institution, role, contact, joined_at, left_at";
-
-fn from_row(r: &Row) -> rusqlite::Result<Member> {
-    Ok(Member {
-        id: r.get(0)?,
-        circle_id: r.get(1)?,
-        person_id: r.get(2)?,
-        name: r.get(3)?,
-        email: r.get(4)?,
-        pronouns: r.get(5)?,
-        institution: r.get(6)?,
-        role: r.get(7)?,
-        contact: r.get(8)?,
-        joined_at: r.get(9)?,
-        left_at: r.get(10)?,
-    })
-}
+use rusqlite::OptionalExtension;
 
 /// Inserts a member row and logs it (inside a caller's transaction).
 pub(crate) fn insert(tx: &mut Tx<'_>, m: &Member) -> Result<()> {
-    tx.execute(
-        &format!("INSERT INTO members ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
-        rusqlite::params![
-            m.id,
-            m.circle_id,
-            m.person_id,
-            m.name,
-            m.email,
-            m.pronouns,
-            m.institution,
-            m.role,
-            m.contact,
-            m.joined_at,
-            m.left_at
-        ],
-    )?;
-    tx.log(&m.circle_id, entity::MEMBER, &m.id, serde_json::to_value(m).unwrap())
+    let fields = rows::insert(tx, "members", m)?;
+    tx.log(&m.circle_id, entity::MEMBER, &m.id, fields)
 }
 
 impl Store {
@@ -137,18 +105,16 @@ impl Store {
 
     /// A circle's members, current and past, by name.
     pub fn members(&self, circle_id: &str) -> Result<Vec<Member>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM members WHERE circle_id = ?1 ORDER BY name COLLATE NOCASE, id"))?;
-        let rows = stmt.query_map([circle_id], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(
+            self.conn(),
+            "SELECT * FROM members WHERE circle_id = ?1 ORDER BY name COLLATE NOCASE, id",
+            [circle_id],
+        )?)
     }
 
     /// One member by id.
     pub fn member(&self, id: &str) -> Result<Member> {
-        self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM members WHERE id = ?1"), [id], from_row)
-            .optional()?
+        rows::first(self.conn(), "SELECT * FROM members WHERE id = ?1", [id])?
             .ok_or_else(|| Error::not_found("member", id))
     }
 }

@@ -132,8 +132,10 @@ pub struct Meeting {
     pub starts_at: String,
     /// Planned length in minutes.
     pub minutes: i64,
-    /// A room or a video-call link.
+    /// A room or an address.
     pub place: Option<String>,
+    /// A video-call link (`http` or `https`), opened in the person's browser.
+    pub link: Option<String>,
     pub facilitator_id: Option<String>,
     pub timekeeper_id: Option<String>,
     pub note_taker_id: Option<String>,
@@ -161,6 +163,18 @@ pub struct MeetingInput {
     pub starts_at: String,
     pub minutes: Option<i64>,
     pub place: Option<String>,
+    pub link: Option<String>,
+}
+
+/// Changes to a meeting's details; `None` leaves a field as it is, an empty string clears
+/// an optional one.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MeetingPatch {
+    pub title: Option<String>,
+    pub starts_at: Option<String>,
+    pub minutes: Option<i64>,
+    pub place: Option<String>,
+    pub link: Option<String>,
 }
 
 /// A talking point on a meeting's agenda.

@@ -2,24 +2,9 @@
 //! database and nowhere else; it never enters the change log, so no bundle can carry it.
 
 use crate::changelog::entity;
+use crate::rows;
 use crate::validate::{self, LINE_MAX};
 use crate::{Error, Reflection, ReflectionInput, Result, Store};
-use rusqlite::Row;
-
-const COLUMNS: &str = "id, circle_id, author_member_id, meeting_id, prompt, text, visibility, created_at";
-
-fn from_row(r: &Row) -> rusqlite::Result<Reflection> {
-    Ok(Reflection {
-        id: r.get(0)?,
-        circle_id: r.get(1)?,
-        author_member_id: r.get(2)?,
-        meeting_id: r.get(3)?,
-        prompt: r.get(4)?,
-        text: r.get(5)?,
-        visibility: r.get(6)?,
-        created_at: r.get(7)?,
-    })
-}
 
 impl Store {
     /// The circle a reflection or goal belongs to: the meeting's, or the one named (checked),
@@ -72,22 +57,13 @@ impl Store {
         };
         self.write(|tx| {
             let r = Reflection { created_at: tx.now(), ..reflection };
-            tx.execute(
-                // `local = 1`: written here, so it is this person's own and goes into their search.
-                &format!("INSERT INTO reflections ({COLUMNS}, local) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)"),
-                rusqlite::params![
-                    r.id,
-                    r.circle_id,
-                    r.author_member_id,
-                    r.meeting_id,
-                    r.prompt,
-                    r.text,
-                    r.visibility,
-                    r.created_at
-                ],
-            )?;
+            let fields = rows::fields(&r);
+            // `local = 1`: written here, so it is this person's own and goes into their search.
+            let mut row = fields.clone();
+            row.insert("local".into(), 1.into());
+            rows::insert_fields(tx, "reflections", &row)?;
             if let (Some(circle_id), "shared") = (&r.circle_id, r.visibility.as_str()) {
-                tx.log(circle_id, entity::REFLECTION, &r.id, serde_json::to_value(&r).unwrap())?;
+                tx.log(circle_id, entity::REFLECTION, &r.id, fields.into())?;
             }
             Ok(r)
         })
@@ -126,10 +102,7 @@ impl Store {
 
     /// One reflection by id.
     pub fn reflection(&self, id: &str) -> Result<Reflection> {
-        use rusqlite::OptionalExtension;
-        self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM reflections WHERE id = ?1"), [id], from_row)
-            .optional()?
+        rows::first(self.conn(), "SELECT * FROM reflections WHERE id = ?1", [id])?
             .ok_or_else(|| Error::not_found("reflection", id))
     }
 
@@ -149,19 +122,16 @@ impl Store {
 
     /// Reflections on this laptop, newest first: one's own (private and shared) and those shared by others.
     pub fn reflections(&self) -> Result<Vec<Reflection>> {
-        let mut stmt =
-            self.conn().prepare(&format!("SELECT {COLUMNS} FROM reflections ORDER BY created_at DESC, id"))?;
-        let rows = stmt.query_map([], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(self.conn(), "SELECT * FROM reflections ORDER BY created_at DESC, id", [])?)
     }
 
     /// The reflections shared with a circle (what every member can see), by id.
     pub(crate) fn shared_reflections(&self, circle_id: &str) -> Result<Vec<Reflection>> {
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS} FROM reflections WHERE circle_id = ?1 AND visibility = 'shared' ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([circle_id], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows::all(
+            self.conn(),
+            "SELECT * FROM reflections WHERE circle_id = ?1 AND visibility = 'shared' ORDER BY id",
+            [circle_id],
+        )?)
     }
 }
 

@@ -86,6 +86,20 @@ pub fn email(field: &'static str, value: &str) -> Result<String> {
     Ok(value)
 }
 
+/// An optional web address (`http` or `https` only: it is opened in the person's browser,
+/// never in Kinship); empty becomes `None`.
+pub fn web_link(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(url) = optional(field, value, LINE_MAX)? else { return Ok(None) };
+    let lower = url.to_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
+        return Err(Error::invalid(
+            field,
+            format!("'{url}' is not a web address; {field} must start with https:// or http://"),
+        ));
+    }
+    Ok(Some(url))
+}
+
 /// An optional email address.
 pub fn optional_email(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
     match value.map(str::trim) {
@@ -166,6 +180,22 @@ mod tests {
         assert!(required("Link", "https://lab.example/\u{2067}gnp.exe", LINE_MAX).is_err());
         assert_eq!(required("Name", "سلمى حداد", NAME_MAX).unwrap(), "سلمى حداد");
         assert_eq!(required("Name", "\u{200F}דנה", NAME_MAX).unwrap(), "\u{200F}דנה", "a right-to-left mark is fine");
+    }
+
+    #[test]
+    fn links_are_web_addresses_only_and_empty_clears_them() {
+        assert_eq!(
+            web_link("Link", Some(" https://meet.example.org/abc ")).unwrap().as_deref(),
+            Some("https://meet.example.org/abc")
+        );
+        assert_eq!(web_link("Link", Some("HTTP://x.org")).unwrap().as_deref(), Some("HTTP://x.org"));
+        assert_eq!(web_link("Link", Some("  ")).unwrap(), None);
+        assert_eq!(web_link("Link", None).unwrap(), None);
+        for bad in ["javascript:alert(1)", "file:///etc/passwd", "zoom.us/j/1", "https://x.org/a b", "httpx://x.org"] {
+            let err = web_link("Link", Some(bad)).unwrap_err();
+            assert_eq!(err.field(), Some("Link"), "{bad}");
+            assert!(err.to_string().contains("Link must start with https:// or http://"), "{err}");
+        }
     }
 
     #[test]
