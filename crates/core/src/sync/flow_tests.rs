@@ -506,8 +506,15 @@ fn a_member_adds_another_laptop_of_theirs_and_the_circle_accepts_it_as_theirs() 
     assert!(message.body.contains(&super::invite::day_of(&made.expires_at)), "{}", message.body);
     let opened = open_invite(&made.sealed, PASS).unwrap();
     assert!(opened.adds_a_laptop());
+    // A laptop already set up as someone on its own cannot become Ben's.
+    let mut other = laptop();
+    other.store.create_identity(&person("Ben")).unwrap();
+    let err = other.store.join(&opened, None).unwrap_err();
+    assert!(err.to_string().contains("already set up as Ben on its own"), "{err}");
     let mut second = join(&made.sealed);
     assert_eq!(second.store.my_member_id(&circle).unwrap(), ben_id);
+    let person = |on: &Laptop| on.store.identity().unwrap().unwrap().person_id;
+    assert_eq!(person(&second), person(&ben), "both laptops are the same person");
 
     // Ana hears of the invite from Ben's first laptop, then from the second one.
     deliver(&mut ben, &mut ana, &circle);
@@ -517,6 +524,12 @@ fn a_member_adds_another_laptop_of_theirs_and_the_circle_accepts_it_as_theirs() 
     assert_eq!(incoming.sender_name, "Ben");
     ana.store.apply_bundle(&incoming, false).unwrap();
     assert!(titles(&ana, &meeting).contains(&"From Ben's other laptop".to_string()));
+
+    // Ben's first laptop hears from his second and still knows itself as Ben.
+    deliver(&mut ana, &mut ben, &circle);
+    deliver(&mut second, &mut ben, &circle);
+    assert_eq!(ben.store.my_member_id(&circle).unwrap(), ben_id);
+    assert!(titles(&ben, &meeting).contains(&"From Ben's other laptop".to_string()));
 
     // A laptop that learns of both of Ben's laptops in one bundle accepts both.
     let mut cam = join(&invite(&mut ana, &circle, "Cam"));

@@ -188,6 +188,15 @@ impl Invite {
         })
     }
 
+    /// The person id the circle holds for the invite's member (the latest the bundle wrote).
+    fn member_person_id(&self) -> Option<String> {
+        let writes = self.bundle.changes.iter().filter(|c| {
+            c.entity == entity::MEMBER && c.entity_id == self.header.member_id && c.fields.get("person_id").is_some()
+        });
+        let latest = writes.max_by(|a, b| a.hlc.cmp(&b.hlc))?;
+        latest.fields.get("person_id")?.as_str().map(String::from)
+    }
+
     /// The invite's one-off signing key (its secret half travels only in the file).
     pub(crate) fn signing_key(&self) -> Result<SigningKey> {
         let seed: [u8; 32] = hex::decode(&self.header.invite_secret)
@@ -392,20 +401,41 @@ impl Store {
                 format!("this invite was already used by another laptop; ask {} for a new one", header.inviter_name),
             ));
         }
-        if self.identity()?.is_none() {
-            let from_invite = IdentityInput {
-                name: header.member_name.clone(),
-                email: header.member_email.clone(),
-                ..Default::default()
-            };
-            self.create_identity(identity.unwrap_or(&from_invite))?;
+        // Another laptop of a member is the same person: it takes the person id the circle
+        // already holds for them, so each of their laptops knows the member as "me".
+        let person = invite.adds_a_laptop().then(|| invite.member_person_id()).flatten();
+        match (self.identity()?, &person) {
+            (Some(me), Some(person)) if me.person_id != *person => {
+                return Err(Error::invalid(
+                    "Invite",
+                    format!(
+                        "this laptop is already set up as {} on its own, so it cannot become another laptop of \
+                         {}; open the invite on a laptop where Kinship is not set up yet",
+                        me.name, header.member_name
+                    ),
+                ))
+            }
+            (Some(_), _) => {}
+            (None, _) => {
+                let from_invite = IdentityInput {
+                    name: header.member_name.clone(),
+                    email: header.member_email.clone(),
+                    ..Default::default()
+                };
+                self.create_identity(identity.unwrap_or(&from_invite))?;
+                if let Some(person) = &person {
+                    self.conn().execute("UPDATE identity SET person_id = ?1", [person])?;
+                }
+            }
         }
         self.import_bundle(&invite.bundle, false)?;
         let member: Member = self.member(&header.member_id)?;
         if member.left_at.is_some() {
             return Err(Error::invalid("Invite", format!("{} was removed from the circle", member.name)));
         }
-        self.claim_membership(&member.id)?;
+        if member.person_id != Some(self.require_identity()?.person_id) {
+            self.claim_membership(&member.id)?;
+        }
         // The person may have corrected how the circle sees them while joining.
         let me = self.require_identity()?;
         if (&me.name, &me.email, &me.pronouns, &me.institution)
