@@ -49,6 +49,8 @@ pub struct SavedFile {
     body: String,
     unreadable_by: Vec<String>,
     member_id: Option<String>,
+    /// When an invite stops working (RFC 3339 UTC).
+    expires_at: Option<String>,
 }
 
 /// What a received bundle would do, before the person decides.
@@ -71,6 +73,9 @@ pub struct InvitePreview {
     member_email: String,
     has_identity: bool,
     already_in_circle: bool,
+    /// The invite adds another laptop of the member's own, not a new member.
+    adds_a_laptop: bool,
+    expires_at: String,
 }
 
 impl SavedFile {
@@ -89,6 +94,7 @@ impl SavedFile {
             body,
             unreadable_by: Vec::new(),
             member_id: None,
+            expires_at: None,
         })
     }
 }
@@ -203,6 +209,22 @@ pub fn dismiss_conflict(state: State<'_, AppState>, circle_id: String, entity: S
     state.with_store(|s| s.dismiss_conflict(&circle_id, &entity, &entity_id))
 }
 
+/// Makes the invite for `invitee` and saves it among the person's documents, with its email.
+fn save_invite(
+    state: State<'_, AppState>,
+    circle_id: &str,
+    invitee: &Invitee,
+    passphrase: &str,
+    expires_in_days: Option<i64>,
+) -> Reply<SavedFile> {
+    state.with_store(|s| {
+        let made = s.invite(circle_id, invitee, passphrase, expires_in_days)?;
+        let message = s.invite_message(circle_id, &made.member.id, &made.expires_at)?;
+        let saved = SavedFile::save(&message.file_name, &made.sealed, vec![message.to], message.subject, message.body)?;
+        Ok(SavedFile { member_id: Some(made.member.id), expires_at: Some(made.expires_at), ..saved })
+    })
+}
+
 /// Invites a member who has not joined (`member_id`), or a new person (`name`, `email`).
 #[tauri::command]
 pub async fn create_invite(
@@ -212,14 +234,21 @@ pub async fn create_invite(
     name: Option<String>,
     email: Option<String>,
     passphrase: String,
+    expires_in_days: Option<i64>,
 ) -> Reply<SavedFile> {
     let invitee = Invitee::from_input(member_id, name, email)?;
-    state.with_store(|s| {
-        let made = s.invite(&circle_id, &invitee, &passphrase)?;
-        let message = s.invite_message(&circle_id, &made.member.id)?;
-        let saved = SavedFile::save(&message.file_name, &made.sealed, vec![message.to], message.subject, message.body)?;
-        Ok(SavedFile { member_id: Some(made.member.id), ..saved })
-    })
+    save_invite(state, &circle_id, &invitee, &passphrase, expires_in_days)
+}
+
+/// "Add another laptop of mine": an invite for this laptop's own member, to open on the other laptop.
+#[tauri::command]
+pub async fn add_my_laptop(
+    state: State<'_, AppState>,
+    circle_id: String,
+    passphrase: String,
+    expires_in_days: Option<i64>,
+) -> Reply<SavedFile> {
+    save_invite(state, &circle_id, &Invitee::MyOtherLaptop, &passphrase, expires_in_days)
 }
 
 /// Unlocks an invite with its passphrase and says who it is for; writes nothing.
@@ -243,6 +272,8 @@ pub async fn preview_invite(
         member_email: header.member_email,
         has_identity,
         already_in_circle,
+        adds_a_laptop: invite.adds_a_laptop(),
+        expires_at: invite.expires_at(),
         token: keep(&pending.invites, invite),
     })
 }

@@ -32,6 +32,20 @@ fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// The id of the member called `name`, as `dir`'s laptop knows them.
+fn member_id(dir: &DataDir, circle: &str, name: &str) -> String {
+    let members = json(&dir.ok(&["--json", "member", "list", "--circle", circle]));
+    let member = members.as_array().unwrap().iter().find(|m| m["name"] == name).unwrap();
+    member["id"].as_str().unwrap().to_string()
+}
+
+/// `from` exports what others may lack to `name` among `files`; `to` imports it and says what.
+fn send(from: &DataDir, to: &DataDir, circle: &str, files: &DataDir, name: &str) -> String {
+    let file = files.path().join(name);
+    from.ok(&["export", "--circle", circle, "--out", path_str(&file)]);
+    to.ok(&["import", path_str(&file)])
+}
+
 /// Ana's laptop with a circle and a meeting, and Ben's laptop joined through an invite
 /// and heard from once. Returns (ana, ben, circle, meeting, a scratch folder for files).
 fn ana_and_ben() -> (DataDir, DataDir, String, String, DataDir) {
@@ -130,15 +144,7 @@ fn refused_bundles_leave_every_table_as_it_was() {
     }
 
     // Ben leaves; his later bundles are refused, and Ana's new ones are not for him.
-    let ben_id = json(&ana.ok(&["--json", "member", "list", "--circle", &circle]))
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == "Ben Okafor")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let ben_id = member_id(&ana, &circle, "Ben Okafor");
     ana.ok(&["member", "remove", "--circle", &circle, "--member", &ben_id]);
     let before = (ana.ok(&["dump", "--circle", &circle]), row_counts(&ana));
     let late = files.path().join("late.kinship");
@@ -270,4 +276,75 @@ fn a_meeting_link_set_on_one_laptop_travels_in_a_bundle_to_the_other() {
     ana.ok(&["import", path_str(&back)]);
     let on_ana = json(&ana.ok(&["--json", "meeting", "list", "--circle", &circle]));
     assert_eq!(on_ana[0]["link"], Value::Null);
+}
+
+#[test]
+fn only_ben_adds_a_laptop_as_ben_and_the_circle_takes_it_as_his() {
+    let (ana, ben, circle, meeting, files) = ana_and_ben();
+    // Mal joins too, and hears from Ana, so his laptop knows that Ben has joined.
+    let mal = DataDir::new();
+    let mal_invite = files.path().join("mal.kinship");
+    let args = ["invite", "--circle", &circle, "--name", "Mal", "--email", "mal@uni.edu", "--out"];
+    let made = ana.run_with_env(&[&args[..], &[path_str(&mal_invite)]].concat(), &[PASS]).success();
+    assert!(made.contains("It works once and expires on "), "{made}");
+    mal.run_with_env(&["join", path_str(&mal_invite)], &[PASS]).success();
+    send(&mal, &ana, &circle, &files, "mal-first.kinship");
+    send(&ana, &mal, &circle, &files, "ana-to-mal.kinship");
+
+    // The attack as it was found: Mal invites Ben, who joined long ago.
+    let ben_id = member_id(&mal, &circle, "Ben Okafor");
+    let forged = files.path().join("as-ben.kinship");
+    let refused = mal
+        .run_with_env(&["invite", "--circle", &circle, "--member", &ben_id, "--out", path_str(&forged)], &[PASS])
+        .failure();
+    assert!(refused.contains("Ben Okafor has already joined this circle"), "{refused}");
+    assert!(
+        refused.contains("Ben adds it from one of Ben's own laptops (Sync → Add another laptop of mine)"),
+        "{refused}"
+    );
+    assert!(!forged.exists(), "no invite file is written");
+
+    // Ben adds his second laptop himself.
+    let file = files.path().join("ben-laptop.kinship");
+    let short = ben
+        .run_with_env(
+            &["laptop", "add", "--circle", &circle, "--out", path_str(&file), "--expires-in-days", "31"],
+            &[PASS],
+        )
+        .failure();
+    assert!(short.contains("1 to 30 days"), "{short}");
+    let added = ben
+        .run_with_env(
+            &["laptop", "add", "--circle", &circle, "--out", path_str(&file), "--expires-in-days", "3"],
+            &[PASS],
+        )
+        .success();
+    assert!(added.contains("Invite for another laptop of yours") && added.contains("expires on "), "{added}");
+    let second = DataDir::new();
+    let joined = second.run_with_env(&["join", path_str(&file)], &[PASS]).success();
+    assert!(joined.contains("This laptop is now one of yours in Early-career librarians"), "{joined}");
+
+    // Ana hears of the invite from Ben's first laptop, then takes the second laptop's bundle as Ben's.
+    send(&ben, &ana, &circle, &files, "ben-again.kinship");
+    second.ok(&["agenda", "add", "--meeting", &meeting, "--title", "From the other laptop"]);
+    let from = send(&second, &ana, &circle, &files, "second.kinship");
+    assert!(from.starts_with("From Ben Okafor:"), "{from}");
+    assert!(ana.ok(&["agenda", "list", "--meeting", &meeting]).contains("From the other laptop"));
+
+    // A second join with the same file is refused where it is checked.
+    let third = DataDir::new();
+    third.run_with_env(&["join", path_str(&file)], &[PASS]).success();
+    let before = (ana.ok(&["dump", "--circle", &circle]), row_counts(&ana));
+    let third_file = files.path().join("third.kinship");
+    third.ok(&["export", "--circle", &circle, "--out", path_str(&third_file)]);
+    let err = ana.fails(&["import", path_str(&third_file)]);
+    assert!(err.contains("with an invite that was already used by another laptop"), "{err}");
+    assert_eq!((ana.ok(&["dump", "--circle", &circle]), row_counts(&ana)), before);
+
+    let status = ana.ok(&["sync", "status", "--circle", &circle]);
+    let lines: Vec<&str> = status.lines().map(str::trim).filter(|l| l.starts_with("Laptop ")).collect();
+    assert_eq!(lines.len(), 4, "Ana's laptop, Ben's two and Mal's: {status}");
+    assert!(lines[0].starts_with("Laptop 1 (this laptop, since ") && lines[0].ends_with("): founded the circle"));
+    assert!(lines[1].starts_with("Laptop 1 (since ") && lines[1].ends_with("): invited by Ana Reyes"), "{status}");
+    assert!(lines[2].starts_with("Laptop 2 (since ") && lines[2].ends_with("): added from Ben's other laptop"));
 }

@@ -130,7 +130,10 @@ export const api = {
   /** Stops showing the texts kept for a record someone deleted. */
   dismissConflict: (circleId, entity, entityId) => call('dismiss_conflict', { circleId, entity, entityId }),
   /** An invite for an existing member (`memberId`) or a new one (`name`, `email`), sealed with `passphrase`. */
-  createInvite: ({ circleId, memberId = null, name = null, email = null, passphrase }) => call('create_invite', { circleId, memberId, name, email, passphrase }),
+  createInvite: ({ circleId, memberId = null, name = null, email = null, passphrase, expiresInDays = null }) =>
+    call('create_invite', { circleId, memberId, name, email, passphrase, expiresInDays }),
+  /** "Add another laptop of mine": an invite for yourself, saved in Documents; it says when it expires. */
+  addMyLaptop: (circleId, passphrase, expiresInDays = null) => call('add_my_laptop', { circleId, passphrase, expiresInDays }),
   previewInvite: ({ path = null, bytes = null, passphrase }) => call('preview_invite', { path, bytes, passphrase }),
   /** `identity` is null when this laptop already has its person. */
   joinCircle: (token, identity) => call('join_circle', { token, identity }),

@@ -5,7 +5,7 @@
 // box; the welcome screen and #/import share the join form.
 
 import { api } from '../api.js';
-import { h, replace } from '../dom.js';
+import { formatDate, h, replace } from '../dom.js';
 import { FILES_OPENED, addWaiting, fileName, takeWaiting, waitingFiles } from '../opened-files.js';
 import { announce, clearErrors, errorSummary, field, orNull, liveRegion, showError, submitting, values } from '../forms.js';
 
@@ -345,7 +345,9 @@ export function joinForm({ source = null, status, onJoined }) {
   function showInvite(inv) {
     invite = inv;
     clearErrors(form);
-    const summary = `${inv.inviter_name} invites you (${inv.member_name}, ${inv.member_email}) to ${inv.circle_name}.`;
+    const summary = inv.adds_a_laptop
+      ? `This invite adds this laptop to ${inv.circle_name} as another laptop of ${inv.member_name} (${inv.member_email}). It works until ${formatDate(inv.expires_at)}.`
+      : `${inv.inviter_name} invites you (${inv.member_name}, ${inv.member_email}) to ${inv.circle_name}. It works until ${formatDate(inv.expires_at)}.`;
     replace(details,
       h('p', { id: 'invite-summary', class: 'invite-summary' }, summary),
       inv.already_in_circle ? h('p', { class: 'note' }, `You are already in ${inv.circle_name} on this laptop.`) : null,

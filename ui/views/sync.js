@@ -1,10 +1,11 @@
 // The Sync screen (#/sync/<circle-id>, or …?invite=<member-id> to start an invite): share
 // this laptop's updates as a sealed bundle file (or text to paste into an email), import what
-// others sent, see who has joined and what they are missing, invite someone, choose between
-// two versions of the same text, and undo the last import.
+// others sent, see who has joined (and each member's laptops) and what they are missing, invite
+// someone, add another laptop of mine, choose between two versions of the same text, and undo
+// the last import.
 
 import { api } from '../api.js';
-import { formatDateTime, h, replace } from '../dom.js';
+import { formatDate, formatDateTime, h, replace } from '../dom.js';
 import { announce, clearErrors, errorSummary, field, liveRegion, showError, submitting, values } from '../forms.js';
 import { count, fileSize, gapRange, importBox, passphraseField, undoImport } from './import.js';
 
@@ -22,6 +23,7 @@ export async function render(main, [circleId, inviteMemberId]) {
   const share = shareForm(ctx);
   const { box: importPanel } = importBox({ status, circleId, onChange: refresh });
   const invite = inviteForm(ctx);
+  const laptop = laptopForm(ctx);
   const mainColumn = h('div', { class: 'sync-main' }, share.form, importPanel, slots.conflicts);
 
   async function refresh() {
@@ -51,7 +53,7 @@ export async function render(main, [circleId, inviteMemberId]) {
         'A bundle is sealed so that only the circle’s members can open it, and it carries others’ changes onward too.'),
       h('div', { class: 'sync-grid' },
         mainColumn,
-        h('div', { class: 'sync-side' }, slots.members, invite.form, slots.history)),
+        h('div', { class: 'sync-side' }, slots.members, invite.form, laptop, slots.history)),
       status));
   // After the router has focused <main> for the new page: then the cursor goes to the invite.
   if (inviteMemberId) setTimeout(() => invite.start(inviteMemberId), 0);
@@ -264,12 +266,19 @@ function renderMembers(slot, ctx, invite) {
     left.length ? h('p', { class: 'hint' }, `Left the circle: ${left.map((m) => m.name).join(', ')}. New bundles are sealed without them.`) : null);
 }
 
+/** A member's laptops: "Laptop 1 (this laptop, since 8 December 2026): invited by Ana Reyes". */
+function laptopList(m) {
+  return h('ul', { class: 'laptop-list', 'aria-label': `${m.name}’s laptops` },
+    m.laptops.map((l) => h('li', { class: 'laptop', 'data-device-id': l.device_id },
+      `${l.name} (${l.this_laptop ? 'this laptop, ' : ''}since ${formatDate(l.added_at)}): ${l.added_by}`)));
+}
+
 function memberRow(m, st, invite) {
   const li = h('li', { class: 'sync-member', 'data-member-id': m.member_id });
   const name = h('p', { class: 'member-name' }, m.name);
   if (m.member_id === st.my_member_id) {
     name.append(h('span', { class: 'tag' }, 'you'));
-    replace(li, name, h('p', { class: 'hint' }, 'This laptop.'));
+    replace(li, name, laptopList(m));
     return li;
   }
   if (!m.joined) {
@@ -281,6 +290,7 @@ function memberRow(m, st, invite) {
     return li;
   }
   replace(li, name,
+    laptopList(m),
     h('p', { class: 'heard' }, `Last heard from: ${m.heard_at ? formatDateTime(m.heard_at) : 'never'}`),
     m.missing
       ? h('p', { class: 'missing' }, `Missing ${count(m.missing, 'change')} you have: send them updates.`)
@@ -360,15 +370,63 @@ function inviteForm(ctx) {
   return { form, update, start };
 }
 
+/** "Expires on 18 December 2026." under a saved invite. */
+function expiryLine(id, r) {
+  return h('p', { class: 'invite-expiry', id }, `Expires on ${formatDate(r.expires_at)}. It works once.`);
+}
+
 function showInvite(form, result, r, name, status) {
   const [saved, path] = savedLines('invite-saved', `Saved the invite for ${name}, ${r.file_name},`, r);
+  const expiry = expiryLine('invite-expiry', r);
   replace(result,
-    saved, path,
+    saved, path, expiry,
     h('p', { class: 'note' }, `Email it to ${name}, then tell them the passphrase by phone or in person. It is not in the email.`),
     fileActions(form, r, `Open email to ${name}`, ['email-invite', 'reveal-invite']));
   result.hidden = false;
   saved.focus();
-  announce(status, `${saved.textContent} Tell ${name} the passphrase by phone or in person.`);
+  announce(status, `${saved.textContent} ${expiry.textContent} Tell ${name} the passphrase by phone or in person.`);
+}
+
+// ── Add another laptop of mine ───────────────────────────────────────────────────────
+
+/** An invite for yourself, opened on your other laptop with the passphrase you choose here. */
+function laptopForm(ctx) {
+  const passphrase = passphraseField({
+    name: 'laptop_passphrase',
+    label: 'Passphrase for the other laptop',
+    autocomplete: 'new-password',
+    hint: 'At least 8 characters. You type it on the other laptop when you open the file there.',
+  });
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'add-laptop' }, 'Add another laptop of mine');
+  const result = h('div', { class: 'invite-result', id: 'laptop-result', hidden: true });
+  const form = h('form', { class: 'card sync-section', id: 'laptop-form', novalidate: true, 'aria-labelledby': 'laptop-title' },
+    h('h2', { id: 'laptop-title' }, 'Another laptop of mine'),
+    errorSummary(),
+    h('p', { class: 'hint' }, 'Makes a file that adds another laptop of yours to this circle. Open it with Kinship on that laptop (“I have an invite”).'),
+    passphrase,
+    h('div', { class: 'actions' }, submit),
+    result);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = values(form);
+    await submitting(form, async () => {
+      const r = await api.addMyLaptop(ctx.circleId, v.laptop_passphrase);
+      clearErrors(form);
+      form.elements.laptop_passphrase.value = '';
+      await ctx.refresh();
+      const [saved, path] = savedLines('laptop-saved', `Saved ${r.file_name}`, r);
+      const expiry = expiryLine('laptop-expiry', r);
+      replace(result,
+        saved, path, expiry,
+        h('p', { class: 'note' }, 'Copy it to your other laptop (a USB stick, or email it to yourself) and open it there with the passphrase.'),
+        fileActions(form, r, 'Email it to myself', ['email-laptop', 'reveal-laptop']));
+      result.hidden = false;
+      saved.focus();
+      announce(ctx.status, `${saved.textContent} ${expiry.textContent}`);
+    });
+  });
+  return form;
 }
 
 // ── Missing changes and the last import ─────────────────────────────────────────────

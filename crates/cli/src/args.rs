@@ -109,7 +109,13 @@ pub enum Command {
         /// Where to write the invite (an existing file is never overwritten).
         #[arg(long)]
         out: PathBuf,
+        /// How many days the invite works (1 to 30).
+        #[arg(long, default_value_t = 14)]
+        expires_in_days: i64,
     },
+    /// Your laptops in a circle: add another laptop of yours.
+    #[command(subcommand)]
+    Laptop(LaptopCommand),
     /// Join a circle with an invite file (passphrase from KINSHIP_PASSPHRASE or a prompt).
     /// On a laptop not yet set up, you are set up with the invite's name and email.
     Join { file: PathBuf },
@@ -136,6 +142,23 @@ pub enum Command {
     /// A circle's sync state, undo of the last import, and conflicts.
     #[command(subcommand)]
     Sync(SyncCommand),
+}
+
+#[derive(Subcommand)]
+pub enum LaptopCommand {
+    /// Add another laptop of yours to a circle: writes a passphrase-locked invite file for
+    /// yourself. Open it on the other laptop (kinship join FILE). The passphrase comes from
+    /// KINSHIP_PASSPHRASE or a prompt.
+    Add {
+        #[arg(long)]
+        circle: String,
+        /// Where to write the invite (an existing file is never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// How many days the invite works (1 to 30).
+        #[arg(long, default_value_t = 14)]
+        expires_in_days: i64,
+    },
 }
 
 #[derive(Subcommand)]

@@ -363,8 +363,12 @@ fn run(cli: Cli) -> Result<Output> {
                 format!("Restored from {}. Your data as it was just before is in {}", file.display(), before.path);
             output(json!({ "restored_from": file, "backup_before": before }), text)
         }
-        Command::Invite { circle, member, name, email, out } => {
-            sync::invite(store, &circle, member, name, email, &out)?
+        Command::Invite { circle, member, name, email, out, expires_in_days } => {
+            let invitee = kinship_core::sync::invite::Invitee::from_input(member, name, email)?;
+            sync::invite(store, &circle, &invitee, &out, expires_in_days)?
+        }
+        Command::Laptop(LaptopCommand::Add { circle, out, expires_in_days }) => {
+            sync::invite(store, &circle, &kinship_core::sync::invite::Invitee::MyOtherLaptop, &out, expires_in_days)?
         }
         Command::Join { file } => sync::join(store, &file)?,
         Command::Export { circle, out, full, armor } => sync::export(store, &circle, &out, full, armor)?,

@@ -2,7 +2,7 @@
 
 use crate::args::SyncCommand;
 use crate::{output, plural, write_new_bytes, Output};
-use kinship_core::sync::invite::{open_invite, Invitee};
+use kinship_core::sync::invite::{day_of, open_invite, Invitee};
 use kinship_core::sync::share::SyncStatus;
 use kinship_core::sync::{armor, ImportReport};
 use kinship_core::{Error, Result, Store};
@@ -22,29 +22,36 @@ fn read(file: &Path) -> Result<Vec<u8>> {
     kinship_core::files::read_received_file(file, kinship_core::files::MAX_RECEIVED_FILE)
 }
 
-pub fn invite(
-    store: &mut Store,
-    circle: &str,
-    member: Option<String>,
-    name: Option<String>,
-    email: Option<String>,
-    out: &Path,
-) -> Result<Output> {
-    let invitee = Invitee::from_input(member, name, email)?;
-    let made = store.invite(circle, &invitee, &passphrase()?)?;
+/// Writes an invite for `invitee` (another laptop of mine too) to `out`, lasting `days`.
+pub fn invite(store: &mut Store, circle: &str, invitee: &Invitee, out: &Path, days: i64) -> Result<Output> {
+    let made = store.invite(circle, invitee, &passphrase()?, Some(days))?;
     write_new_bytes(out, &made.sealed)?;
-    let text = format!(
-        "Invite for {} saved to {}. Send them the file, and tell them the passphrase by phone or in person (never in the same email).",
-        made.member.name,
-        out.display()
-    );
-    Ok(output(json!({ "path": out, "member_id": made.member.id }), text))
+    let expires = format!("It works once and expires on {}.", day_of(&made.expires_at));
+    let text = if *invitee == Invitee::MyOtherLaptop {
+        format!(
+            "Invite for another laptop of yours saved to {}. On that laptop, run `kinship join FILE` (or open it in \
+             Kinship's window) with the passphrase you chose. {expires}",
+            out.display()
+        )
+    } else {
+        format!(
+            "Invite for {} saved to {}. Send them the file, and tell them the passphrase by phone or in person \
+             (never in the same email). {expires}",
+            made.member.name,
+            out.display()
+        )
+    };
+    Ok(output(json!({ "path": out, "member_id": made.member.id, "expires_at": made.expires_at }), text))
 }
 
 pub fn join(store: &mut Store, file: &Path) -> Result<Output> {
     let invite = open_invite(&read(file)?, &passphrase()?)?;
     let joined = store.join(&invite, None)?;
-    let text = format!("You joined {} (invited by {}).", joined.circle_name, invite.header.inviter_name);
+    let text = if invite.adds_a_laptop() {
+        format!("This laptop is now one of yours in {}.", joined.circle_name)
+    } else {
+        format!("You joined {} (invited by {}).", joined.circle_name, invite.header.inviter_name)
+    };
     Ok(output(&joined, text))
 }
 
@@ -128,6 +135,10 @@ fn status_text(s: &SyncStatus) -> String {
             (_, true, None) => "never heard from directly".to_string(),
         };
         lines.push(format!("  {} <{}>: {state}; missing {}", m.name, m.email, m.missing));
+        for l in &m.laptops {
+            let this = if l.this_laptop { "this laptop, " } else { "" };
+            lines.push(format!("    {} ({this}since {}): {}", l.name, day_of(&l.added_at), l.added_by));
+        }
     }
     for c in &s.conflicts {
         lines.push(format!(

@@ -12,6 +12,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("v4.sql")),
     M::up(include_str!("v5.sql")),
     M::up(include_str!("v6.sql")),
+    M::up(include_str!("v7.sql")),
 ];
 
 /// The schema version this build writes.

@@ -47,7 +47,7 @@ fn invite(inviter: &mut Laptop, circle: &str, name: &str) -> Vec<u8> {
         .store
         .add_member(&MemberInput { circle_id: circle.into(), name: who.name, email: who.email, ..Default::default() })
         .unwrap();
-    inviter.store.create_invite(circle, &member.id, PASS).unwrap()
+    inviter.store.create_invite(circle, &member.id, PASS, None).unwrap().sealed
 }
 
 /// A new laptop that joins with `file`.
@@ -328,4 +328,229 @@ fn changes_written_as_this_laptop_elsewhere_are_refused() {
     let err = ana.store.apply_bundle(&incoming, true).unwrap_err();
     assert!(err.to_string().contains("never wrote"), "{err}");
     assert_eq!(ana.store.dump(&circle).unwrap(), before);
+}
+
+// ── Who may add a laptop: invites used once, expiring, and another laptop of mine ────
+
+/// Row counts of every table: compared, beside the dump, before and after a refused import.
+fn row_counts(on: &Laptop) -> Vec<(String, i64)> {
+    let conn = on.store.conn();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let n = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap();
+            (t, n)
+        })
+        .collect()
+}
+
+/// Ana founded the circle; Ben and Mal joined, and Ana has heard from both (and they from her).
+fn ana_ben_and_mal() -> (Laptop, Laptop, Laptop, String, String) {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    let mut mal = join(&invite(&mut ana, &circle, "Mal"));
+    deliver(&mut ben, &mut ana, &circle);
+    deliver(&mut mal, &mut ana, &circle);
+    deliver(&mut ana, &mut ben, &circle);
+    deliver(&mut ana, &mut mal, &circle);
+    (ana, ben, mal, circle, meeting)
+}
+
+/// Writes an invite for `member` exactly as `create_invite` would, without its checks (what a
+/// misbehaving member's altered Kinship could do), and returns its one-off key.
+fn forge_invite(on: &mut Laptop, circle: &str, member: &str) -> (String, ed25519_dalek::SigningKey) {
+    let key = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
+    let id = crate::ids::new_id();
+    let public = hex::encode(key.verifying_key().to_bytes());
+    on.store
+        .write(|tx| {
+            let now = tx.now();
+            tx.execute(
+                "INSERT INTO invites (id, circle_id, member_id, invite_key, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                (&id, circle, member, &public, &now),
+            )?;
+            let fields = serde_json::json!({ "id": id, "circle_id": circle, "member_id": member,
+                "invite_key": public, "created_at": now, "expires_at": "2099-01-01T00:00:00Z" });
+            tx.log(circle, crate::changelog::entity::INVITE, &id, fields)
+        })
+        .unwrap();
+    (id, key)
+}
+
+#[test]
+fn a_member_cannot_add_a_laptop_for_someone_who_has_joined() {
+    let (mut ana, ben, mut mal, circle, _) = ana_ben_and_mal();
+    let ben_id = ben.store.my_member_id(&circle).unwrap();
+
+    // The stock path refuses, pointing to adding a laptop instead.
+    let err = mal.store.invite(&circle, &super::invite::Invitee::Member(ben_id.clone()), PASS, None).unwrap_err();
+    assert_eq!(err.field(), Some("Member"));
+    assert!(err.to_string().contains("Ben has already joined this circle"), "{err}");
+    assert!(err.to_string().contains("Add another laptop of mine"), "{err}");
+
+    // Mal forges the invite anyway and signs a laptop of his into the circle as Ben, then
+    // sends it in a bundle signed with his own real device key.
+    let (invite_id, invite_key) = forge_invite(&mut mal, &circle, &ben_id);
+    let stolen = DeviceKeys::generate().public();
+    mal.store
+        .write(|tx| {
+            let device = crate::ids::new_id();
+            super::keys::add_key(tx, &circle, &ben_id, &device, &stolen, &format!("invite:{invite_id}"), &invite_key)
+        })
+        .unwrap();
+    let before = (ana.store.dump(&circle).unwrap(), row_counts(&ana));
+    let shared = mal.store.share_bundle(&circle, false).unwrap();
+    let incoming = ana.store.open_bundle(&shared.bytes).unwrap();
+    assert_eq!(incoming.sender_name, "Mal");
+    let err = ana.store.apply_bundle(&incoming, false).unwrap_err();
+    assert!(err.to_string().contains("for a member who has already joined"), "{err}");
+    assert_eq!((ana.store.dump(&circle).unwrap(), row_counts(&ana)), before, "the whole bundle is refused");
+}
+
+#[test]
+fn an_invite_is_used_once_on_every_laptop() {
+    let (mut ana, circle, _) = ana_with_circle();
+    let file = invite(&mut ana, &circle, "Ben");
+    let mut ben = join(&file);
+    deliver(&mut ben, &mut ana, &circle);
+
+    // Whoever else has the file and its passphrase joins on a third laptop; the bundle it
+    // sends is refused by a laptop that knows the first use.
+    let mut copy = join(&file);
+    let before = (ana.store.dump(&circle).unwrap(), row_counts(&ana));
+    let shared = copy.store.share_bundle(&circle, false).unwrap();
+    let err = ana.store.open_bundle(&shared.bytes).unwrap_err();
+    assert!(err.to_string().contains("already used by another laptop"), "{err}");
+    assert_eq!((ana.store.dump(&circle).unwrap(), row_counts(&ana)), before);
+
+    // The copy refuses the first use too, once it hears of it: the invite is used by both.
+    let copy_before = (copy.store.dump(&circle).unwrap(), row_counts(&copy));
+    let err = copy.store.import_bundle(&ben.store.export_bundle(&circle, None).unwrap(), false).unwrap_err();
+    assert!(err.to_string().contains("already used by another laptop"), "{err}");
+    assert_eq!((copy.store.dump(&circle).unwrap(), row_counts(&copy)), copy_before);
+
+    // Ben has joined: no one makes him another invite.
+    let ben_member = ben.store.my_member_id(&circle).unwrap();
+    let again = ana.store.create_invite(&circle, &ben_member, PASS, None).unwrap_err();
+    assert!(again.to_string().contains("Ben has already joined"), "{again}");
+}
+
+#[test]
+fn an_expired_invite_is_refused_at_join_and_when_checked() {
+    use crate::clock::FixedClock;
+    let (mut ana, circle, _) = ana_with_circle();
+    let member = ana
+        .store
+        .add_member(&MemberInput {
+            circle_id: circle.clone(),
+            name: "Ben Okafor".into(),
+            email: "ben@uni.edu".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let made = ana.store.create_invite(&circle, &member.id, PASS, Some(1)).unwrap();
+    let expected = super::invite::day_of(&made.expires_at);
+    let opened = open_invite(&made.sealed, PASS).unwrap();
+    assert_eq!(opened.expires_at(), made.expires_at);
+
+    // Ben's laptop, two days later.
+    let dir = TempDir::new().unwrap();
+    let clock = std::sync::Arc::new(FixedClock::new(ana.store.now() + chrono::Duration::days(2)));
+    let mut late = Laptop { store: Store::open_with_clock(dir.path(), clock).unwrap(), dir };
+    let err = late.store.join(&opened, None).unwrap_err();
+    assert_eq!(err.field(), Some("Invite"));
+    assert!(err.to_string().contains(&format!("this invite expired on {expected}; ask Ana for a new one")), "{err}");
+    assert!(late.store.list_circles().unwrap().is_empty(), "nothing was joined");
+
+    // An altered Kinship joins anyway; the key it adds is refused where it is checked.
+    late.store.create_identity(&person("Ben")).unwrap();
+    late.store.import_bundle(&opened.bundle, false).unwrap();
+    late.store.claim_membership(&member.id).unwrap();
+    let public = late.store.secret_keys().unwrap().public();
+    let device = late.store.device_id().to_string();
+    let invite_key = opened.signing_key().unwrap();
+    let authorized_by = format!("invite:{}", opened.header.invite_id);
+    late.store
+        .write(|tx| super::keys::add_key(tx, &circle, &member.id, &device, &public, &authorized_by, &invite_key))
+        .unwrap();
+    let before = (ana.store.dump(&circle).unwrap(), row_counts(&ana));
+    let shared = late.store.share_bundle(&circle, false);
+    // Ana has no key for Ben yet, so Ben's laptop can seal only to Ana: it can.
+    let err = ana.store.open_bundle(&shared.unwrap().bytes).unwrap_err();
+    assert!(err.to_string().contains("with an invite that had expired"), "{err}");
+    assert_eq!((ana.store.dump(&circle).unwrap(), row_counts(&ana)), before);
+}
+
+#[test]
+fn a_member_adds_another_laptop_of_theirs_and_the_circle_accepts_it_as_theirs() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    deliver(&mut ben, &mut ana, &circle);
+    let ben_id = ben.store.my_member_id(&circle).unwrap();
+
+    // Inviting oneself by member id points to adding a laptop.
+    let err = ben.store.invite(&circle, &super::invite::Invitee::Member(ben_id.clone()), PASS, None).unwrap_err();
+    assert!(err.to_string().contains("Add another laptop of mine"), "{err}");
+
+    let made = ben.store.invite(&circle, &super::invite::Invitee::MyOtherLaptop, PASS, Some(3)).unwrap();
+    assert_eq!(made.member.id, ben_id);
+    let message = ben.store.invite_message(&circle, &ben_id, &made.expires_at).unwrap();
+    assert!(message.body.contains(&super::invite::day_of(&made.expires_at)), "{}", message.body);
+    let opened = open_invite(&made.sealed, PASS).unwrap();
+    assert!(opened.adds_a_laptop());
+    // A laptop already set up as someone on its own cannot become Ben's.
+    let mut other = laptop();
+    other.store.create_identity(&person("Ben")).unwrap();
+    let err = other.store.join(&opened, None).unwrap_err();
+    assert!(err.to_string().contains("already set up as Ben on its own"), "{err}");
+    let mut second = join(&made.sealed);
+    assert_eq!(second.store.my_member_id(&circle).unwrap(), ben_id);
+    let person = |on: &Laptop| on.store.identity().unwrap().unwrap().person_id;
+    assert_eq!(person(&second), person(&ben), "both laptops are the same person");
+
+    // Ana hears of the invite from Ben's first laptop, then from the second one.
+    deliver(&mut ben, &mut ana, &circle);
+    add_item(&mut second, &meeting, "From Ben's other laptop");
+    let shared = second.store.share_bundle(&circle, false).unwrap();
+    let incoming = ana.store.open_bundle(&shared.bytes).unwrap();
+    assert_eq!(incoming.sender_name, "Ben");
+    ana.store.apply_bundle(&incoming, false).unwrap();
+    assert!(titles(&ana, &meeting).contains(&"From Ben's other laptop".to_string()));
+
+    // Ben's first laptop hears from his second and still knows itself as Ben.
+    deliver(&mut ana, &mut ben, &circle);
+    deliver(&mut second, &mut ben, &circle);
+    assert_eq!(ben.store.my_member_id(&circle).unwrap(), ben_id);
+    assert!(titles(&ben, &meeting).contains(&"From Ben's other laptop".to_string()));
+
+    // A laptop that learns of both of Ben's laptops in one bundle accepts both.
+    let mut cam = join(&invite(&mut ana, &circle, "Cam"));
+    deliver(&mut cam, &mut ana, &circle);
+    deliver(&mut ana, &mut cam, &circle);
+    assert_eq!(cam.store.dump(&circle).unwrap(), ana.store.dump(&circle).unwrap());
+
+    let status = ana.store.sync_status(&circle).unwrap();
+    let laptops = |name: &str| -> Vec<(String, String, bool)> {
+        let m = status.members.iter().find(|m| m.name == name).unwrap();
+        m.laptops.iter().map(|l| (l.name.clone(), l.added_by.clone(), l.this_laptop)).collect()
+    };
+    assert_eq!(laptops("Ana"), [("Laptop 1".into(), "founded the circle".into(), true)]);
+    assert_eq!(
+        laptops("Ben"),
+        [
+            ("Laptop 1".into(), "invited by Ana".into(), false),
+            ("Laptop 2".into(), "added from Ben's other laptop".into(), false)
+        ]
+    );
+    let mine = second.store.sync_status(&circle).unwrap();
+    let ben_row = mine.members.iter().find(|m| m.member_id == ben_id).unwrap();
+    assert_eq!(ben_row.laptops.iter().map(|l| l.this_laptop).collect::<Vec<_>>(), [false, true]);
 }

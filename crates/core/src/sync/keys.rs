@@ -4,10 +4,27 @@
 //! what it receives), kept secret in `local_device`. A circle records the public halves of
 //! its members' devices in `device_keys`, a shared table that syncs like any other, but a
 //! key row is accepted only with a proof, a signature over the key by:
-//! - `founder`: the key itself, and only for the device that wrote the circle's creation;
+//! - `founder`: the key itself, and only for the device that wrote the circle's creation,
+//!   for the member that device wrote first (the founding member);
 //! - `invite:<id>`: the one-off key of an invite for that same member (the secret half
 //!   travels only inside the passphrase-locked invite file);
 //! - `device:<id>`: another device of the same member (a copied laptop's new identity).
+//!
+//! An invite key proves a laptop only if, judged on every laptop inside the import:
+//! - the invite is in this circle and names this member;
+//! - it is used once: no other key in the circle names the same invite;
+//! - it was written (its `put` in the change log) by a device of a member who had not left
+//!   when the key was added;
+//! - the member has not joined yet, unless the invite was written by one of the member's own
+//!   devices ("Add another laptop of mine"). A member has joined when they hold an *entry*
+//!   key: the founder's, or one from an invite written by another member's device. Keys a
+//!   member adds from their own laptops are not entries, so keys arriving in any order agree;
+//! - the key was added before the invite expired (`expires_at`, else 14 days after it was
+//!   made).
+//!
+//! The invite's author is read from the change log's `author_device`, which is as
+//! trustworthy as the log's authorship: once changes carry their author's signed chain,
+//! no member can pass off an invite as another's.
 //!
 //! A bundle is accepted only from a device of a member who has not left the circle.
 
@@ -108,30 +125,167 @@ fn founding_device(conn: &Connection, circle_id: &str) -> Result<Option<String>>
         .optional()?)
 }
 
+/// The member the founding device wrote first: the member who founded the circle.
+fn founding_member(conn: &Connection, circle_id: &str, founder_device: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT entity_id FROM change_log WHERE circle_id = ?1 AND entity = ?2 AND author_device = ?3
+             AND op = 'put' ORDER BY hlc LIMIT 1",
+            (circle_id, entity::MEMBER, founder_device),
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// How long an invite lasts when its maker does not say.
+pub const INVITE_DAYS: i64 = 14;
+
+/// An invite as key checks read it.
+struct InviteRow {
+    member_id: String,
+    invite_key: String,
+    expires_at: String,
+}
+
+/// When an invite stops working: its `expires_at`, or for an invite written before invites
+/// expired, [`INVITE_DAYS`] after it was made.
+pub(crate) fn invite_expiry(created_at: &str, expires_at: Option<String>) -> String {
+    expires_at.unwrap_or_else(|| {
+        chrono::DateTime::parse_from_rfc3339(created_at)
+            .map(|t| crate::clock::to_stored((t + chrono::Duration::days(INVITE_DAYS)).to_utc()))
+            .unwrap_or_default()
+    })
+}
+
+fn invite_row(conn: &Connection, circle_id: &str, invite_id: &str) -> Result<Option<InviteRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT member_id, invite_key, created_at, expires_at FROM invites WHERE id = ?1 AND circle_id = ?2",
+            (invite_id, circle_id),
+            |r| {
+                Ok(InviteRow {
+                    member_id: r.get(0)?,
+                    invite_key: r.get(1)?,
+                    expires_at: invite_expiry(&r.get::<_, String>(2)?, r.get(3)?),
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The member whose device wrote an invite (its first `put` in the log), if that device has
+/// a key in the circle.
+fn invite_author(conn: &Connection, circle_id: &str, invite_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT k.member_id FROM change_log l JOIN device_keys k
+               ON k.circle_id = l.circle_id AND k.device_id = l.author_device
+             WHERE l.circle_id = ?1 AND l.entity = ?2 AND l.entity_id = ?3 AND l.op = 'put'
+             ORDER BY l.hlc LIMIT 1",
+            (circle_id, entity::INVITE, invite_id),
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Whether `key` let its member into the circle (rather than adding a laptop of theirs): the
+/// founder's key, or one from an invite another member's device wrote.
+fn is_entry(conn: &Connection, key: &DeviceKey) -> Result<bool> {
+    Ok(match key.authorized_by.split_once(':') {
+        None => key.authorized_by == FOUNDER,
+        Some(("invite", invite_id)) => {
+            invite_author(conn, &key.circle_id, invite_id)?.as_deref() != Some(key.member_id.as_str())
+        }
+        Some(_) => false,
+    })
+}
+
+/// Checks the rules for a key proved by invite `invite_id` (see the module doc); returns the
+/// invite's public key, which must have signed the proof.
+fn check_invite_use(conn: &Connection, key: &DeviceKey, invite_id: &str) -> std::result::Result<String, String> {
+    let db = |e: Error| e.to_string();
+    let invite = match invite_row(conn, &key.circle_id, invite_id).map_err(db)? {
+        Some(invite) if invite.member_id == key.member_id => invite,
+        Some(_) => return Err("with an invite made for someone else".into()),
+        None => return Err("with an invite this laptop has not heard of".into()),
+    };
+    let others = key_rows(conn, "circle_id = ?1 AND id <> ?2", (&key.circle_id, &key.id)).map_err(db)?;
+    if others.iter().any(|k| k.authorized_by == key.authorized_by) {
+        return Err("with an invite that was already used by another laptop".into());
+    }
+    let Some(author) = invite_author(conn, &key.circle_id, invite_id).map_err(db)? else {
+        return Err("with an invite from a laptop this circle does not know".into());
+    };
+    let left_at: Option<String> = conn
+        .query_row("SELECT left_at FROM members WHERE id = ?1", [&author], |r| r.get(0))
+        .optional()
+        .map_err(|e| e.to_string())?
+        .flatten();
+    if left_at.is_some_and(|left| key.added_at >= left) {
+        return Err("with an invite from someone who had left the circle".into());
+    }
+    if author != key.member_id {
+        for other in others.iter().filter(|k| k.member_id == key.member_id) {
+            if is_entry(conn, other).map_err(db)? {
+                return Err("for a member who has already joined, with an invite from someone else \
+                            (only the member can add another laptop of theirs)"
+                    .into());
+            }
+        }
+    }
+    if key.added_at > invite.expires_at {
+        return Err("with an invite that had expired".into());
+    }
+    Ok(invite.invite_key)
+}
+
+/// How a device key came into its circle, for people to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HowAdded {
+    /// The device that created the circle.
+    Founded,
+    /// Through an invite another member (this one) wrote.
+    InvitedBy(String),
+    /// From another laptop of the same member (their own invite, or a copied data folder).
+    FromOwnLaptop,
+    /// Through an invite whose writer this laptop does not know.
+    Unknown,
+}
+
+/// How `key` came into its circle (read from its authorisation and the invite's author).
+pub(crate) fn how_added(conn: &Connection, key: &DeviceKey) -> Result<HowAdded> {
+    Ok(match key.authorized_by.split_once(':') {
+        Some(("invite", invite_id)) => match invite_author(conn, &key.circle_id, invite_id)? {
+            Some(author) if author == key.member_id => HowAdded::FromOwnLaptop,
+            Some(author) => HowAdded::InvitedBy(author),
+            None => HowAdded::Unknown,
+        },
+        Some(("device", _)) => HowAdded::FromOwnLaptop,
+        _ if key.authorized_by == FOUNDER => HowAdded::Founded,
+        _ => HowAdded::Unknown,
+    })
+}
+
 /// Checks one key row's proof against what the circle already holds.
 pub(crate) fn verify_key(conn: &Connection, key: &DeviceKey) -> Result<()> {
     let refuse = |why: &str| Err(Error::Bundle(format!("it adds a device key {why}")));
     let signer = match key.authorized_by.split_once(':') {
         None if key.authorized_by == FOUNDER => {
-            if founding_device(conn, &key.circle_id)?.as_deref() != Some(key.device_id.as_str()) {
+            let Some(device) = founding_device(conn, &key.circle_id)? else {
+                return refuse("claiming to found a circle this laptop has no creation of");
+            };
+            if device != key.device_id {
                 return refuse("claiming to found the circle from a device that did not create it");
+            }
+            if founding_member(conn, &key.circle_id, &device)?.as_deref() != Some(key.member_id.as_str()) {
+                return refuse("claiming to found the circle for someone other than its founder");
             }
             key.signing_key.clone()
         }
-        Some(("invite", invite_id)) => {
-            let invite: Option<(String, String)> = conn
-                .query_row(
-                    "SELECT member_id, invite_key FROM invites WHERE id = ?1 AND circle_id = ?2",
-                    (invite_id, &key.circle_id),
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            match invite {
-                Some((member, invite_key)) if member == key.member_id => invite_key,
-                Some(_) => return refuse("with an invite made for someone else"),
-                None => return refuse("with an invite this laptop has not heard of"),
-            }
-        }
+        Some(("invite", invite_id)) => match check_invite_use(conn, key, invite_id) {
+            Ok(invite_key) => invite_key,
+            Err(why) => return refuse(&why),
+        },
         Some(("device", device_id)) => {
             let sponsors = key_rows(conn, "circle_id = ?1 AND device_id = ?2", (&key.circle_id, device_id))?;
             match sponsors.into_iter().find(|s| s.member_id == key.member_id) {

@@ -74,6 +74,21 @@ pub struct MemberSync {
     pub heard_at: Option<String>,
     /// Changes held here that they are not known to have.
     pub missing: usize,
+    /// Their laptops in the circle (device keys), in the order they were added.
+    pub laptops: Vec<LaptopView>,
+}
+
+/// One of a member's laptops (a device key in the circle), as the sync screen lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LaptopView {
+    /// "Laptop 1", "Laptop 2"… in the order the member's laptops were added.
+    pub name: String,
+    pub device_id: String,
+    /// The laptop this store is on.
+    pub this_laptop: bool,
+    pub added_at: String,
+    /// "founded the circle", "invited by Ana Reyes", "added from Ben's other laptop".
+    pub added_by: String,
 }
 
 /// A gap, with the member whose device it is.
@@ -512,6 +527,31 @@ impl Store {
         Ok(Undone { removed_changes: removed, sender_name })
     }
 
+    /// A member's laptops among a circle's `keys` (oldest first), named and explained.
+    fn laptops(&self, keys: &[DeviceKey], member: &crate::Member) -> Result<Vec<LaptopView>> {
+        let first = member.name.split_whitespace().next().unwrap_or(&member.name);
+        let mut laptops = Vec::new();
+        for (n, key) in keys.iter().filter(|k| k.member_id == member.id).enumerate() {
+            let added_by = match keys::how_added(self.conn(), key)? {
+                keys::HowAdded::Founded => "founded the circle".to_string(),
+                keys::HowAdded::InvitedBy(inviter) => match self.member(&inviter) {
+                    Ok(inviter) => format!("invited by {}", inviter.name),
+                    Err(_) => "invited by a member".to_string(),
+                },
+                keys::HowAdded::FromOwnLaptop => format!("added from {first}'s other laptop"),
+                keys::HowAdded::Unknown => "invited".to_string(),
+            };
+            laptops.push(LaptopView {
+                name: format!("Laptop {}", n + 1),
+                device_id: key.device_id.clone(),
+                this_laptop: key.device_id == self.device_id(),
+                added_at: key.added_at.clone(),
+                added_by,
+            });
+        }
+        Ok(laptops)
+    }
+
     /// Who has joined, when each was last heard from, what each may lack, and what waits.
     pub fn sync_status(&self, circle_id: &str) -> Result<SyncStatus> {
         let circle = self.circle(circle_id)?;
@@ -532,8 +572,10 @@ impl Store {
                 Some(has) => self.count_beyond(circle_id, has)?,
                 None => self.count_beyond(circle_id, &VersionVector::new())?,
             };
+            let laptops = self.laptops(&keys, &m)?;
             members.push(MemberSync {
-                joined: keys.iter().any(|k| k.member_id == m.id),
+                joined: !laptops.is_empty(),
+                laptops,
                 member_id: m.id,
                 name: m.name,
                 email: m.email,
