@@ -180,7 +180,20 @@ fn bundle_of(changes: Vec<Change>) -> Bundle {
         schema: kinship_core::store::SCHEMA_VERSION,
         circle_id: CIRCLE.into(),
         sender_device: SENDER.into(),
-        member_haves: [(member, have.clone())].into(),
+        claims: vec![bundle::Claim {
+            device: SENDER.into(),
+            at: "2026-12-04T18:00:00Z".into(),
+            have: have.clone(),
+            signature: "ab".repeat(64),
+        }],
+        segments: vec![bundle::Segment {
+            device: SENDER.into(),
+            from: 1,
+            to: have.get(SENDER).copied().unwrap_or(1),
+            prev: "cd".repeat(32),
+            legacy_upto: 0,
+            signature: Some("ef".repeat(64)),
+        }],
         have,
         changes,
     }

@@ -113,9 +113,11 @@ function editDetails(ctx) {
   if (open) { open.querySelector('input').focus(); return; }
   const head = document.getElementById('meeting-head');
   const form = detailsForm(ctx.state.meeting, {
-    onSaved: (meeting) => {
+    onSaved: async (meeting) => {
       ctx.state.meeting = meeting;
       head.replaceWith(header(ctx));
+      // A new length changes the total the core adds up against it.
+      await ctx.reloadAgenda();
       ctx.renderAgenda();
       document.getElementById('edit-meeting').focus();
       announce(ctx.status, 'Meeting details saved.');

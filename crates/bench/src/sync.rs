@@ -31,8 +31,15 @@ fn change(seq: &mut i64, circle: &str, entity: &str, id: &str, at: &str, record:
     }
 }
 
-/// The workload as one bundle of `put`s, as if one laptop had written ten years of it.
-fn history(workload: &Value) -> sync::Bundle {
+/// The history device's signing key and the one-off key of the invite it wrote for the
+/// member who makes the edits (fixed, so runs compare).
+const HISTORY_KEY: [u8; 32] = [7; 32];
+const INVITE_KEY: [u8; 32] = [9; 32];
+const INVITE_ID: &str = "00000000-0000-4000-8000-0000000011e1";
+
+/// The workload as one bundle of `put`s, as if one laptop had written ten years of it: the
+/// circle's founding laptop, which also invited `invitee` (the member who makes the edits).
+fn history(workload: &Value, invitee: &str) -> sync::Bundle {
     let s = |v: &Value| v.as_str().unwrap().to_string();
     let circle = s(&workload["circle"]["id"]);
     let start = "2016-01-01T00:00:00Z";
@@ -54,6 +61,39 @@ fn history(workload: &Value) -> sync::Bundle {
             "pronouns": null, "institution": null, "role": "member", "contact": null, "joined_at": start, "left_at": null,
         })));
     }
+    // The founder's key (the first member is the founder) and the invite for `invitee`.
+    let signing = ed25519_dalek::SigningKey::from_bytes(&HISTORY_KEY);
+    let public = sync::seal::PublicKeys {
+        signing_key: hex::encode(signing.verifying_key().to_bytes()),
+        age_recipient: sync::seal::DeviceKeys::generate().public().age_recipient,
+    };
+    let founder = s(&workload["members"][0]["id"]);
+    let key_id = "00000000-0000-4000-8000-0000000011e0";
+    changes.push(change(
+        &mut seq,
+        &circle,
+        "device_key",
+        key_id,
+        start,
+        json!({
+            "id": key_id, "circle_id": circle, "member_id": founder, "device_id": HISTORY_DEVICE,
+            "signing_key": public.signing_key, "age_recipient": public.age_recipient, "authorized_by": "founder",
+            "proof": sync::keys::sign_key(&signing, &circle, &founder, HISTORY_DEVICE, &public), "added_at": start,
+        }),
+    ));
+    let invite_key = ed25519_dalek::SigningKey::from_bytes(&INVITE_KEY);
+    changes.push(change(
+        &mut seq,
+        &circle,
+        "invite",
+        INVITE_ID,
+        start,
+        json!({
+            "id": INVITE_ID, "circle_id": circle, "member_id": invitee,
+            "invite_key": hex::encode(invite_key.verifying_key().to_bytes()),
+            "created_at": start, "expires_at": "2099-01-01T00:00:00Z",
+        }),
+    ));
     for m in workload["meetings"].as_array().unwrap() {
         let at = s(&m["starts_at"]);
         changes.push(change(
@@ -91,14 +131,34 @@ fn history(workload: &Value) -> sync::Bundle {
             "prompt": null, "text": r["text"], "visibility": r["visibility"], "created_at": at,
         })));
     }
+    let segment = sync::authorship::sign_run(&signing, &changes, None).expect("the history signs");
     sync::Bundle {
         format: sync::bundle::FORMAT.into(),
         schema: store::SCHEMA_VERSION,
         circle_id: circle,
         sender_device: HISTORY_DEVICE.into(),
         have: [(HISTORY_DEVICE.to_string(), seq)].into_iter().collect(),
-        member_haves: Default::default(),
+        claims: Vec::new(),
+        segments: vec![segment],
         changes,
+    }
+}
+
+/// The invite the history wrote for `invitee`, as its file would hold it.
+fn invite_of(bundle: &sync::Bundle, invitee: &str) -> sync::invite::Invite {
+    sync::invite::Invite {
+        header: sync::invite::InviteHeader {
+            format: "kinship-invite/1".into(),
+            invite_id: INVITE_ID.into(),
+            circle_id: bundle.circle_id.clone(),
+            circle_name: "Ten-year circle".into(),
+            member_id: invitee.into(),
+            member_name: "Member One".into(),
+            member_email: "member1@example.org".into(),
+            inviter_name: "Member Zero".into(),
+            invite_secret: hex::encode(INVITE_KEY),
+        },
+        bundle: bundle.clone(),
     }
 }
 
@@ -187,7 +247,8 @@ const REIMPORTS: usize = 21;
 fn once(workload: &Value, edits: &Value) -> Figures {
     let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut a = laptop(a_dir.path(), "Member Zero", "member0@example.org");
-    let history = history(workload);
+    let invitee = edits["author_member_id"].as_str().unwrap();
+    let history = history(workload, invitee);
     let circle = history.circle_id.clone();
     let mut f = Figures::default();
 
@@ -198,10 +259,15 @@ fn once(workload: &Value, edits: &Value) -> Figures {
     f.time("full_decode", || decode(&full).unwrap());
 
     let mut b = laptop(b_dir.path(), "Member One", "member1@example.org");
-    f.time("full_import_into_empty_b", || b.import_bundle(&decode(&full).unwrap(), false).unwrap());
+    let full_bundle = f.time("full_import_into_empty_b", || {
+        let bundle = decode(&full).unwrap();
+        b.import_bundle(&bundle, false).unwrap();
+        bundle
+    });
     f.set("b_equals_a_after_full_import", a.dump(&circle).unwrap() == b.dump(&circle).unwrap());
 
-    b.claim_membership(edits["author_member_id"].as_str().unwrap()).unwrap();
+    // B joins as the member who makes the edits, with the invite the history holds.
+    b.join(&invite_of(&full_bundle, invitee), None).unwrap();
     let a_has = a.version_vector(&circle).unwrap();
     f.time("apply_100_edits_on_b", || apply_edits(&mut b, edits));
     let incremental =

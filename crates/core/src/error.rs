@@ -37,6 +37,9 @@ pub enum Error {
     #[error("This bundle was made by a newer version of Kinship (data version {found}; this version reads up to {supported}). Update Kinship to open this bundle; nothing was changed.")]
     NewerBundle { found: i64, supported: i64 },
 
+    #[error("{}", older_bundle_message(sender.as_deref()))]
+    OlderBundle { sender: Option<String> },
+
     #[error("This file is an invite to join a circle, not a bundle of updates. Open it with the passphrase the person who invited you told you.")]
     IsInvite,
 
@@ -63,6 +66,7 @@ impl Error {
             Error::NewerDatabase { .. } => "newer_database",
             Error::Bundle(_) => "bad_bundle",
             Error::NewerBundle { .. } => "newer_bundle",
+            Error::OlderBundle { .. } => "older_bundle",
             Error::IsInvite => "is_invite",
             Error::Storage(_) => "storage",
             Error::Migration(_) => "migration",
@@ -113,6 +117,15 @@ impl From<rusqlite_migration::Error> for Error {
     fn from(e: rusqlite_migration::Error) -> Self {
         Error::Migration(e.to_string())
     }
+}
+
+/// The message for a bundle from an older Kinship, naming its sender when known.
+fn older_bundle_message(sender: Option<&str>) -> String {
+    let who = sender.unwrap_or("the person who sent it");
+    format!(
+        "This bundle was made by an older version of Kinship, which does not sign each change. \
+         Ask {who} to update Kinship and share again; nothing was changed."
+    )
 }
 
 #[cfg(test)]

@@ -24,12 +24,26 @@ pub(crate) fn redacted_on_delete(entity: &str) -> bool {
 
 /// Wipes the content of a record's `put`s older than `deleted_hlc`, if its kind is one
 /// whose deletion means "take my words back".
+/// A wiped put keeps its fields' digest (hex) under [`REDACTED_KEY`], so its author's chain
+/// still proves it.
 pub(crate) fn redact_before(conn: &Connection, entity: &str, entity_id: &str, deleted_hlc: &str) -> Result<()> {
-    if redacted_on_delete(entity) {
-        conn.prepare_cached(
-            "UPDATE change_log SET fields = ?4 WHERE entity = ?1 AND entity_id = ?2 AND op = 'put' AND hlc < ?3",
-        )?
-        .execute((entity, entity_id, deleted_hlc, serde_json::json!({ REDACTED_KEY: true }).to_string()))?;
+    if !redacted_on_delete(entity) {
+        return Ok(());
+    }
+    let mut puts = conn.prepare_cached(
+        "SELECT rowid, fields FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND op = 'put' AND hlc < ?3",
+    )?;
+    let puts: Vec<(i64, String)> = puts
+        .query_map((entity, entity_id, deleted_hlc), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut wipe = conn.prepare_cached("UPDATE change_log SET fields = ?2 WHERE rowid = ?1")?;
+    for (rowid, fields) in puts {
+        let fields: Value = serde_json::from_str(&fields).unwrap_or(Value::Null);
+        if is_redacted(&fields) {
+            continue;
+        }
+        let kept = hex::encode(super::chain::fields_digest(&fields));
+        wipe.execute((rowid, serde_json::json!({ REDACTED_KEY: kept }).to_string()))?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! It sits below the store (whose write path appends to it) and below sync (which reads and
 //! merges it): it uses neither. [`history`] holds what the log says about one record.
 
+pub(crate) mod chain;
 pub(crate) mod history;
 
 use crate::Result;
@@ -50,8 +51,9 @@ pub struct Change {
 }
 
 impl Change {
-    pub(crate) fn insert(&self, conn: &Connection) -> Result<()> {
-        insert_all(conn, &[self])
+    /// Stores this change with its chain value.
+    pub(crate) fn insert(&self, conn: &Connection, chain: Option<chain::Digest>) -> Result<()> {
+        insert_all(conn, &[self], &[chain])
     }
 }
 
@@ -60,17 +62,20 @@ const INSERT_ROWS: usize = 500;
 
 /// Stores changes, many per statement: each statement costs on its own (running it,
 /// journaling the pages it touches), which adds up over a whole circle's log.
-pub(crate) fn insert_all(conn: &Connection, changes: &[&Change]) -> Result<()> {
-    for chunk in changes.chunks(INSERT_ROWS) {
+/// `chains[i]` is `changes[i]`'s chain value.
+pub(crate) fn insert_all(conn: &Connection, changes: &[&Change], chains: &[Option<chain::Digest>]) -> Result<()> {
+    assert_eq!(changes.len(), chains.len(), "one chain value per change");
+    for (chunk, chains) in changes.chunks(INSERT_ROWS).zip(chains.chunks(INSERT_ROWS)) {
         let sql = format!(
-            "INSERT OR FAIL INTO change_log (author_device, seq, hlc, circle_id, entity, entity_id, op, fields) VALUES {}",
-            vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+            "INSERT OR FAIL INTO change_log (author_device, seq, hlc, circle_id, entity, entity_id, op, fields, chain) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
         );
         let fields: Vec<String> = chunk.iter().map(|c| c.fields.to_string()).collect();
-        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 8);
-        for (c, fields) in chunk.iter().zip(&fields) {
+        let chains: Vec<Option<&[u8]>> = chains.iter().map(|c| c.as_ref().map(|c| c.as_slice())).collect();
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 9);
+        for ((c, fields), chain) in chunk.iter().zip(&fields).zip(&chains) {
             params.extend([&c.author_device as &dyn rusqlite::ToSql, &c.seq, &c.hlc, &c.circle_id, &c.entity]);
-            params.extend([&c.entity_id as &dyn rusqlite::ToSql, &c.op, fields]);
+            params.extend([&c.entity_id as &dyn rusqlite::ToSql, &c.op, fields, chain]);
         }
         crate::sql::execute_rows(conn, &sql, chunk.len(), INSERT_ROWS, params.as_slice())?;
     }

@@ -13,6 +13,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("v5.sql")),
     M::up(include_str!("v6.sql")),
     M::up(include_str!("v7.sql")),
+    M::up(include_str!("v8.sql")),
 ];
 
 /// The schema version this build writes.

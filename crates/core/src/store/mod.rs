@@ -6,7 +6,7 @@
 mod migrations;
 
 use crate::changelog::history::{record_bases, redact_before};
-use crate::changelog::{self, Change};
+use crate::changelog::{self, chain, Change};
 use crate::clock::{to_stored, Clock, Hlc, SystemClock};
 use crate::Result;
 use chrono::{DateTime, Utc};
@@ -60,6 +60,7 @@ impl Store {
         set_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
         let device_id = ensure_device(&conn, clock.now())?;
+        crate::changelog::chain::fill_legacy_chains(&conn)?;
         Ok(Store { conn, clock, device_id })
     }
 
@@ -252,7 +253,11 @@ impl Tx<'_> {
             op: op.to_string(),
             fields,
         };
-        change.insert(&self.tx)?;
+        // This device's own log has no gaps, so the previous change's chain value is there.
+        let chain = chain::chain_at(&self.tx, circle_id, self.device_id, seq - 1)?
+            .zip(chain::digest_of(&change, false))
+            .map(|(previous, digest)| chain::chain_next(&previous, &digest));
+        change.insert(&self.tx, chain)?;
         Ok(change.hlc)
     }
 }

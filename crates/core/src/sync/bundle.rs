@@ -70,10 +70,40 @@ const CHANGE_COST: usize = 2 * std::mem::size_of::<Change>();
 const REF_COST: usize = std::mem::size_of::<&str>();
 const ID_COST: usize = std::mem::size_of::<String>() + 36;
 
+/// The proof of who wrote a run of one device's changes, `from..=to`: the device's
+/// signature over the head of its chain at `to` (see `changelog::chain`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    pub device: String,
+    pub from: i64,
+    pub to: i64,
+    /// The device's chain value before `from` (hex), which the signed head builds on.
+    pub prev: String,
+    /// The device's last change written before chains existed (its fields are not chained).
+    pub legacy_upto: i64,
+    /// The signature (hex). `None` only in an invite, for changes written before chains
+    /// existed whose author has not signed them since: the inviter vouches for them.
+    pub signature: Option<String>,
+}
+
+/// A device's signed claim of what it holds of the circle (see `sync::signed`), passed on
+/// unaltered so that everyone learns what they need not send it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub device: String,
+    /// The device's clock when it made the claim: a newer claim replaces an older one.
+    pub at: String,
+    pub have: VersionVector,
+    /// Hex.
+    pub signature: String,
+}
+
 /// What one bundle carries from one laptop to the others of a circle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bundle {
-    /// Always `kinship-bundle/2`.
+    /// Always [`FORMAT`].
     pub format: String,
     /// The schema version of the Kinship that wrote it.
     pub schema: i64,
@@ -82,15 +112,17 @@ pub struct Bundle {
     pub sender_device: String,
     /// What the sender held when writing it (so receivers learn what it has).
     pub have: VersionVector,
-    /// What the sender knows each member (by member id) to have: passed on so that every
-    /// laptop learns what it need not send again, even from members it never hears from.
-    #[serde(default)]
-    pub member_haves: BTreeMap<String, VersionVector>,
+    /// Signed claims of what devices hold (the sender's own among them).
+    pub claims: Vec<Claim>,
+    /// Who wrote the changes: every change lies in exactly one segment.
+    pub segments: Vec<Segment>,
     pub changes: Vec<Change>,
 }
 
 /// The bundle format name this build writes and reads.
-pub const FORMAT: &str = "kinship-bundle/2";
+pub const FORMAT: &str = "kinship-bundle/3";
+/// The bundle formats of earlier Kinship versions, which are refused with a request to update.
+pub const OLDER_FORMATS: &[&str] = &["kinship-bundle/1", "kinship-bundle/2"];
 
 /// Everything but the changes, as JSON at the start of the encoding.
 #[derive(Serialize, Deserialize)]
@@ -100,7 +132,8 @@ struct Head {
     circle_id: String,
     sender_device: String,
     have: VersionVector,
-    member_haves: BTreeMap<String, VersionVector>,
+    claims: Vec<Claim>,
+    segments: Vec<Segment>,
     changes: usize,
     /// Whether the text stream is word-coded.
     words: bool,
@@ -146,7 +179,8 @@ pub fn encode(bundle: &Bundle) -> Result<Vec<u8>> {
         circle_id: bundle.circle_id.clone(),
         sender_device: bundle.sender_device.clone(),
         have: bundle.have.clone(),
-        member_haves: bundle.member_haves.clone(),
+        claims: bundle.claims.clone(),
+        segments: bundle.segments.clone(),
         changes: bundle.changes.len(),
         words,
     };
@@ -201,6 +235,9 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle> {
         return Err(too_big());
     }
     let format: FormatOnly = serde_json::from_slice(head).map_err(|_| damaged())?;
+    if OLDER_FORMATS.contains(&format.format.as_str()) {
+        return Err(Error::OlderBundle { sender: None });
+    }
     if format.format != FORMAT {
         return Err(Error::Bundle(format!("it is in an unknown format ({})", format.format)));
     }
@@ -238,7 +275,8 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle> {
         circle_id: head.circle_id,
         sender_device: head.sender_device,
         have: head.have,
-        member_haves: head.member_haves,
+        claims: head.claims,
+        segments: head.segments,
         changes,
     })
 }
@@ -734,7 +772,20 @@ mod tests {
             circle_id: CIRCLE.into(),
             sender_device: DEVICE.into(),
             have: [(DEVICE.to_string(), 3)].into_iter().collect(),
-            member_haves: [("m".to_string(), [(DEVICE.to_string(), 2)].into_iter().collect())].into_iter().collect(),
+            claims: vec![Claim {
+                device: DEVICE.into(),
+                at: "2026-12-04T18:00:00Z".into(),
+                have: [(DEVICE.to_string(), 2)].into_iter().collect(),
+                signature: "ab".repeat(64),
+            }],
+            segments: vec![Segment {
+                device: DEVICE.into(),
+                from: 1,
+                to: 5,
+                prev: "cd".repeat(32),
+                legacy_upto: 0,
+                signature: Some("ef".repeat(64)),
+            }],
             changes,
         }
     }
@@ -802,7 +853,7 @@ mod tests {
     fn one_text_change(words: bool, text_stream: &[u8]) -> Vec<u8> {
         let head = json!({
             "format": FORMAT, "schema": 1, "circle_id": CIRCLE, "sender_device": DEVICE,
-            "have": {}, "member_haves": {}, "changes": 1, "words": words,
+            "have": {}, "claims": [], "segments": [], "changes": 1, "words": words,
         });
         let mut s = Vec::new();
         s.push(0);

@@ -1,8 +1,9 @@
 //! What a laptop has (version vectors), what it sends (bundles of the changes a peer
 //! lacks), and importing a bundle: validated in full, then applied in one transaction.
 
-use super::bundle::{Bundle, VersionVector, FORMAT};
+use super::bundle::{Bundle, Claim, VersionVector, FORMAT};
 use super::merge::{self, Columns, Conflict};
+use super::{authorship, signed};
 use crate::changelog::history::{self, is_redacted};
 use crate::changelog::{self, entity};
 use crate::clock::Hlc;
@@ -268,18 +269,43 @@ impl Store {
 
     /// A bundle of the circle's changes a peer with `peer_has` lacks (everything for `None`).
     /// It carries every device's changes, so they travel onward through whoever relays them.
+    /// Every change carries its author's signature (see `authorship`); the sender's own
+    /// claim of what it holds goes with them.
     pub fn export_bundle(&self, circle_id: &str, peer_has: Option<&VersionVector>) -> Result<Bundle> {
+        self.cut_bundle(circle_id, peer_has, false)
+    }
+
+    /// Like [`Store::export_bundle`]; with `vouch_legacy` (an invite) changes older than chains
+    /// whose author never signed them go unsigned, on this laptop's word.
+    pub(crate) fn cut_bundle(
+        &self,
+        circle_id: &str,
+        peer_has: Option<&VersionVector>,
+        vouch_legacy: bool,
+    ) -> Result<Bundle> {
         self.circle(circle_id)?;
         let empty = VersionVector::new();
         let peer_has = peer_has.unwrap_or(&empty);
+        let keys = self.secret_keys()?;
         let changes = self.changes_after(circle_id, peer_has)?;
+        let (changes, segments) =
+            authorship::attach_proofs(self.conn(), circle_id, self.device_id(), &keys, changes, vouch_legacy)?;
+        let have = self.version_vector(circle_id)?;
+        let at = crate::clock::to_stored(self.now());
+        let claim = signed::sign_claim(&keys.signing, circle_id, self.device_id(), &at, have.clone());
         Ok(Bundle {
             format: FORMAT.into(),
             schema: crate::store::SCHEMA_VERSION,
             circle_id: circle_id.into(),
             sender_device: self.device_id().into(),
-            have: self.version_vector(circle_id)?,
-            member_haves: BTreeMap::new(),
+            have,
+            claims: vec![Claim {
+                device: claim.device,
+                at: claim.at,
+                have: claim.have,
+                signature: hex::encode(claim.signature),
+            }],
+            segments,
             changes,
         })
     }
@@ -297,6 +323,17 @@ impl Store {
         &mut self,
         bundle: &Bundle,
         preview: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        self.import_checked(bundle, preview, false, progress)
+    }
+
+    /// Imports a bundle; `vouched` accepts unsigned changes older than chains (an invite's).
+    pub(crate) fn import_checked(
+        &mut self,
+        bundle: &Bundle,
+        preview: bool,
+        vouched: bool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         let mut columns = merge::Columns::default();
@@ -322,6 +359,9 @@ impl Store {
             let new = bundle.changes.iter().zip(&held).filter(|(_, h)| !**h).map(|(c, _)| c);
             check_other_circles(self.conn(), &circle_id, new)?;
         }
+        let proven = authorship::check_proofs(self.conn(), bundle, vouched, &|device| {
+            device_owner_name(self.conn(), &circle_id, device, bundle)
+        })?;
         let now_ms = self.now().timestamp_millis();
         self.write_or_preview(preview, |tx| {
             // Looked up again inside the transaction: another program may have written since.
@@ -333,12 +373,14 @@ impl Store {
             let mut touched = BTreeSet::new();
             let mut newest = Hlc::default();
             let mut new = Vec::new();
-            for (c, held) in bundle.changes.iter().zip(held) {
+            let mut new_chains = Vec::new();
+            for ((c, held), chain) in bundle.changes.iter().zip(held).zip(&proven.chains) {
                 if held {
                     report.already_had += 1;
                     continue;
                 }
                 new.push(c);
+                new_chains.push(*chain);
                 report.new_changes += 1;
                 add_to_ranges(&mut report.stored, &c.author_device, c.seq);
                 touched.insert((c.entity.clone(), c.entity_id.clone()));
@@ -349,9 +391,15 @@ impl Store {
                     newest = newest.max(hlc);
                 }
             }
-            for (done, chunk) in new.chunks(merge::PROGRESS_EVERY).enumerate() {
+            for (done, (chunk, chains)) in
+                new.chunks(merge::PROGRESS_EVERY).zip(new_chains.chunks(merge::PROGRESS_EVERY)).enumerate()
+            {
                 progress(report.already_had + done * merge::PROGRESS_EVERY, total);
-                changelog::insert_all(tx, chunk)?;
+                changelog::insert_all(tx, chunk, chains)?;
+            }
+            for head in &proven.heads {
+                let signed = signed::Head { seq: head.seq, legacy_upto: head.legacy_upto, signature: head.signature };
+                authorship::store_head(tx, &circle_id, &head.device, &signed)?;
             }
             // A taken-back reflection's earlier text goes whatever order its put and delete
             // come in. (In a circle that arrives whole, only its own deletes can apply.)
@@ -406,6 +454,32 @@ impl Store {
             tx.update("members", entity::MEMBER, &member.circle_id, &member.id, fields)
         })
     }
+}
+
+/// Who a device belongs to in a circle, for messages: the member's name, from this laptop's
+/// records or from a key row in the bundle; "a laptop this circle does not know" otherwise.
+fn device_owner_name(conn: &rusqlite::Connection, circle_id: &str, device: &str, bundle: &Bundle) -> String {
+    let member: Option<String> = super::keys::key_rows(conn, "circle_id = ?1 AND device_id = ?2", (circle_id, device))
+        .ok()
+        .and_then(|keys| keys.into_iter().next())
+        .map(|k| k.member_id)
+        .or_else(|| {
+            bundle.changes.iter().find_map(|c| {
+                (c.entity == entity::DEVICE_KEY && c.fields.get("device_id").and_then(|v| v.as_str()) == Some(device))
+                    .then(|| c.fields.get("member_id").and_then(|v| v.as_str()).map(str::to_owned))
+                    .flatten()
+            })
+        });
+    let name = member.and_then(|id| {
+        conn.query_row("SELECT name FROM members WHERE id = ?1", [&id], |r| r.get::<_, String>(0)).ok().or_else(|| {
+            bundle.changes.iter().find_map(|c| {
+                (c.entity == entity::MEMBER && c.entity_id == id)
+                    .then(|| c.fields.get("name").and_then(|v| v.as_str()).map(str::to_owned))
+                    .flatten()
+            })
+        })
+    });
+    name.unwrap_or_else(|| "a laptop this circle does not know".into())
 }
 
 fn row_exists(conn: &rusqlite::Connection, entity: &str, id: &str) -> bool {

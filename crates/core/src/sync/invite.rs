@@ -219,6 +219,27 @@ impl Store {
         days: Option<i64>,
     ) -> Result<MadeInvite> {
         seal::check_passphrase(passphrase)?;
+        let (invite, member, expires_at) = self.prepare_invite(circle_id, member_id, days)?;
+        let header = serde_json::to_vec(&invite.header).expect("headers serialise");
+        let mut plain = (header.len() as u32).to_be_bytes().to_vec();
+        plain.extend_from_slice(&header);
+        plain.extend_from_slice(&bundle::encode(&invite.bundle)?);
+        let sealed = seal::seal_with_passphrase(&plain, passphrase)?;
+        // Once they join they hold everything in the invite; later bundles need not repeat it.
+        if member.id != self.my_member_id(circle_id)? {
+            self.note_member_has(circle_id, &member.id, &invite.bundle.have, false)?;
+        }
+        Ok(MadeInvite { member, sealed, expires_at })
+    }
+
+    /// Logs an invite for `member_id` and returns it as its file would hold it (not yet
+    /// locked with a passphrase), with the member and when it expires.
+    pub(crate) fn prepare_invite(
+        &mut self,
+        circle_id: &str,
+        member_id: &str,
+        days: Option<i64>,
+    ) -> Result<(Invite, Member, String)> {
         let days = invite_days(days)?;
         let circle = self.circle(circle_id)?;
         let member = self.member(member_id)?;
@@ -259,7 +280,7 @@ impl Store {
                 }),
             )
         })?;
-        let bundle = self.export_bundle(circle_id, None)?;
+        let bundle = self.cut_bundle(circle_id, None, true)?;
         let header = InviteHeader {
             format: FORMAT.into(),
             invite_id,
@@ -271,16 +292,7 @@ impl Store {
             inviter_name: self.member(&me)?.name,
             invite_secret: hex::encode(invite_key.to_bytes()),
         };
-        let header = serde_json::to_vec(&header).expect("headers serialise");
-        let mut plain = (header.len() as u32).to_be_bytes().to_vec();
-        plain.extend_from_slice(&header);
-        plain.extend_from_slice(&bundle::encode(&bundle)?);
-        let sealed = seal::seal_with_passphrase(&plain, passphrase)?;
-        // Once they join they hold everything in the invite; later bundles need not repeat it.
-        if member.id != me {
-            self.note_member_has(circle_id, &member.id, &bundle.have, false)?;
-        }
-        Ok(MadeInvite { member, sealed, expires_at })
+        Ok((Invite { header, bundle }, member, expires_at))
     }
 
     /// Invites `invitee` to the circle for `days` (default 14): the one place that decides
@@ -428,7 +440,7 @@ impl Store {
                 }
             }
         }
-        self.import_bundle(&invite.bundle, false)?;
+        self.import_checked(&invite.bundle, false, true, &mut |_, _| {})?;
         let member: Member = self.member(&header.member_id)?;
         if member.left_at.is_some() {
             return Err(Error::invalid("Invite", format!("{} was removed from the circle", member.name)));

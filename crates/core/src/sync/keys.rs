@@ -91,13 +91,7 @@ fn proof_message(circle_id: &str, member_id: &str, device_id: &str, keys: &Publi
 }
 
 /// Signs a device's public keys for a member of a circle with `signer`.
-pub(crate) fn sign_key(
-    signer: &SigningKey,
-    circle_id: &str,
-    member_id: &str,
-    device_id: &str,
-    keys: &PublicKeys,
-) -> String {
+pub fn sign_key(signer: &SigningKey, circle_id: &str, member_id: &str, device_id: &str, keys: &PublicKeys) -> String {
     hex::encode(signer.sign(&proof_message(circle_id, member_id, device_id, keys)).to_bytes())
 }
 
@@ -113,24 +107,27 @@ pub(crate) fn key_rows(conn: &Connection, sql_where: &str, params: impl rusqlite
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The device that wrote a circle's creation: the only one that may found its keys.
-fn founding_device(conn: &Connection, circle_id: &str) -> Result<Option<String>> {
+/// Whether `device`'s first change to the circle (its change 1, whose place its signed
+/// chain proves) created the circle: only such a device may found its keys. A clock stamp
+/// proves nothing here, since anyone can backdate one.
+fn created_circle(conn: &Connection, circle_id: &str, device: &str) -> Result<bool> {
     Ok(conn
         .query_row(
-            "SELECT author_device FROM change_log WHERE circle_id = ?1 AND entity = ?2 AND entity_id = ?1
-             AND op = 'put' ORDER BY hlc LIMIT 1",
-            (circle_id, entity::CIRCLE),
-            |r| r.get(0),
+            "SELECT 1 FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq = 1
+             AND entity = ?3 AND entity_id = ?1 AND op = 'put'",
+            (circle_id, device, entity::CIRCLE),
+            |_| Ok(()),
         )
-        .optional()?)
+        .optional()?
+        .is_some())
 }
 
-/// The member the founding device wrote first: the member who founded the circle.
+/// The member the founding device wrote first (by its own numbering): who founded the circle.
 fn founding_member(conn: &Connection, circle_id: &str, founder_device: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT entity_id FROM change_log WHERE circle_id = ?1 AND entity = ?2 AND author_device = ?3
-             AND op = 'put' ORDER BY hlc LIMIT 1",
+             AND op = 'put' ORDER BY seq LIMIT 1",
             (circle_id, entity::MEMBER, founder_device),
             |r| r.get(0),
         )
@@ -271,13 +268,18 @@ pub(crate) fn verify_key(conn: &Connection, key: &DeviceKey) -> Result<()> {
     let refuse = |why: &str| Err(Error::Bundle(format!("it adds a device key {why}")));
     let signer = match key.authorized_by.split_once(':') {
         None if key.authorized_by == FOUNDER => {
-            let Some(device) = founding_device(conn, &key.circle_id)? else {
-                return refuse("claiming to found a circle this laptop has no creation of");
-            };
-            if device != key.device_id {
+            if !created_circle(conn, &key.circle_id, &key.device_id)? {
                 return refuse("claiming to found the circle from a device that did not create it");
             }
-            if founding_member(conn, &key.circle_id, &device)?.as_deref() != Some(key.member_id.as_str()) {
+            let others = key_rows(
+                conn,
+                "circle_id = ?1 AND authorized_by = ?2 AND id != ?3",
+                (&key.circle_id, FOUNDER, &key.id),
+            )?;
+            if !others.is_empty() {
+                return refuse("claiming to found a circle that already has its founder");
+            }
+            if founding_member(conn, &key.circle_id, &key.device_id)?.as_deref() != Some(key.member_id.as_str()) {
                 return refuse("claiming to found the circle for someone other than its founder");
             }
             key.signing_key.clone()
@@ -408,7 +410,7 @@ impl Store {
         if !key_rows(self.conn(), "circle_id = ?1 AND device_id = ?2", (circle_id, &me))?.is_empty() {
             return Ok(());
         }
-        if founding_device(self.conn(), circle_id)?.as_deref() != Some(me.as_str()) {
+        if !created_circle(self.conn(), circle_id, &me)? {
             return Err(Error::invalid(
                 "Circle",
                 "this laptop has no key in this circle yet; ask a member to send you a new invite",

@@ -15,7 +15,9 @@
 //! - `exchange`: version vectors, export of what a peer lacks, atomic import with a report.
 
 pub mod armor;
+pub mod authorship;
 pub mod bundle;
+mod claims;
 pub mod exchange;
 pub mod invite;
 pub mod keys;

@@ -5,7 +5,8 @@
 //! What to send is judged from what each member is known to have (`peer_have`): a bundle
 //! carries every change the sender holds that some current member may lack, whoever wrote
 //! it, so changes travel onward through whoever relays them. Members' haves come from
-//! their own bundles and are passed on in every bundle (`member_haves`).
+//! their own bundles and from their devices' signed claims, passed on in every bundle
+//! (`claims`).
 
 use super::bundle::{self, Bundle, VersionVector};
 use super::exchange::ImportReport;
@@ -282,8 +283,7 @@ impl Store {
         let unreadable_by = others.iter().filter(|m| !keyed.contains(&m.id)).map(|m| m.name.clone()).collect();
         let base = if full { None } else { Some(self.what_all_have(circle_id)?) };
         let mut bundle = self.export_bundle(circle_id, base.as_ref())?;
-        bundle.member_haves = self.member_haves(circle_id)?;
-        bundle.member_haves.insert(me.clone(), bundle.have.clone());
+        bundle.claims.extend(self.stored_claims(circle_id)?);
         let sealed = seal::seal(&bundle::encode(&bundle)?, self.device_id(), &mine, &recipients)?;
         let my_name = self.member(&me)?.name;
         let stamp = self.now().format("%Y%m%d-%H%M").to_string();
@@ -422,6 +422,7 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Applied> {
         self.refuse_changes_as_me(&incoming.bundle)?;
+        super::claims::check(self.conn(), &incoming.bundle)?;
         let backup_file = if preview || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
         let bundle = &incoming.bundle;
         let report = self.import_bundle_with_progress(bundle, preview, progress)?;
@@ -429,12 +430,7 @@ impl Store {
             return Ok(Applied { report, import_id: None, backup_file });
         }
         self.note_member_has(&bundle.circle_id, &incoming.sender_member_id, &bundle.have, true)?;
-        let me = self.my_member_id(&bundle.circle_id)?;
-        for (member, have) in bundle.member_haves.iter().filter(|(m, _)| **m != me) {
-            if self.member(member).is_ok_and(|m| m.circle_id == bundle.circle_id) {
-                self.note_member_has(&bundle.circle_id, member, have, false)?;
-            }
-        }
+        self.accept_claims(bundle)?;
         let import_id = if report.new_changes == 0 {
             None
         } else {

@@ -52,9 +52,53 @@ fn two_laptops() -> (Store, Store, String, String, Vec<String>) {
         })
         .collect();
     let (mut ben, _) = laptop("Ben", "2026-03-01T11:00:00Z");
-    ben.import_bundle(&ana.export_bundle(&circle, None).unwrap(), false).unwrap();
-    ben.claim_membership(&ben_member).unwrap();
+    join(&mut ana, &mut ben, &circle, &ben_member);
     (ana, ben, circle, meeting, items)
+}
+
+/// `joiner` joins the circle as `member` with an invite from `inviter` (not locked with a
+/// passphrase: that only costs time here), so the circle holds a key for its laptop.
+fn join(inviter: &mut Store, joiner: &mut Store, circle: &str, member: &str) {
+    let (invite, _, _) = inviter.prepare_invite(circle, member, None).unwrap();
+    joiner.join(&invite, None).unwrap();
+}
+
+/// Adds `name` to the circle on `inviter` and has a new laptop of theirs join it.
+fn new_member(inviter: &mut Store, circle: &str, name: &str, at: &str) -> (Store, Arc<FixedClock>) {
+    let email = format!("{}@uni.edu", name.to_lowercase());
+    let input = MemberInput { circle_id: circle.into(), name: name.into(), email, ..Default::default() };
+    let member = inviter.add_member(&input).unwrap().id;
+    let (mut joiner, clock) = laptop(name, at);
+    join(inviter, &mut joiner, circle, &member);
+    (joiner, clock)
+}
+
+/// `bundle` with its proofs made again for exactly the changes it now holds, each run of one
+/// device's numbers signed by its author among `authors` (every laptop's keys are at hand in
+/// a test): as if each author had shared just those changes, in that form and order.
+fn re_signed(mut bundle: Bundle, authors: &[&Store]) -> Bundle {
+    use crate::changelog::chain;
+    let mut sorted = bundle.changes.clone();
+    sorted.sort_by(|a, b| (&a.author_device, a.seq).cmp(&(&b.author_device, b.seq)));
+    bundle.segments.clear();
+    for (device, range) in super::authorship::runs(&sorted) {
+        let author = authors.iter().find(|s| s.device_id() == device).expect("the author's laptop");
+        let (from, to) = (sorted[range.start].seq, sorted[range.end - 1].seq);
+        let prev = chain::chain_at(author.conn(), &bundle.circle_id, &device, from - 1).unwrap().unwrap();
+        let head =
+            sorted[range].iter().fold(prev, |c, ch| chain::chain_next(&c, &chain::digest_of(ch, false).unwrap()));
+        let keys = author.secret_keys().unwrap();
+        let signed = super::signed::sign_head(&keys.signing, &bundle.circle_id, &device, to, 0, &head);
+        bundle.segments.push(super::bundle::Segment {
+            device,
+            from,
+            to,
+            prev: hex::encode(prev),
+            legacy_upto: 0,
+            signature: Some(hex::encode(signed.signature)),
+        });
+    }
+    bundle
 }
 
 fn exchange(from: &Store, to: &mut Store, circle: &str) -> super::ImportReport {
@@ -157,6 +201,7 @@ fn changes_that_arrive_before_their_parent_wait_and_gaps_are_named() {
     // Only the second change reaches Ben: the item cannot exist yet, and the gap is reported.
     let mut bundle = ana.export_bundle(&circle, Some(&early)).unwrap();
     bundle.changes.retain(|c| c.fields.get("minutes") == Some(&serde_json::json!(25)));
+    let bundle = re_signed(bundle, &[&ana]);
     let report = ben.import_bundle(&bundle, false).unwrap();
     assert_eq!(report.waiting, 1);
     assert_eq!(report.gaps.len(), 1, "{report:?}");
@@ -278,9 +323,8 @@ proptest! {
     /// Once everyone has everything, every dump is identical and no note was lost silently.
     #[test]
     fn laptops_converge_whatever_the_order_of_bundles(ops in proptest::collection::vec(op(), 1..40)) {
-        let (ana, ben, circle, _, items) = two_laptops();
-        let (mut cy, cy_clock) = laptop("Cy", "2026-03-01T09:00:00Z");
-        cy.import_bundle(&ana.export_bundle(&circle, None).unwrap(), false).unwrap();
+        let (mut ana, ben, circle, _, items) = two_laptops();
+        let (cy, cy_clock) = new_member(&mut ana, &circle, "Cy", "2026-03-01T09:00:00Z");
         let mut laptops = [ana, ben, cy];
         let clocks: Vec<Option<Arc<FixedClock>>> = vec![None, None, Some(cy_clock)];
         let mut written_notes: Vec<String> = Vec::new();
@@ -626,6 +670,7 @@ fn a_big_circle_imports_whole_into_an_empty_laptop_and_in_part_into_one_that_hol
     let (mut cy, _) = laptop("Cy", "2026-03-01T12:00:00Z");
     let mut half = bundle.clone();
     half.changes.truncate(bundle.changes.len() / 2);
+    let half = re_signed(half, &[&ana]);
     cy.import_bundle(&half, false).unwrap();
     let report = cy.import_bundle(&bundle, false).unwrap();
     assert_eq!(
@@ -665,6 +710,7 @@ fn a_taken_back_reflection_is_wiped_whatever_order_its_changes_arrive_in() {
     bundle.changes[put].fields = serde_json::json!({ "id": r.id, "text": words, "visibility": "shared" });
     let moved = bundle.changes.remove(put);
     bundle.changes.push(moved);
+    let bundle = re_signed(bundle, &[&ana]);
     let log_text = |s: &Store| s.changes(&circle).unwrap().iter().map(|c| c.fields.to_string()).collect::<String>();
     ben.import_bundle(&bundle, false).unwrap();
     assert!(!log_text(&ben).contains(words), "the earlier put is wiped though it came after its delete");
@@ -674,8 +720,9 @@ fn a_taken_back_reflection_is_wiped_whatever_order_its_changes_arrive_in() {
     let (mut cy, _) = laptop("Cy", "2026-03-01T09:00:00Z");
     let mut everything_but_the_put = ana.export_bundle(&circle, None).unwrap();
     everything_but_the_put.changes.retain(|c| !(c.entity_id == r.id && c.op == "put"));
-    cy.import_bundle(&everything_but_the_put, false).unwrap();
+    cy.import_bundle(&re_signed(everything_but_the_put, &[&ana, &ben]), false).unwrap();
     let just_the_put = Bundle { changes: bundle.changes[bundle.changes.len() - 1..].to_vec(), ..bundle.clone() };
+    let just_the_put = re_signed(just_the_put, &[&ana]);
     assert_eq!(cy.import_bundle(&just_the_put, false).unwrap().new_changes, 1);
     assert!(!log_text(&cy).contains(words), "the put is wiped though it came in a later bundle");
     assert!(!cy.dump(&circle).unwrap().contains(words));
