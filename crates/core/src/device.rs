@@ -75,6 +75,15 @@ impl Store {
                 "UPDATE local_device SET device_id = ?1, secret_keys = ?2, home = coalesce(?3, home)",
                 (tx.device_id(), new_keys.to_secret_string(), home),
             )?;
+            // The old device's last changes get its signature before its key is gone, so
+            // they travel on with proof of who wrote them.
+            let circles: Vec<String> = tx
+                .prepare("SELECT circle_id FROM log_extent WHERE author_device = ?1 AND entries > 0")?
+                .query_map([&old_device], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for circle in circles {
+                crate::sync::authorship::sign_own_head(tx, &circle, &old_device, &old_keys)?;
+            }
             vouch_for_new_device(tx, &old_device, &old_keys, &new_keys)
         });
         if written.is_err() {

@@ -98,7 +98,12 @@ impl Store {
             let now = tx.now();
             let mut fields = serde_json::Map::new();
             fields.insert("left_at".into(), now.into());
-            tx.update("members", entity::MEMBER, &member.circle_id, &member.id, fields)
+            tx.update("members", entity::MEMBER, &member.circle_id, &member.id, fields)?;
+            // Removal removes: every laptop of theirs is revoked with them.
+            for key in crate::sync::keys::key_rows(tx, "circle_id = ?1 AND member_id = ?2", (&circle.id, &member.id))? {
+                crate::sync::keys::revoke_device(tx, &circle.id, &key.device_id)?;
+            }
+            Ok(())
         })?;
         self.member(&member.id)
     }

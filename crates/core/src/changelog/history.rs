@@ -66,6 +66,12 @@ pub(crate) fn redact_taken_back<'a>(
     Ok(())
 }
 
+/// Fields that, once set, stay set whatever the clocks say: a removal (`left_at`) and a
+/// laptop's revocation cannot be undone by a later write, least of all the removed member's.
+pub(crate) fn is_sticky(entity: &str, field: &str) -> bool {
+    matches!((entity, field), ("member", "left_at") | ("device_key", "revoked_after" | "revoked_at"))
+}
+
 /// True for a `put` whose content was wiped by [`redact_before`].
 pub fn is_redacted(fields: &Value) -> bool {
     fields.get(REDACTED_KEY).is_some()

@@ -35,3 +35,9 @@ CREATE TABLE have_claims (
 
 -- Whether the chains of the log held before schema 8 have been computed (done in Rust once).
 ALTER TABLE local_device ADD COLUMN chains_filled INTEGER NOT NULL DEFAULT 0;
+
+-- Revoking a laptop (its member removed, or the laptop lost): its changes up to number
+-- `revoked_after` stand, later ones are refused everywhere, and nothing is sealed to it again.
+-- Once set, a revocation cannot be undone by a later write (see merge/decide.rs).
+ALTER TABLE device_keys ADD COLUMN revoked_after INTEGER;
+ALTER TABLE device_keys ADD COLUMN revoked_at TEXT;

@@ -32,6 +32,8 @@ pub(crate) struct ProvenHead {
 #[derive(Debug, Default)]
 pub(crate) struct Proven {
     pub chains: Vec<Option<Digest>>,
+    /// Per change: written before chains existed (its fields are not proven).
+    pub legacy: Vec<bool>,
     pub heads: Vec<ProvenHead>,
 }
 
@@ -224,7 +226,8 @@ pub(crate) fn check_proofs(
             return Err(refuse(format!("the proofs of {}'s changes overlap", name_of(&segments[0].device))));
         }
     }
-    let mut proven = Proven { chains: vec![None; bundle.changes.len()], heads: Vec::new() };
+    let n = bundle.changes.len();
+    let mut proven = Proven { chains: vec![None; n], legacy: vec![false; n], heads: Vec::new() };
     let mut covered = vec![false; bundle.changes.len()];
     // Where each change is; a number given twice leaves one copy uncovered, which refuses it.
     let index: std::collections::HashMap<(&str, i64), usize> =
@@ -262,6 +265,7 @@ pub(crate) fn check_proofs(
                     }
                 }
                 proven.chains[i] = Some(chain);
+                proven.legacy[i] = seq <= s.legacy_upto || s.signature.is_none();
                 covered[i] = true;
             }
             match &s.signature {

@@ -207,6 +207,36 @@ pub fn encode(bundle: &Bundle) -> Result<Vec<u8>> {
     encoder.finish().map_err(failed)
 }
 
+/// Just what names a bundle's circle, read before the rest.
+#[derive(Deserialize)]
+struct Peek {
+    format: String,
+    circle_id: String,
+}
+
+/// A bundle's format and circle, read from the start of its head alone: which circle's keys
+/// check its signature is known before it is decoded in full (or refused as older).
+pub fn peek(bytes: &[u8]) -> Result<(String, String)> {
+    let body = bytes
+        .strip_prefix(&MAGIC[..7])
+        .ok_or_else(|| Error::Bundle("it does not start like a Kinship bundle".into()))?;
+    let (&version, compressed) = body.split_first().ok_or_else(|| Error::Bundle("it is cut short".into()))?;
+    if version != MAGIC[7] {
+        return Err(Error::NewerBundle { found: version as i64, supported: MAGIC[7] as i64 });
+    }
+    let decoder = zstd::stream::read::Decoder::new(compressed).map_err(|_| Error::Bundle("it is damaged".into()))?;
+    let mut start = Vec::new();
+    // The head's length (a varint of at most 10 bytes) and the head, capped as `decode` caps it.
+    let _ = decoder.take(MAX_HEAD as u64 + 10).read_to_end(&mut start);
+    let mut r = Reader { bytes: &start };
+    let len = r.count()?;
+    if len > MAX_HEAD {
+        return Err(too_big());
+    }
+    let head: Peek = serde_json::from_slice(r.take(len)?).map_err(|_| damaged())?;
+    Ok((head.format, head.circle_id))
+}
+
 /// Reads file bytes back into a bundle, refusing anything malformed, oversized or newer.
 pub fn decode(bytes: &[u8]) -> Result<Bundle> {
     if bytes.len() > MAX_COMPRESSED {

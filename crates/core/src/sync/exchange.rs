@@ -41,6 +41,9 @@ pub struct ImportReport {
     pub gaps: Vec<Gap>,
     /// The bundle holds changes stamped more than a day ahead of this laptop's clock.
     pub future_clock: bool,
+    /// Changes a revoked laptop (of a removed member, or lost) wrote after its revocation:
+    /// refused, and removed from this laptop if it held them.
+    pub revoked_left_out: usize,
     /// The changes stored by this import, per device as `[from, to]` sequence ranges (what
     /// undoing it removes).
     #[serde(skip)]
@@ -374,13 +377,19 @@ impl Store {
             let mut newest = Hlc::default();
             let mut new = Vec::new();
             let mut new_chains = Vec::new();
-            for ((c, held), chain) in bundle.changes.iter().zip(held).zip(&proven.chains) {
+            // The new changes whose fields their authors signed: held to the naming rules.
+            let mut signed_new = Vec::new();
+            for (((c, held), chain), legacy) in bundle.changes.iter().zip(held).zip(&proven.chains).zip(&proven.legacy)
+            {
                 if held {
                     report.already_had += 1;
                     continue;
                 }
                 new.push(c);
                 new_chains.push(*chain);
+                if !legacy {
+                    signed_new.push(c);
+                }
                 report.new_changes += 1;
                 add_to_ranges(&mut report.stored, &c.author_device, c.seq);
                 touched.insert((c.entity.clone(), c.entity_id.clone()));
@@ -420,6 +429,12 @@ impl Store {
             })?;
             // Keys and invites must each carry a valid proof, judged on the merged state.
             super::keys::check_touched(tx, &circle_id, &touched)?;
+            super::names::check(tx, &circle_id, &signed_new)?;
+            let pruned = prune_revoked(tx, &circle_id)?;
+            report.revoked_left_out = pruned.len();
+            if !pruned.is_empty() {
+                merge::rebuild(tx, &circle_id, &pruned.into_iter().collect())?;
+            }
             for ((entity, id), existed) in before {
                 let exists = row_exists(tx, &entity, &id);
                 let bucket = match (existed, exists) {
@@ -454,6 +469,26 @@ impl Store {
             tx.update("members", entity::MEMBER, &member.circle_id, &member.id, fields)
         })
     }
+}
+
+/// Removes what revoked laptops wrote after their revocation (they may have arrived before
+/// the revocation did, or be relayed by someone who had not heard of it): every laptop ends
+/// with the same log. Returns the records those changes touched, one per change.
+fn prune_revoked(conn: &rusqlite::Connection, circle_id: &str) -> Result<Vec<(String, String)>> {
+    let mut touched = Vec::new();
+    for (device, after) in super::keys::revoked_after(conn, circle_id)? {
+        let mut stmt = conn.prepare_cached(
+            "SELECT entity, entity_id FROM change_log WHERE circle_id = ?1 AND author_device = ?2 AND seq > ?3",
+        )?;
+        let records: Vec<(String, String)> = stmt
+            .query_map((circle_id, &device, after), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !records.is_empty() {
+            changelog::delete_range(conn, circle_id, &device, after + 1, i64::MAX)?;
+            touched.extend(records);
+        }
+    }
+    Ok(touched)
 }
 
 /// Who a device belongs to in a circle, for messages: the member's name, from this laptop's

@@ -55,9 +55,16 @@ pub struct DeviceKey {
     pub authorized_by: String,
     pub proof: String,
     pub added_at: String,
+    /// The device's last change that stands, once it is revoked (its member removed, or the
+    /// laptop lost): later ones are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_after: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
 }
 
-const COLUMNS: &str = "id, circle_id, member_id, device_id, signing_key, age_recipient, authorized_by, proof, added_at";
+const COLUMNS: &str =
+    "id, circle_id, member_id, device_id, signing_key, age_recipient, authorized_by, proof, added_at, revoked_after, revoked_at";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DeviceKey> {
     Ok(DeviceKey {
@@ -70,6 +77,8 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DeviceKey> {
         authorized_by: r.get(6)?,
         proof: r.get(7)?,
         added_at: r.get(8)?,
+        revoked_after: r.get(9)?,
+        revoked_at: r.get(10)?,
     })
 }
 
@@ -354,22 +363,11 @@ pub(crate) fn add_key(
         authorized_by: authorized_by.into(),
         proof: sign_key(signer, circle_id, member_id, device_id, public),
         added_at: tx.now(),
+        revoked_after: None,
+        revoked_at: None,
     };
-    tx.execute(
-        &format!("INSERT INTO device_keys ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-        (
-            &key.id,
-            &key.circle_id,
-            &key.member_id,
-            &key.device_id,
-            &key.signing_key,
-            &key.age_recipient,
-            &key.authorized_by,
-            &key.proof,
-            &key.added_at,
-        ),
-    )?;
-    tx.log(circle_id, entity::DEVICE_KEY, &key.id, serde_json::to_value(&key).expect("keys serialise"))?;
+    let fields = crate::rows::insert(tx, "device_keys", &key)?;
+    tx.log(circle_id, entity::DEVICE_KEY, &key.id, fields)?;
     Ok(key)
 }
 
@@ -396,7 +394,7 @@ impl Store {
     pub(crate) fn recipients(&self, circle_id: &str) -> Result<Vec<String>> {
         let keys = key_rows(
             self.conn(),
-            "circle_id = ?1 AND member_id IN (SELECT id FROM members WHERE left_at IS NULL) ORDER BY id",
+            "circle_id = ?1 AND revoked_after IS NULL AND member_id IN (SELECT id FROM members WHERE left_at IS NULL) ORDER BY id",
             [circle_id],
         )?;
         let mut recipients: Vec<String> = keys.into_iter().map(|k| k.age_recipient).collect();
@@ -418,5 +416,56 @@ impl Store {
         }
         let member_id = self.my_member_id(circle_id)?;
         self.write(|tx| add_founder_key(tx, circle_id, &member_id))
+    }
+}
+
+/// Revokes every key of `device`'s in a circle as of now: its changes up to the highest
+/// number this laptop holds stand, later ones are refused, and nothing is sealed to it again.
+pub(crate) fn revoke_device(tx: &mut Tx<'_>, circle_id: &str, device: &str) -> Result<()> {
+    let held: i64 = tx.query_row(
+        "SELECT coalesce(max(seq), 0) FROM change_log WHERE circle_id = ?1 AND author_device = ?2",
+        (circle_id, device),
+        |r| r.get(0),
+    )?;
+    for key in key_rows(tx, "circle_id = ?1 AND device_id = ?2 AND revoked_after IS NULL", (circle_id, device))? {
+        let mut fields = serde_json::Map::new();
+        fields.insert("revoked_after".into(), held.into());
+        fields.insert("revoked_at".into(), tx.now().into());
+        tx.update("device_keys", entity::DEVICE_KEY, circle_id, &key.id, fields)?;
+    }
+    Ok(())
+}
+
+/// The number after which each revoked device's changes to a circle are refused.
+pub(crate) fn revoked_after(conn: &Connection, circle_id: &str) -> Result<std::collections::HashMap<String, i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT device_id, min(revoked_after) FROM device_keys
+         WHERE circle_id = ?1 AND revoked_after IS NOT NULL GROUP BY device_id",
+    )?;
+    let rows = stmt.query_map([circle_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// Revokes a laptop of a current member ("This laptop is lost"): its changes so far stand,
+    /// later ones are refused everywhere, and nothing is sealed to it again. Its owner does it
+    /// from another laptop of theirs, or asks any member to. A laptop cannot revoke itself.
+    pub fn revoke_laptop(&mut self, circle_id: &str, device_key_id: &str) -> Result<DeviceKey> {
+        let key = key_rows(self.conn(), "id = ?1 AND circle_id = ?2", (device_key_id, circle_id))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found("laptop", device_key_id))?;
+        if key.device_id == self.device_id() {
+            return Err(Error::invalid(
+                "Laptop",
+                "this is the laptop you are using; revoke it from another laptop of yours, or ask a member to",
+            ));
+        }
+        if key.revoked_after.is_some() {
+            return Err(Error::invalid("Laptop", "that laptop is already revoked"));
+        }
+        self.my_member_id(circle_id)?;
+        self.write(|tx| revoke_device(tx, circle_id, &key.device_id))?;
+        Ok(key_rows(self.conn(), "id = ?1", [device_key_id])?.into_iter().next().expect("the key is still there"))
     }
 }

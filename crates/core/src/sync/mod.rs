@@ -22,6 +22,7 @@ pub mod exchange;
 pub mod invite;
 pub mod keys;
 pub mod merge;
+mod names;
 pub mod seal;
 pub mod share;
 pub mod signed;

@@ -320,13 +320,24 @@ impl Store {
     /// for a device not yet known, from a key row in the (still unproven) bundle whose proof
     /// checks out against an invite or device this laptop already holds. `why` keeps the
     /// reason a new key was not trusted.
+    /// Only the key this bundle's own circle holds counts: a device's key in another circle
+    /// proves nothing here. A bundle from an older Kinship is named as such, with its sender.
     fn trusted_signing_key(&self, device: &str, inner: &[u8], why: &RefCell<Option<Error>>) -> Option<String> {
-        let known: Option<String> = self
-            .conn()
-            .query_row("SELECT signing_key FROM device_keys WHERE device_id = ?1 LIMIT 1", [device], |r| r.get(0))
-            .optional()
-            .ok()?;
-        known.or_else(|| match self.introduced_key(device, inner) {
+        let (format, circle) = match bundle::peek(inner) {
+            Ok(peeked) => peeked,
+            Err(e) => {
+                why.replace(Some(e));
+                return None;
+            }
+        };
+        let known = keys::key_rows(self.conn(), "circle_id = ?1 AND device_id = ?2", (&circle, device)).ok()?;
+        let known = known.into_iter().next();
+        if bundle::OLDER_FORMATS.contains(&format.as_str()) {
+            let sender = known.and_then(|k| self.member(&k.member_id).ok()).map(|m| m.name);
+            why.replace(Some(Error::OlderBundle { sender }));
+            return None;
+        }
+        known.map(|k| k.signing_key).or_else(|| match self.introduced_key(device, inner) {
             Ok(key) => key.map(|k| k.signing_key),
             Err(e) => {
                 why.replace(Some(e));
@@ -403,6 +414,13 @@ impl Store {
             return Err(Error::Bundle(format!(
                 "it comes from {}, who is no longer in the circle, so it was refused",
                 member.name
+            )));
+        }
+        if key.revoked_after.is_some() {
+            return Err(Error::Bundle(format!(
+                "it comes from a laptop of {}'s that was revoked (reported lost, or replaced), so it was refused; \
+                 if {} still uses it, they add it again from another laptop of theirs",
+                member.name, member.name
             )));
         }
         Ok(Incoming { bundle, circle_name: circle.name, sender_member_id: member.id, sender_name: member.name })

@@ -11,10 +11,12 @@
 //!   written to the record that the deleting person had not seen is kept in `conflicts`
 //!   with reason `deleted`, whatever the clocks say.
 //! - A reflection shared again after being taken back comes back.
+//! - A removal (`left_at`) and a laptop's revocation, once written, stay: a later write
+//!   clearing them (say, by the removed member) loses whatever its clock says.
 //!
 //! The decision depends on the *set* of entries only: their order and repeats change nothing.
 
-use crate::changelog::history::{is_prose, redacted_on_delete, LogRow, BASE_KEY, REDACTED_KEY};
+use crate::changelog::history::{is_prose, is_sticky, redacted_on_delete, LogRow, BASE_KEY, REDACTED_KEY};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -101,7 +103,9 @@ pub(crate) fn decide<'h>(entity: &str, history: &'h [LogRow<'_>]) -> Outcome<'h>
             } else if row.op == "put" && field != REDACTED_KEY {
                 let candidate = Winner::new(row, value);
                 let winner = fields.entry(field).or_insert_with(|| candidate.clone());
-                if candidate.merge_order() > winner.merge_order() {
+                // A sticky field's set value outranks any unset one, whatever the clocks.
+                let set = |w: &Winner| is_sticky(entity, field) && !w.value.is_null();
+                if (set(&candidate), candidate.merge_order()) > (set(winner), winner.merge_order()) {
                     *winner = candidate;
                 }
             }
