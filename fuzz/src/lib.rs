@@ -67,7 +67,7 @@ pub fn key_of(_device: &str, _inner: &[u8]) -> Option<String> {
 pub fn refused_cleanly<T>(result: kinship_core::Result<T>) -> Option<T> {
     match result {
         Ok(value) => Some(value),
-        Err(e @ (Error::Bundle(_) | Error::NewerBundle { .. } | Error::IsInvite)) => {
+        Err(e @ (Error::Bundle(_) | Error::NewerBundle { .. } | Error::OlderBundle { .. } | Error::IsInvite)) => {
             // Every refusal says something to the person.
             assert!(!e.to_string().trim().is_empty(), "an empty error message ({e:?})");
             None
@@ -468,7 +468,7 @@ mod tests {
             assert_eq!(seal::open(&encrypt(&plaintext), keys(), key_of).unwrap().inner, file);
         }
         let prose = unframe(&bundle::encode(&prose_bundle()).unwrap()).unwrap();
-        let head = String::from_utf8_lossy(&prose[..prose.len().min(400)]).into_owned();
+        let head = String::from_utf8_lossy(&prose[..prose.len().min(2000)]).into_owned();
         assert!(head.contains("\"words\":true"), "the prose seed is word-coded: {head}");
         for (name, seed) in file_seeds() {
             assert!(seed.len() < 64 * 1024, "{name} is {} bytes", seed.len());

@@ -32,6 +32,8 @@ pub use exchange::{Gap, ImportReport};
 pub use merge::Conflict;
 
 #[cfg(test)]
+mod attack_tests;
+#[cfg(test)]
 mod flow_tests;
 #[cfg(test)]
 mod tests;
