@@ -416,3 +416,118 @@ fn a_key_from_another_circle_does_not_sign_for_this_one() {
             .unwrap();
     refused_by_ana(&mut c, &bytes, "it comes from a device this circle does not know");
 }
+
+mod among_honest_laptops {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// Laptop 0 (Ana), 1 (Ben) or 2 (Mal) adds a talking point.
+        Edit { laptop: usize, n: u8 },
+        /// Shares what `to` may lack from `from`.
+        Deliver { from: usize, to: usize },
+        /// Mal forges a bundle of kind `kind` for Ana (0) or Ben (1).
+        Forge { to: usize, kind: u8 },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..3usize, any::<u8>()).prop_map(|(laptop, n)| Op::Edit { laptop, n }),
+            (0..3usize, 0..3usize)
+                .prop_filter("to another", |(f, t)| f != t)
+                .prop_map(|(from, to)| Op::Deliver { from, to }),
+            (0..2usize, 0..3u8).prop_map(|(to, kind)| Op::Forge { to, kind }),
+        ]
+    }
+
+    /// Mal's full bundle with one forgery of `kind` in it, or `None` if she holds nothing of
+    /// others' to forge that way yet.
+    fn forge(mal: &Store, circle: &str, victim_device: &str, kind: u8) -> Option<Vec<u8>> {
+        let mut b = mal.export_bundle(circle, None).unwrap();
+        let others: Vec<usize> = (0..b.changes.len())
+            .filter(|&i| b.changes[i].author_device != mal.device_id() && b.changes[i].entity == entity::AGENDA_ITEM)
+            .collect();
+        match kind {
+            0 => b.changes[*others.first()?].fields["title"] = json!("FORGED title"),
+            1 => {
+                let next = b.changes.iter().filter(|c| c.author_device == victim_device).map(|c| c.seq).max()? + 1;
+                let mut fake = b.changes[*others.first()?].clone();
+                fake.author_device = victim_device.into();
+                fake.seq = next;
+                fake.hlc = crate::Hlc { millis: t("2026-12-02T10:00:00Z").timestamp_millis(), counter: 0 }
+                    .encode(victim_device);
+                fake.fields = json!({"title": "FORGED point"});
+                let prev = crate::changelog::chain::chain_at(mal.conn(), circle, victim_device, next - 1).unwrap()?;
+                let segment =
+                    super::super::authorship::sign_run(&mal.secret_keys().unwrap().signing, &[fake.clone()], None)?;
+                b.segments.push(Segment { prev: hex::encode(prev), ..segment });
+                b.changes.push(fake);
+            }
+            _ => {
+                let i = *others.get(1)?;
+                let last_of_run = b.changes.get(i + 1).is_none_or(|n| n.author_device != b.changes[i].author_device);
+                if last_of_run {
+                    return None;
+                }
+                b.changes[i].fields["title"] = json!("FORGED");
+                b.changes.remove(i);
+            }
+        }
+        let recipients = mal.recipients(circle).unwrap();
+        Some(
+            seal::seal(&bundle::encode(&b).unwrap(), mal.device_id(), &mal.secret_keys().unwrap(), &recipients)
+                .unwrap(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// Three laptops edit and pass bundles in any order while Mal's also forges bundles
+        /// of others' changes: every forgery is refused and changes nothing, and once everyone
+        /// has heard from everyone, the laptops are identical and hold no forged word.
+        #[test]
+        fn honest_laptops_converge_and_none_takes_a_forgery(ops in proptest::collection::vec(op(), 1..24)) {
+            let c = circle_of_three();
+            let (circle, meeting) = (c.circle.clone(), c.meeting.clone());
+            let mut laptops = [c.ana, c.ben, c.mal];
+            for op in ops {
+                match op {
+                    Op::Edit { laptop, n } => {
+                        let input = AgendaItemInput { meeting_id: meeting.clone(), title: format!("Point {n}"), ..Default::default() };
+                        laptops[laptop].add_agenda_item(&input).unwrap();
+                    }
+                    Op::Deliver { from, to } => {
+                        let [a, b] = laptops.get_disjoint_mut([from, to]).unwrap();
+                        if let Ok(shared) = a.share_bundle(&circle, false) {
+                            let incoming = b.open_bundle(&shared.bytes).unwrap();
+                            b.apply_bundle(&incoming, false).unwrap();
+                        }
+                    }
+                    Op::Forge { to, kind } => {
+                        let victim = laptops[1 - to].device_id().to_string();
+                        let Some(bytes) = forge(&laptops[2], &circle, &victim, kind) else { continue };
+                        let target = &mut laptops[to];
+                        let before = (row_counts(target), target.dump(&circle).unwrap());
+                        let taken = target.open_bundle(&bytes).and_then(|i| target.apply_bundle(&i, false));
+                        prop_assert!(taken.is_err(), "a forgery of kind {} was accepted", kind);
+                        prop_assert_eq!((row_counts(target), target.dump(&circle).unwrap()), before);
+                    }
+                }
+            }
+            for _ in 0..2 {
+                for (from, to) in [(0, 1), (1, 2), (2, 0), (0, 2), (2, 1), (1, 0)] {
+                    let [a, b] = laptops.get_disjoint_mut([from, to]).unwrap();
+                    let shared = a.share_bundle(&circle, false).unwrap();
+                    let incoming = b.open_bundle(&shared.bytes).unwrap();
+                    b.apply_bundle(&incoming, false).unwrap();
+                }
+            }
+            let dumps: Vec<String> = laptops.iter().map(|l| l.dump(&circle).unwrap()).collect();
+            prop_assert_eq!(&dumps[0], &dumps[1]);
+            prop_assert_eq!(&dumps[1], &dumps[2]);
+            prop_assert!(!dumps[0].contains("FORGED"));
+        }
+    }
+}
