@@ -347,4 +347,21 @@ fn only_ben_adds_a_laptop_as_ben_and_the_circle_takes_it_as_his() {
     assert!(lines[0].starts_with("Laptop 1 (this laptop, since ") && lines[0].ends_with("): founded the circle"));
     assert!(lines[1].starts_with("Laptop 1 (since ") && lines[1].ends_with("): invited by Ana Reyes"), "{status}");
     assert!(lines[2].starts_with("Laptop 2 (since ") && lines[2].ends_with("): added from Ben's other laptop"));
+
+    // Ana removes Mal: no laptop Mal set up reads anything after, and Mal's bundles are refused.
+    let mal_id = member_id(&ana, &circle, "Mal");
+    ana.ok(&["member", "remove", "--circle", &circle, "--member", &mal_id]);
+    ana.ok(&["agenda", "add", "--meeting", &meeting, "--title", "After Mal left"]);
+    let after = files.path().join("after-mal.kinship");
+    ana.ok(&["export", "--circle", &circle, "--out", path_str(&after)]);
+    let err = mal.fails(&["import", path_str(&after)]);
+    assert!(err.contains("not addressed to you"), "{err}");
+    assert!(!mal.ok(&["dump", "--circle", &circle]).contains("After Mal left"));
+    mal.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Mal writes on"]);
+    let hers = files.path().join("mal-after.kinship");
+    mal.ok(&["export", "--circle", &circle, "--out", path_str(&hers)]);
+    let before = (ana.ok(&["dump", "--circle", &circle]), row_counts(&ana));
+    let err = ana.fails(&["import", path_str(&hers)]);
+    assert!(err.contains("it comes from Mal, who is no longer in the circle"), "{err}");
+    assert_eq!((ana.ok(&["dump", "--circle", &circle]), row_counts(&ana)), before);
 }
