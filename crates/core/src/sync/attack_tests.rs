@@ -531,3 +531,16 @@ mod among_honest_laptops {
         }
     }
 }
+
+#[test]
+fn a_bundle_from_an_older_kinship_asks_its_sender_to_update() {
+    let mut c = circle_of_three();
+    let mut bundle = c.ben.export_bundle(&c.circle, None).unwrap();
+    bundle.format = "kinship-bundle/2".into();
+    let recipients = c.ben.recipients(&c.circle).unwrap();
+    let bytes =
+        seal::seal(&bundle::encode(&bundle).unwrap(), c.ben.device_id(), &c.ben.secret_keys().unwrap(), &recipients)
+            .unwrap();
+    let message = refused_by_ana(&mut c, &bytes, "Ask Ben to update Kinship and share again");
+    assert!(message.contains("older version of Kinship"), "{message}");
+}
