@@ -70,24 +70,31 @@ impl Store {
             .ok_or_else(|| Error::not_found("circle", id))
     }
 
-    /// All circles on this laptop, by name, with their member count and next meeting.
+    /// All circles on this laptop, by name, with their member count and next meeting (by the
+    /// one upcoming rule, [`crate::home::is_upcoming`], that the circle home uses too).
     pub fn list_circles(&self) -> Result<Vec<CircleSummary>> {
-        let now = crate::clock::to_stored(self.now());
+        let now = self.now();
         let mut stmt = self.conn().prepare(
             "SELECT c.*,
-               (SELECT count(*) FROM members m WHERE m.circle_id = c.id AND m.left_at IS NULL) AS member_count,
-               (SELECT min(starts_at) FROM meetings g
-                  WHERE g.circle_id = c.id AND g.starts_at >= ?1 AND g.status = 'scheduled') AS next_meeting_at
+               (SELECT count(*) FROM members m WHERE m.circle_id = c.id AND m.left_at IS NULL) AS member_count
              FROM circles c ORDER BY name COLLATE NOCASE, id",
         )?;
-        let rows = stmt.query_map([now], |r| {
-            Ok(CircleSummary {
-                circle: rows::from_row(r)?,
-                member_count: r.get("member_count")?,
-                next_meeting_at: r.get("next_meeting_at")?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map([], |r| Ok((rows::from_row::<Circle>(r)?, r.get("member_count")?)))?;
+        let circles: Vec<(Circle, i64)> = rows.collect::<rusqlite::Result<_>>()?;
+        // Only meetings that may not have ended yet (no meeting lasts more than a day).
+        let since = crate::clock::to_stored(now - chrono::Duration::days(1));
+        let mut candidates = self.conn().prepare_cached(
+            "SELECT * FROM meetings WHERE circle_id = ?1 AND (status = 'running' OR (status = 'scheduled' AND starts_at >= ?2))
+             ORDER BY status = 'running' DESC, starts_at, id",
+        )?;
+        let mut out = Vec::with_capacity(circles.len());
+        for (circle, member_count) in circles {
+            let meetings: Vec<crate::Meeting> =
+                candidates.query_map((&circle.id, &since), rows::from_row)?.collect::<rusqlite::Result<_>>()?;
+            let next = meetings.into_iter().find(|m| crate::home::is_upcoming(m, now));
+            out.push(CircleSummary { circle, member_count, next_meeting_at: next.map(|m| m.starts_at) });
+        }
+        Ok(out)
     }
 
     /// This laptop's person's member id in a circle.

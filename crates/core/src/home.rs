@@ -156,6 +156,13 @@ mod tests {
 
         let home = store.circle_home(&circle).unwrap();
         let ids = |ms: &[crate::Meeting]| ms.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+        // The circle list names the same next meeting as the circle home, by the same rule.
+        let agree = |store: &crate::Store| {
+            let listed = store.list_circles().unwrap().into_iter().find(|c| c.circle.id == circle).unwrap();
+            let next = store.circle_home(&circle).unwrap().next_meeting.map(|m| m.starts_at);
+            assert_eq!(listed.next_meeting_at, next, "the circle list and the circle home agree");
+        };
+        agree(&store);
         assert_eq!(ids(&home.upcoming), [under_way.clone(), later.clone()], "soonest first");
         assert_eq!(ids(&home.past), [ended_this_morning.clone(), last_week.clone()], "newest first");
         assert_eq!(home.next_meeting.unwrap().id, under_way, "a meeting in its slot is next, not one over today");
@@ -165,6 +172,7 @@ mod tests {
         clock.set(t("2026-03-04T12:30:00Z"));
         assert_eq!(store.circle_home(&circle).unwrap().next_meeting.unwrap().id, under_way);
         clock.set(t("2026-03-04T12:31:00Z"));
+        agree(&store);
         let home = store.circle_home(&circle).unwrap();
         assert_eq!(ids(&home.upcoming), [later.clone()]);
         assert_eq!(ids(&home.past)[0], under_way);
@@ -174,7 +182,9 @@ mod tests {
         clock.set(t("2026-03-06T09:00:00Z"));
         let home = store.circle_home(&circle).unwrap();
         assert_eq!(home.next_meeting.unwrap().id, later);
+        agree(&store);
         store.end_meeting(&later, "").unwrap();
+        agree(&store);
         let home = store.circle_home(&circle).unwrap();
         assert!(home.next_meeting.is_none() && home.upcoming.is_empty());
         assert_eq!(ids(&home.past)[0], later, "an ended meeting is past the moment it ends");
