@@ -365,3 +365,55 @@ fn only_ben_adds_a_laptop_as_ben_and_the_circle_takes_it_as_his() {
     assert!(err.contains("it comes from Mal, who is no longer in the circle"), "{err}");
     assert_eq!((ana.ok(&["dump", "--circle", &circle]), row_counts(&ana)), before);
 }
+
+/// Ana's and Ben's databases as an earlier Kinship left them (schema 6, before each change was
+/// signed): a circle with talking points, Ben's shared reflection, another he took back, and a
+/// private one. Both upgrade in place with their history, go on syncing with each other, and a
+/// member who joins afterwards gets the whole circle; nothing private or taken back travels.
+#[test]
+fn laptops_from_before_signed_changes_upgrade_with_their_history_and_sync_on() {
+    const CIRCLE: &str = "01a2425b-6d16-7674-9a72-e4c9c741b760";
+    const MEETING: &str = "01a2425b-6d21-74e5-ab3d-c288c6b698b4";
+    let fixtures = crate::util::repo_root().join("tests/fixtures/schema-v6");
+    let (ana, ben, cam, files) = (DataDir::new(), DataDir::new(), DataDir::new(), DataDir::new());
+    for (who, dir) in [("ana", &ana), ("ben", &ben)] {
+        let db = dir.path().join("kinship.sqlite3");
+        std::fs::copy(fixtures.join(format!("{who}.sqlite3")), &db).unwrap();
+        // As if it had never moved: the same folder on the same laptop (a copied folder would
+        // go on as a new device, which is tested elsewhere).
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE local_device SET home = NULL", []).unwrap();
+    }
+
+    let before = ana.ok(&["dump", "--circle", CIRCLE]);
+    assert_eq!(before, ben.ok(&["dump", "--circle", CIRCLE]), "the two laptops were in step");
+    assert!(before.contains("Writing group, before the upgrade") && before.contains("shared before the upgrade"));
+    assert!(ben.ok(&["reflection", "list"]).contains("PRIVATE before the upgrade"), "Ben's private reflection is kept");
+
+    ana.ok(&["agenda", "add", "--meeting", MEETING, "--title", "After the upgrade, from Ana"]);
+    send(&ana, &ben, CIRCLE, &files, "ana-after.kinship");
+    ben.ok(&["agenda", "add", "--meeting", MEETING, "--title", "After the upgrade, from Ben"]);
+    let from = send(&ben, &ana, CIRCLE, &files, "ben-after.kinship");
+    assert!(from.starts_with("From Ben Okafor:"), "{from}");
+    let both = ana.ok(&["dump", "--circle", CIRCLE]);
+    assert_eq!(both, ben.ok(&["dump", "--circle", CIRCLE]));
+    assert!(both.contains("After the upgrade, from Ana") && both.contains("After the upgrade, from Ben"));
+
+    // Cam joins after the upgrade: the invite carries the older history on Ana's word.
+    let invite = files.path().join("cam.kinship");
+    let args = ["invite", "--circle", CIRCLE, "--name", "Cam Lee", "--email", "cam@uni.edu", "--out"];
+    ana.run_with_env(&[&args[..], &[path_str(&invite)]].concat(), &[PASS]).success();
+    cam.run_with_env(&["join", path_str(&invite)], &[PASS]).success();
+    cam.ok(&["agenda", "add", "--meeting", MEETING, "--title", "From Cam"]);
+    send(&cam, &ana, CIRCLE, &files, "cam-first.kinship");
+    send(&ana, &ben, CIRCLE, &files, "ana-to-ben.kinship");
+    send(&ben, &cam, CIRCLE, &files, "ben-to-cam.kinship");
+    let all = ana.ok(&["dump", "--circle", CIRCLE]);
+    assert_eq!(all, cam.ok(&["dump", "--circle", CIRCLE]));
+    assert_eq!(all, ben.ok(&["dump", "--circle", CIRCLE]));
+    assert!(all.contains("From Cam") && all.contains("Job talk nerves"));
+    let cams = std::fs::read(cam.path().join("kinship.sqlite3")).unwrap();
+    for never in ["PRIVATE before the upgrade", "WORDS TAKEN BACK"] {
+        assert!(!cams.windows(never.len()).any(|w| w == never.as_bytes()), "{never} reached Cam's laptop");
+    }
+}
