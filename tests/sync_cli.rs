@@ -417,3 +417,30 @@ fn laptops_from_before_signed_changes_upgrade_with_their_history_and_sync_on() {
         assert!(!cams.windows(never.len()).any(|w| w == never.as_bytes()), "{never} reached Cam's laptop");
     }
 }
+
+#[test]
+fn a_bundle_from_a_laptop_whose_clock_ran_ahead_is_refused_and_that_laptop_is_told() {
+    let (ana, ben, circle, meeting, files) = ana_and_ben();
+    // Ben's laptop was once set to 1 January 2099: its hybrid logical clock still reads so, and
+    // what it writes now is stamped then (as after a real wrong date, once set right again).
+    let conn = rusqlite::Connection::open(ben.path().join("kinship.sqlite3")).unwrap();
+    conn.execute("UPDATE local_device SET hlc_millis = 4070941200000, hlc_counter = 0", []).unwrap();
+    drop(conn);
+    ben.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Stamped in 2099"]);
+    let status = ben.ok(&["sync", "status", "--circle", &circle]);
+    assert!(status.contains("this laptop's clock was set ahead to 1 January 2099"), "{status}");
+    let ahead = json(&ben.ok(&["--json", "sync", "status", "--circle", &circle]));
+    assert_eq!(ahead["clock_set_ahead"], "1 January 2099");
+
+    let bundle = files.path().join("ben-2099.kinship");
+    ben.ok(&["export", "--circle", &circle, "--out", path_str(&bundle)]);
+    let before = (ana.ok(&["dump", "--circle", &circle]), row_counts(&ana));
+    let err = ana.fails(&["import", path_str(&bundle)]);
+    assert!(err.contains("Ben Okafor's laptop says it is 1 January 2099 (this laptop says "), "{err}");
+    assert!(err.contains("ask Ben to set the date and time and share again. Nothing was changed."), "{err}");
+    assert_eq!((ana.ok(&["dump", "--circle", &circle]), row_counts(&ana)), before);
+    let refused = json(&ana.fails(&["--json", "import", path_str(&bundle)]));
+    assert_eq!(refused["code"], "future_clock");
+    let fine = json(&ana.ok(&["--json", "sync", "status", "--circle", &circle]));
+    assert_eq!(fine["clock_set_ahead"], Value::Null);
+}

@@ -78,9 +78,6 @@ function gapWords(gap, report, senderName) {
 function warnings(report, senderName) {
   const list = [];
   if (report.new_changes === 0) list.push('Everything in this bundle is already here; nothing will change.');
-  if (report.future_clock) {
-    list.push(`${senderName}’s laptop clock is more than a day ahead of this one: check the date and time on both laptops, and ask ${senderName} to correct theirs.`);
-  }
   for (const gap of report.gaps ?? []) {
     list.push(`You are missing ${gapWords(gap, report, senderName)}; ask ${senderName} to send a full bundle (“Include everything”).`);
   }

@@ -94,9 +94,6 @@ fn report_text(sender: &str, report: &ImportReport, dry_run: bool) -> String {
             g.from_seq, g.to_seq, g.device
         ));
     }
-    if report.future_clock {
-        lines.push("warning: the sender's clock is more than a day ahead".into());
-    }
     lines.join("\n")
 }
 
@@ -157,8 +154,17 @@ pub fn sync_command(store: &mut Store, command: SyncCommand) -> Result<Output> {
     Ok(match command {
         SyncCommand::Status { circle } => {
             let s = store.sync_status(&circle)?;
-            let text = status_text(&s);
-            output(&s, text)
+            let mut text = status_text(&s);
+            let ahead = store.clock_set_ahead()?;
+            if let Some(day) = &ahead {
+                text.push_str(&format!(
+                    "\nwarning: this laptop's clock was set ahead to {day}; the changes made here since carry that \
+                     date, and other laptops refuse bundles holding them"
+                ));
+            }
+            let mut json = serde_json::to_value(&s).expect("a sync status serialises");
+            json["clock_set_ahead"] = json!(ahead);
+            output(json, text)
         }
         SyncCommand::Undo { circle } => {
             let u = store.undo_last_import(&circle)?;

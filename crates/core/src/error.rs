@@ -40,6 +40,10 @@ pub enum Error {
     #[error("{}", older_bundle_message(sender.as_deref()))]
     OlderBundle { sender: Option<String> },
 
+    /// A bundle holds a change stamped ahead of this laptop's clock by more than a few minutes.
+    #[error("{}", future_clock_message(member, claimed, here))]
+    FutureClock { member: String, claimed: String, here: String },
+
     #[error("This file is an invite to join a circle, not a bundle of updates. Open it with the passphrase the person who invited you told you.")]
     IsInvite,
 
@@ -67,6 +71,7 @@ impl Error {
             Error::Bundle(_) => "bad_bundle",
             Error::NewerBundle { .. } => "newer_bundle",
             Error::OlderBundle { .. } => "older_bundle",
+            Error::FutureClock { .. } => "future_clock",
             Error::IsInvite => "is_invite",
             Error::Storage(_) => "storage",
             Error::Migration(_) => "migration",
@@ -125,6 +130,16 @@ fn older_bundle_message(sender: Option<&str>) -> String {
     format!(
         "This bundle was made by an older version of Kinship, which does not sign each change. \
          Ask {who} to update Kinship and share again; nothing was changed."
+    )
+}
+
+/// The message for a bundle holding a change stamped ahead of this laptop's clock: whose laptop
+/// wrote it, the time it claims and the time here (dates, or times when the day is the same).
+fn future_clock_message(member: &str, claimed: &str, here: &str) -> String {
+    let first_name = member.split_whitespace().next().unwrap_or(member);
+    format!(
+        "{member}'s laptop says it is {claimed} (this laptop says {here}); ask {first_name} to set the date and \
+         time and share again. Nothing was changed."
     )
 }
 

@@ -1,6 +1,10 @@
 //! Input rules shared by every write: trimmed, non-empty where required, bounded in size,
 //! dates that parse. Each rule returns the cleaned value or an error naming the field.
 
+use crate::changelog::entity as kind;
+use crate::model::{
+    AGENDA_KINDS, AGENDA_STATUSES, CADENCES, GOAL_STATUSES, HELP_KINDS, MEETING_STATUSES, MEMBER_ROLES, RESOURCE_KINDS,
+};
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -44,7 +48,7 @@ pub fn required(field: &'static str, value: &str, max: usize) -> Result<String> 
 
 /// The invisible characters that override or embed a text direction. Right-to-left names need
 /// none of them, and in a one-line field they only serve to disguise text (`exe.png`).
-fn is_direction_control(c: char) -> bool {
+pub(crate) fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -147,6 +151,172 @@ pub fn one_of(field: &'static str, value: &str, allowed: &[&str]) -> Result<Stri
     }
 }
 
+/// What a field of a shared record must hold. The local write path checks what a person types
+/// with the functions above; a value arriving in a bundle is checked against the same rule
+/// ([`shared_field`]), in the form the local write stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// One line, not empty, at most this many characters ([`required`]).
+    Line(usize),
+    /// One line of at most this many characters, or nothing ([`optional`]).
+    OptionalLine(usize),
+    /// Prose ([`prose`]).
+    Prose,
+    /// An email address ([`email`]).
+    Email,
+    /// A web address, or nothing ([`web_link`]).
+    WebLink,
+    /// Exactly one of these words, as stored ([`one_of`] stores them so).
+    OneOf(&'static [&'static str]),
+    /// One of these words, or nothing.
+    OptionalOneOf(&'static [&'static str]),
+    /// A date and time as stored (`2026-03-05T18:00:00Z`, [`crate::clock::to_stored`]).
+    Stamp,
+    /// A stored date and time, or nothing.
+    OptionalStamp,
+    /// A date as stored (`2026-03-19`), or nothing.
+    OptionalDate,
+    /// A length in minutes ([`minutes`]).
+    Minutes,
+    /// A saved template's items: each a title, a kind, a timebox and details.
+    TemplateItems,
+}
+
+/// Only shared rows are logged, so a value arriving in a bundle says "shared".
+const SHARED: &[&str] = &["shared"];
+
+/// Every field of a shared record that has a rule: (record kind, column, the label the
+/// local form gives it, the rule). Ids, numbers and flags are checked by sync itself.
+pub const SHARED_FIELDS: &[(&str, &str, &str, Rule)] = &[
+    (kind::CIRCLE, "name", "Circle name", Rule::Line(NAME_MAX)),
+    (kind::CIRCLE, "purpose", "Purpose", Rule::Prose),
+    (kind::CIRCLE, "agreement", "Agreement", Rule::Prose),
+    (kind::CIRCLE, "cadence", "Cadence", Rule::OneOf(CADENCES)),
+    (kind::CIRCLE, "created_at", "Created", Rule::Stamp),
+    (kind::MEMBER, "name", "Name", Rule::Line(NAME_MAX)),
+    (kind::MEMBER, "email", "Email", Rule::Email),
+    (kind::MEMBER, "pronouns", "Pronouns", Rule::OptionalLine(NAME_MAX)),
+    (kind::MEMBER, "institution", "Institution", Rule::OptionalLine(LINE_MAX)),
+    (kind::MEMBER, "role", "Role", Rule::OneOf(MEMBER_ROLES)),
+    (kind::MEMBER, "contact", "Contact", Rule::OptionalLine(LINE_MAX)),
+    (kind::MEMBER, "joined_at", "Joined", Rule::Stamp),
+    (kind::MEMBER, "left_at", "Left", Rule::OptionalStamp),
+    (kind::INVITE, "created_at", "Created", Rule::Stamp),
+    (kind::INVITE, "expires_at", "Expires", Rule::OptionalStamp),
+    (kind::DEVICE_KEY, "added_at", "Added", Rule::Stamp),
+    (kind::MEETING, "title", "Title", Rule::Line(LINE_MAX)),
+    (kind::MEETING, "starts_at", "Start", Rule::Stamp),
+    (kind::MEETING, "minutes", "Length", Rule::Minutes),
+    (kind::MEETING, "place", "Place or link", Rule::OptionalLine(LINE_MAX)),
+    (kind::MEETING, "link", "Link", Rule::WebLink),
+    (kind::MEETING, "status", "Status", Rule::OneOf(MEETING_STATUSES)),
+    (kind::MEETING, "started_at", "Started", Rule::OptionalStamp),
+    (kind::MEETING, "ended_at", "Ended", Rule::OptionalStamp),
+    (kind::MEETING, "paused_at", "Paused", Rule::OptionalStamp),
+    (kind::MEETING, "summary", "Summary", Rule::Prose),
+    (kind::GOAL, "text", "Goal", Rule::Line(LINE_MAX)),
+    (kind::GOAL, "target_date", "Target date", Rule::OptionalDate),
+    (kind::GOAL, "status", "Status", Rule::OneOf(GOAL_STATUSES)),
+    (kind::GOAL, "visibility", "Visibility", Rule::OneOf(SHARED)),
+    (kind::GOAL, "created_at", "Created", Rule::Stamp),
+    (kind::AGENDA_ITEM, "title", "Title", Rule::Line(LINE_MAX)),
+    (kind::AGENDA_ITEM, "details", "Details", Rule::Prose),
+    (kind::AGENDA_ITEM, "kind", "Kind", Rule::OneOf(AGENDA_KINDS)),
+    (kind::AGENDA_ITEM, "minutes", "Timebox", Rule::Minutes),
+    (kind::AGENDA_ITEM, "status", "Status", Rule::OneOf(AGENDA_STATUSES)),
+    (kind::AGENDA_ITEM, "notes", "Notes", Rule::Prose),
+    (kind::AGENDA_ITEM, "started_at", "Started", Rule::OptionalStamp),
+    (kind::AGENDA_ITEM, "ended_at", "Ended", Rule::OptionalStamp),
+    (kind::AGENDA_ITEM, "help_wanted", "Help wanted", Rule::OptionalOneOf(HELP_KINDS)),
+    (kind::ACTION_ITEM, "text", "Action", Rule::Line(LINE_MAX)),
+    (kind::ACTION_ITEM, "due", "Due date", Rule::OptionalDate),
+    (kind::ACTION_ITEM, "created_at", "Created", Rule::Stamp),
+    (kind::ACTION_ITEM, "done_at", "Done", Rule::OptionalStamp),
+    (kind::DECISION, "text", "Decision", Rule::Line(LINE_MAX)),
+    (kind::DECISION, "created_at", "Created", Rule::Stamp),
+    (kind::REFLECTION, "prompt", "Prompt", Rule::OptionalLine(LINE_MAX)),
+    (kind::REFLECTION, "text", "Reflection", Rule::Prose),
+    (kind::REFLECTION, "visibility", "Visibility", Rule::OneOf(SHARED)),
+    (kind::REFLECTION, "created_at", "Created", Rule::Stamp),
+    (kind::GOAL_NOTE, "text", "Progress note", Rule::Prose),
+    (kind::GOAL_NOTE, "created_at", "Created", Rule::Stamp),
+    (kind::TEMPLATE, "name", "Template name", Rule::Line(NAME_MAX)),
+    (kind::TEMPLATE, "items", "Template items", Rule::TemplateItems),
+    (kind::TEMPLATE, "created_at", "Created", Rule::Stamp),
+    (kind::RESOURCE, "title", "Title", Rule::Line(LINE_MAX)),
+    (kind::RESOURCE, "url", "Link", Rule::WebLink),
+    (kind::RESOURCE, "kind", "Kind", Rule::OneOf(RESOURCE_KINDS)),
+    (kind::RESOURCE, "deadline", "Deadline", Rule::OptionalDate),
+    (kind::RESOURCE, "note", "Note", Rule::Prose),
+    (kind::RESOURCE, "created_at", "Created", Rule::Stamp),
+];
+
+/// The rule for one field of a shared record, with the label its form gives it.
+pub fn rule_of(entity: &str, field: &str) -> Option<(&'static str, Rule)> {
+    SHARED_FIELDS.iter().find(|(e, f, _, _)| *e == entity && *f == field).map(|&(_, _, label, rule)| (label, rule))
+}
+
+/// Checks a stored value of a shared record's field (as a bundle carries it) against the rule
+/// the local write applies. Fields without a rule pass. An optional field may hold nothing:
+/// `null`, or an empty string as older records do.
+pub fn shared_field(entity: &str, field: &str, value: &serde_json::Value) -> Result<()> {
+    let Some((label, rule)) = rule_of(entity, field) else { return Ok(()) };
+    check_stored(label, rule, value)
+}
+
+fn check_stored(label: &'static str, rule: Rule, value: &serde_json::Value) -> Result<()> {
+    use serde_json::Value;
+    let text = match value {
+        Value::String(s) => Some(s.as_str()),
+        Value::Null => None,
+        _ if matches!(rule, Rule::Minutes | Rule::TemplateItems) => None,
+        _ => return Err(Error::invalid(label, "it holds something other than text")),
+    };
+    let nothing = text.is_none_or(|t| t.is_empty());
+    let optional = matches!(
+        rule,
+        Rule::OptionalLine(_) | Rule::WebLink | Rule::OptionalOneOf(_) | Rule::OptionalStamp | Rule::OptionalDate
+    );
+    if nothing && optional {
+        return Ok(());
+    }
+    let text = text.unwrap_or_default();
+    let as_stored = |stored: String| {
+        if stored == text {
+            Ok(())
+        } else {
+            Err(Error::invalid(label, format!("'{text}' is not in the form Kinship stores ({stored})")))
+        }
+    };
+    match rule {
+        Rule::Line(max) | Rule::OptionalLine(max) => required(label, text, max).map(drop),
+        Rule::Prose => prose(label, text).map(drop),
+        Rule::Email => email(label, text).map(drop),
+        Rule::WebLink => web_link(label, Some(text)).map(drop),
+        Rule::OneOf(words) | Rule::OptionalOneOf(words) => match words.contains(&text) {
+            true => Ok(()),
+            false => Err(Error::invalid(label, format!("'{text}' is not one of: {}", words.join(", ")))),
+        },
+        Rule::Stamp | Rule::OptionalStamp => as_stored(crate::clock::to_stored(timestamp(label, text)?)),
+        Rule::OptionalDate => as_stored(date(label, text)?.to_string()),
+        Rule::Minutes => match value.as_i64() {
+            Some(m) => minutes(label, m).map(drop),
+            None => Err(Error::invalid(label, "it is not a whole number of minutes")),
+        },
+        Rule::TemplateItems => {
+            let items: Vec<crate::model::TemplateItem> = serde_json::from_value(value.clone())
+                .map_err(|_| Error::invalid(label, "they are not a list of agenda items"))?;
+            for item in &items {
+                required("Title", &item.title, LINE_MAX)?;
+                check_stored("Kind", Rule::OneOf(AGENDA_KINDS), &item.kind.as_str().into())?;
+                minutes("Timebox", item.minutes)?;
+                prose("Details", &item.details)?;
+            }
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +400,30 @@ mod tests {
         assert!(minutes("Timebox", -5).is_err());
         assert!(minutes("Timebox", 24 * 60 + 1).is_err());
         assert_eq!(minutes("Timebox", 15).unwrap(), 15);
+    }
+
+    #[test]
+    fn bundled_values_follow_the_local_rules_in_their_stored_form() {
+        use serde_json::json;
+        let ok = |e: &str, f: &str, v: serde_json::Value| shared_field(e, f, &v).is_ok();
+        assert!(ok("resource", "url", json!("https://lib.example.org/fair")));
+        assert!(ok("resource", "url", json!("")), "older records hold empty strings for nothing");
+        assert!(ok("resource", "url", json!(null)));
+        assert!(!ok("resource", "url", json!("javascript:alert(1)")));
+        assert!(!ok("member", "email", json!("a@b.org?bcc=c@d.org")));
+        assert!(!ok("member", "name", json!("")), "a required field may not be empty");
+        assert!(!ok("member", "name", json!(7)));
+        assert!(!ok("member", "pronouns", json!("he\nhim")));
+        assert!(ok("circle", "cadence", json!("ad_hoc")));
+        assert!(!ok("circle", "cadence", json!("Ad hoc")), "enums as stored, not as typed");
+        assert!(ok("meeting", "starts_at", json!("2026-03-05T18:00:00Z")));
+        assert!(!ok("meeting", "starts_at", json!("2026-03-05T13:00:00-05:00")), "stored in UTC");
+        assert!(!ok("meeting", "minutes", json!(0)));
+        assert!(ok("action_item", "due", json!("2026-03-19")));
+        assert!(!ok("action_item", "due", json!("2026-3-19")));
+        assert!(ok("agenda_template", "items", json!([{"title": "Check-in", "kind": "opening_round", "minutes": 10}])));
+        assert!(!ok("agenda_template", "items", json!([{"title": "Check-in", "kind": "party", "minutes": 10}])));
+        assert!(ok("member", "person_id", json!("anything")), "fields without a rule pass");
     }
 
     #[test]

@@ -39,8 +39,6 @@ pub struct ImportReport {
     /// Prose edits that lost to a concurrent one, now waiting for a person.
     pub conflicts: Vec<Conflict>,
     pub gaps: Vec<Gap>,
-    /// The bundle holds changes stamped more than a day ahead of this laptop's clock.
-    pub future_clock: bool,
     /// Changes a revoked laptop (of a removed member, or lost) wrote after its revocation:
     /// refused, and removed from this laptop if it held them.
     pub revoked_left_out: usize,
@@ -59,8 +57,10 @@ fn add_to_ranges(ranges: &mut BTreeMap<String, Vec<(i64, i64)>>, device: &str, s
     }
 }
 
-/// How far ahead of this laptop's clock a change may be stamped before it is flagged.
-const FUTURE_SLACK_MS: i64 = 24 * 60 * 60 * 1000;
+/// How far ahead of this laptop's clock a change may be stamped. A change stamped further
+/// ahead refuses its bundle: it would outrank every edit made until its stamp comes round.
+/// Within this, the clock observes it, so this laptop's later edits order after it.
+pub const FUTURE_TOLERANCE_MS: i64 = 10 * 60 * 1000;
 
 fn parse_hlc(hlc: &str, device: &str) -> Option<Hlc> {
     Hlc::decode(hlc, device)
@@ -118,6 +118,73 @@ fn check_change(columns: &mut Columns, conn: &rusqlite::Connection, bundle: &Bun
         return bad("a change in it moves a record to another circle".into());
     }
     Ok(())
+}
+
+/// Checks the values of one change against the rules the local write applies
+/// (`validate::SHARED_FIELDS`); a value that breaks one names the member whose laptop wrote
+/// it. Run on changes whose author is proven, so the name is the true one.
+fn check_values(conn: &rusqlite::Connection, bundle: &Bundle, c: &Change) -> Result<()> {
+    // `$base` and a wiped put's `$redacted` are bookkeeping, not fields.
+    let fields = c.fields.as_object().into_iter().flatten().filter(|(f, _)| !f.starts_with('$'));
+    for (field, value) in fields {
+        if let Err(err) = crate::validate::shared_field(&c.entity, field, value) {
+            let what = err.field().unwrap_or("value").to_lowercase();
+            let record = c.entity.replace('_', " ");
+            let author = device_owner_name(conn, &bundle.circle_id, &c.author_device, bundle);
+            return Err(Error::Bundle(format!(
+                "it holds {} {what} Kinship does not allow in {} {record} {author} wrote ({})",
+                a_or_an(&what),
+                a_or_an(&record),
+                shown(value)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// "a" or "an" before a word.
+fn a_or_an(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// A value as a message quotes it: its first 60 characters, with invisible and control
+/// characters written out, so the message shows what the value really holds.
+fn shown(value: &serde_json::Value) -> String {
+    let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+    let mut out: String = text
+        .chars()
+        .take(60)
+        .flat_map(|c| {
+            let hidden = c.is_control() || crate::validate::is_direction_control(c);
+            if hidden { c.escape_unicode().collect() } else { c.to_string() }.chars().collect::<Vec<_>>()
+        })
+        .collect();
+    if text.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// The refusal of a bundle holding change `c`, stamped `hlc`, ahead of this laptop's clock
+/// (`now_ms`): whose laptop wrote it, the time it claims and the time here.
+fn future_clock(conn: &rusqlite::Connection, bundle: &Bundle, c: &Change, hlc: Hlc, now_ms: i64) -> Error {
+    let (claimed, here) = (time_of(hlc.millis), time_of(now_ms));
+    // The day says enough, unless both clocks are on the same one.
+    let format = if claimed.date_naive() == here.date_naive() { "%-d %B %Y, %H:%M UTC" } else { "%-d %B %Y" };
+    Error::FutureClock {
+        member: device_owner_name(conn, &bundle.circle_id, &c.author_device, bundle),
+        claimed: claimed.format(format).to_string(),
+        here: here.format(format).to_string(),
+    }
+}
+
+/// A clock reading in milliseconds as a time.
+fn time_of(millis: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::TimeZone::timestamp_millis_opt(&chrono::Utc, millis).single().unwrap_or_default()
 }
 
 /// A record belongs to the circle whose log first named it: no other circle may write it,
@@ -394,11 +461,11 @@ impl Store {
                 add_to_ranges(&mut report.stored, &c.author_device, c.seq);
                 touched.insert((c.entity.clone(), c.entity_id.clone()));
                 let hlc = parse_hlc(&c.hlc, &c.author_device).unwrap_or_default();
-                if hlc.millis > now_ms + FUTURE_SLACK_MS {
-                    report.future_clock = true;
-                } else {
-                    newest = newest.max(hlc);
+                if hlc.millis > now_ms + FUTURE_TOLERANCE_MS {
+                    return Err(future_clock(tx, bundle, c, hlc, now_ms));
                 }
+                newest = newest.max(hlc);
+                check_values(tx, bundle, c)?;
             }
             for (done, (chunk, chains)) in
                 new.chunks(merge::PROGRESS_EVERY).zip(new_chains.chunks(merge::PROGRESS_EVERY)).enumerate()
@@ -452,6 +519,15 @@ impl Store {
         report.gaps = if preview { Vec::new() } else { self.gaps_in(&circle_id)? };
         progress(total, total);
         Ok(report)
+    }
+
+    /// The day this laptop's clock was once set ahead to, if its hybrid logical clock is still
+    /// more than a few minutes past the wall clock: the changes made here since carry that
+    /// time, and other laptops refuse bundles holding them.
+    pub fn clock_set_ahead(&self) -> Result<Option<String>> {
+        let millis: i64 = self.conn().query_row("SELECT hlc_millis FROM local_device", [], |r| r.get(0))?;
+        let ahead = millis > self.now().timestamp_millis() + FUTURE_TOLERANCE_MS;
+        Ok(ahead.then(|| time_of(millis).format("%-d %B %Y").to_string()))
     }
 
     /// Prose conflicts waiting for a person in a circle.

@@ -51,7 +51,7 @@ fn two_laptops() -> (Store, Store, String, String, Vec<String>) {
             ana.add_agenda_item(&input).unwrap().id
         })
         .collect();
-    let (mut ben, _) = laptop("Ben", "2026-03-01T11:00:00Z");
+    let (mut ben, _) = laptop("Ben", "2026-03-01T10:05:00Z");
     join(&mut ana, &mut ben, &circle, &ben_member);
     (ana, ben, circle, meeting, items)
 }
@@ -324,7 +324,7 @@ proptest! {
     #[test]
     fn laptops_converge_whatever_the_order_of_bundles(ops in proptest::collection::vec(op(), 1..40)) {
         let (mut ana, ben, circle, _, items) = two_laptops();
-        let (cy, cy_clock) = new_member(&mut ana, &circle, "Cy", "2026-03-01T09:00:00Z");
+        let (cy, cy_clock) = new_member(&mut ana, &circle, "Cy", "2026-03-01T09:57:00Z");
         let mut laptops = [ana, ben, cy];
         let clocks: Vec<Option<Arc<FixedClock>>> = vec![None, None, Some(cy_clock)];
         let mut written_notes: Vec<String> = Vec::new();
@@ -353,7 +353,9 @@ proptest! {
                 Op::Send { .. } => {}
                 Op::Tick { laptop, secs } => {
                     if let Some(clock) = &clocks[laptop] {
-                        clock.set(clock.now() + chrono::Duration::seconds(secs));
+                        // Skewed, but within the minutes a bundle's clock may run ahead of its reader's.
+                        let (earliest, latest) = (t("2026-03-01T09:56:00Z"), t("2026-03-01T10:09:00Z"));
+                        clock.set((clock.now() + chrono::Duration::seconds(secs)).clamp(earliest, latest));
                     }
                 }
             }
@@ -717,7 +719,7 @@ fn a_taken_back_reflection_is_wiped_whatever_order_its_changes_arrive_in() {
     assert!(!ben.dump(&circle).unwrap().contains(words));
 
     // Cy hears of the delete first, and of the put in a later bundle.
-    let (mut cy, _) = laptop("Cy", "2026-03-01T09:00:00Z");
+    let (mut cy, _) = laptop("Cy", "2026-03-01T09:57:00Z");
     let mut everything_but_the_put = ana.export_bundle(&circle, None).unwrap();
     everything_but_the_put.changes.retain(|c| !(c.entity_id == r.id && c.op == "put"));
     cy.import_bundle(&re_signed(everything_but_the_put, &[&ana, &ben]), false).unwrap();
@@ -743,4 +745,172 @@ fn a_record_whose_log_entries_are_all_removed_is_removed_too() {
     assert_eq!(super::merge::rebuild(&tx, &circle, &touched).unwrap(), 0);
     tx.commit().unwrap();
     assert_eq!(ben.dump(&circle).unwrap(), before);
+}
+
+/// How many rows each table of shared records holds, and the change log: what a refused
+/// bundle must leave as it was.
+fn row_counts(store: &Store) -> Vec<(String, i64)> {
+    let tables = ENTITY_TABLES.iter().map(|(_, table)| *table).chain(["change_log", "conflicts"]);
+    let count = |table: &str| store.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0));
+    tables.map(|table| (table.to_string(), count(table).unwrap())).collect()
+}
+
+/// `name` (with a full name, and the email `user@uni.edu`) added to the circle on `inviter`,
+/// and a laptop of theirs joined to it, with its clock.
+fn person_joins(inviter: &mut Store, circle: &str, name: &str, user: &str, at: &str) -> (Store, Arc<FixedClock>) {
+    let email = format!("{user}@uni.edu");
+    let input = MemberInput { circle_id: circle.into(), name: name.into(), email: email.clone(), ..Default::default() };
+    let member = inviter.add_member(&input).unwrap().id;
+    let clock = Arc::new(FixedClock::new(t(at)));
+    let mut joiner = Store::open_in_memory_with_clock(clock.clone()).unwrap();
+    joiner.create_identity(&IdentityInput { name: name.into(), email, ..Default::default() }).unwrap();
+    join(inviter, &mut joiner, circle, &member);
+    (joiner, clock)
+}
+
+/// Ana's circle and Mal Reyes, a member who joined with Ana's invite, whose laptop then writes
+/// with `write` as an altered Kinship could: straight into its tables and log, signed as
+/// Mal's. Returns what Ana's laptop says of the bundle Mal shares, and whether Ana's
+/// tables, log and dump are as they were.
+fn mal_writes_behind_the_forms(write: impl FnOnce(&mut crate::store::Tx<'_>, &str, &str)) -> (crate::Error, bool) {
+    let (mut ana, _) = laptop("Ana", "2026-03-01T10:00:00Z");
+    let circle = ana.create_circle(&CircleInput { name: "Circle".into(), ..Default::default() }).unwrap().id;
+    let (mut mal, _) = person_joins(&mut ana, &circle, "Mal Reyes", "mal", "2026-03-01T10:00:00Z");
+    let mal_member = mal.my_member_id(&circle).unwrap();
+    mal.write(|tx| {
+        write(tx, &circle, &mal_member);
+        Ok(())
+    })
+    .unwrap();
+    let (before, dump) = (row_counts(&ana), ana.dump(&circle).unwrap());
+    let shared = mal.share_bundle(&circle, false).unwrap();
+    let incoming = ana.open_bundle(&shared.bytes).unwrap();
+    let preview = ana.apply_bundle(&incoming, true).unwrap_err();
+    let err = ana.apply_bundle(&incoming, false).unwrap_err();
+    assert_eq!(preview.to_string(), err.to_string(), "the preview refuses it as the import does");
+    (err, row_counts(&ana) == before && ana.dump(&circle).unwrap() == dump)
+}
+
+#[test]
+fn a_link_the_board_would_refuse_refuses_the_whole_bundle_naming_its_author() {
+    let (err, unchanged) = mal_writes_behind_the_forms(|tx, circle, mal| {
+        let resource = crate::Resource {
+            id: crate::ids::new_id(),
+            circle_id: circle.into(),
+            title: "Career fair".into(),
+            url: Some("javascript:alert(document.cookie)".into()),
+            kind: "other".into(),
+            deadline: None,
+            shared_by_id: Some(mal.into()),
+            note: String::new(),
+            created_at: tx.now(),
+        };
+        let fields = crate::rows::insert(tx, "resources", &resource).unwrap();
+        tx.log(circle, crate::changelog::entity::RESOURCE, &resource.id, fields).unwrap();
+    });
+    assert_eq!(err.code(), "bad_bundle");
+    assert!(
+        err.to_string().contains(
+            "it holds a link Kinship does not allow in a resource Mal Reyes wrote (javascript:alert(document.cookie))"
+        ),
+        "{err}"
+    );
+    assert!(unchanged, "nothing of the bundle was written");
+}
+
+/// Like [`mal_writes_behind_the_forms`], Mal's laptop setting `field` of her own member record.
+fn mal_sets_her_own(field: &str, value: &str) -> (crate::Error, bool) {
+    mal_writes_behind_the_forms(|tx, circle, mal| {
+        let fields = serde_json::Map::from_iter([(field.to_string(), value.into())]);
+        tx.update("members", crate::changelog::entity::MEMBER, circle, mal, fields).unwrap();
+    })
+}
+
+#[test]
+fn an_address_with_mail_headers_refuses_the_whole_bundle() {
+    let (err, unchanged) = mal_sets_her_own("email", "mal@uni.edu?bcc=spy%40evil.example");
+    assert!(
+        err.to_string()
+            .contains("it holds an email Kinship does not allow in a member Mal Reyes wrote (mal@uni.edu?bcc="),
+        "{err}"
+    );
+    assert!(unchanged);
+}
+
+#[test]
+fn a_name_with_a_direction_override_refuses_the_bundle_and_the_message_shows_it() {
+    let (err, unchanged) = mal_sets_her_own("name", "Mal \u{202E}sreyE");
+    assert!(err.to_string().contains("in a member Mal Reyes wrote (Mal \\u{202e}sreyE)"), "{err}");
+    assert!(unchanged);
+}
+
+#[test]
+fn every_rule_for_bundled_values_names_a_real_column() {
+    let store = Store::open_in_memory().unwrap();
+    for (entity, field, _, _) in crate::validate::SHARED_FIELDS {
+        let table = crate::changelog::history::table_of(entity).expect("a kind that syncs");
+        let exists: bool = store
+            .conn()
+            .query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1)"),
+                [field],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(exists, "{entity}.{field} has a rule but {table} has no such column");
+    }
+}
+
+/// Ana's circle on 4 December 2026, and Ben Okafor's laptop (with its clock) joined to it.
+fn ana_and_ben_okafor() -> (Store, Store, Arc<FixedClock>, String) {
+    let (mut ana, _) = laptop("Ana", "2026-12-04T10:00:00Z");
+    let circle = ana.create_circle(&CircleInput { name: "Circle".into(), ..Default::default() }).unwrap().id;
+    let (ben, ben_clock) = person_joins(&mut ana, &circle, "Ben Okafor", "ben", "2026-12-04T10:00:00Z");
+    (ana, ben, ben_clock, circle)
+}
+
+#[test]
+fn a_change_stamped_in_2099_refuses_the_bundle_naming_whose_laptop_says_so() {
+    let (mut ana, mut ben, ben_clock, circle) = ana_and_ben_okafor();
+    ben_clock.set(t("2099-01-01T09:00:00Z"));
+    let me = ben.my_member_id(&circle).unwrap();
+    ben.update_member(&me, &crate::MemberPatch { pronouns: Some("he/him".into()), ..Default::default() }).unwrap();
+    let (before, dump) = (row_counts(&ana), ana.dump(&circle).unwrap());
+    let shared = ben.share_bundle(&circle, false).unwrap();
+    let err = ana.apply_bundle(&ana.open_bundle(&shared.bytes).unwrap(), false).unwrap_err();
+    assert_eq!(err.code(), "future_clock");
+    assert_eq!(
+        err.to_string(),
+        "Ben Okafor's laptop says it is 1 January 2099 (this laptop says 4 December 2026); ask Ben to set the date \
+         and time and share again. Nothing was changed."
+    );
+    assert_eq!((row_counts(&ana), ana.dump(&circle).unwrap()), (before, dump));
+}
+
+#[test]
+fn a_change_a_few_minutes_ahead_is_taken_and_a_later_edit_here_still_wins() {
+    let (mut ana, mut ben, ben_clock, circle) = ana_and_ben_okafor();
+    exchange(&ben, &mut ana, &circle);
+    ben_clock.set(t("2026-12-04T10:05:00Z"));
+    let purpose = |text: &str| crate::CirclePatch { purpose: Some(text.into()), ..Default::default() };
+    ben.update_circle(&circle, &purpose("Monthly support, Ben's words")).unwrap();
+    assert_eq!(exchange(&ben, &mut ana, &circle).new_changes, 1);
+    assert_eq!(ana.circle(&circle).unwrap().purpose, "Monthly support, Ben's words");
+    // Ana's clock still says 10:00, yet her edit orders after the one stamped 10:05 she has seen.
+    ana.update_circle(&circle, &purpose("Monthly support, Ana's words")).unwrap();
+    exchange(&ana, &mut ben, &circle);
+    assert_eq!(ben.circle(&circle).unwrap().purpose, "Monthly support, Ana's words");
+    assert_eq!(ana.dump(&circle).unwrap(), ben.dump(&circle).unwrap());
+}
+
+#[test]
+fn a_laptop_whose_clock_was_set_ahead_says_so_once_it_is_right_again() {
+    let (_, mut ben, ben_clock, circle) = ana_and_ben_okafor();
+    assert_eq!(ben.clock_set_ahead().unwrap(), None);
+    ben_clock.set(t("2099-01-01T09:00:00Z"));
+    let me = ben.my_member_id(&circle).unwrap();
+    ben.update_member(&me, &crate::MemberPatch { pronouns: Some("he/him".into()), ..Default::default() }).unwrap();
+    assert_eq!(ben.clock_set_ahead().unwrap(), None, "while the clock says 2099, nothing looks amiss");
+    ben_clock.set(t("2026-12-04T11:00:00Z"));
+    assert_eq!(ben.clock_set_ahead().unwrap().as_deref(), Some("1 January 2099"));
 }
