@@ -33,6 +33,9 @@ mod e2e_agenda;
 /// The mentoring record, calendar files, backup and restore, whole-data export and import, via the CLI.
 mod records;
 
+/// A meeting's minutes through the CLI: each format against its golden file, saved files.
+mod minutes;
+
 /// The mentoring record and your-data screens in the real window: preview, save, back up, export, restore.
 mod e2e_record;
 
