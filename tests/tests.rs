@@ -41,3 +41,7 @@ mod e2e_record;
 
 /// Sync in the real window: share and import bundles, undo, conflicts, joining from an invite.
 mod e2e_sync;
+
+/// The circle's memory in the real window: a meeting's minutes, and another member's shared
+/// reflection on the Reflections page, in the minutes, on the home and in Search.
+mod e2e_memory;

@@ -37,7 +37,7 @@ function showFatal(title, err) {
 
 /** Marks the site-navigation link of the section being shown. */
 function markCurrentNav(hash) {
-  const section = hash.startsWith('#/journal') || hash.startsWith('#/reflect') ? '#/journal'
+  const section = hash.startsWith('#/journal') || hash.startsWith('#/reflect/') ? '#/journal'
     : hash.startsWith('#/goals') ? '#/goals'
       : hash.startsWith('#/search') ? '#/search'
         : hash.startsWith('#/record') ? '#/record'
