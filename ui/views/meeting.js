@@ -120,9 +120,10 @@ function editDetails(ctx) {
   if (open) { open.querySelector('input').focus(); return; }
   const head = document.getElementById('meeting-head');
   const form = detailsForm(ctx.state.meeting, {
-    onSaved: (meeting) => {
+    onSaved: async (meeting) => {
       ctx.state.meeting = meeting;
       head.replaceWith(header(ctx));
+      await ctx.reloadAgenda(); // a new length changes the core's planned minutes
       ctx.renderAgenda();
       document.getElementById('edit-meeting').focus();
       announce(ctx.status, 'Meeting details saved.');
