@@ -8,7 +8,7 @@
 //! labelled "Stays in the circle" wherever the minutes go.
 
 use crate::document::{lines, list_section, paragraph, plain, Block, Document, Piece};
-use crate::record::long_date;
+use crate::record::{long_date, minutes_held};
 use crate::{agenda_kind_label, AgendaItem, Error, Meeting, Result, Store};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -19,8 +19,10 @@ pub const STAYS_IN_THE_CIRCLE_LABEL: &str = "Stays in the circle";
 /// A meeting's minutes, ready to show, copy, email or save.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Minutes {
+    /// The meeting they are of, and its circle's name.
     pub meeting: Meeting,
     pub circle_name: String,
+    /// What the window draws and the Markdown is written from.
     pub document: Document,
     /// The minutes as plain text: what "Copy as text" copies and an email carries.
     pub text: String,
@@ -62,22 +64,6 @@ fn action_line(a: &crate::ActionItem, names: &HashMap<String, String>) -> String
     format!("{} — {owner}{due}", a.text)
 }
 
-/// How long the meeting ran: its actual length when run in Kinship (five minutes or more),
-/// else its planned length.
-fn minutes_held(m: &Meeting) -> i64 {
-    let secs = match (&m.started_at, &m.ended_at) {
-        (Some(s), Some(e)) => crate::validate::timestamp("t", e)
-            .and_then(|e| Ok((e - crate::validate::timestamp("t", s)?).num_seconds()))
-            .unwrap_or(0),
-        _ => 0,
-    };
-    if secs >= 5 * 60 {
-        (secs + 30) / 60
-    } else {
-        m.minutes
-    }
-}
-
 impl Store {
     /// The minutes of an ended meeting (see the module docs).
     pub fn minutes(&self, meeting_id: &str) -> Result<Minutes> {
@@ -115,7 +101,7 @@ impl Store {
     fn minutes_document(&self, m: &Meeting, circle_name: &str, names: &HashMap<String, String>) -> Result<Document> {
         let name = |id: &Option<String>| id.as_ref().and_then(|id| names.get(id)).cloned();
         let mut facts =
-            format!("{} · {} minutes", long_date(&m.starts_at[..10.min(m.starts_at.len())]), minutes_held(m));
+            format!("{} · {} minutes", long_date(m.starts_at.get(..10).unwrap_or(&m.starts_at)), minutes_held(m));
         if let Some(place) = m.place.as_deref().filter(|p| !p.trim().is_empty()) {
             facts.push_str(&format!(" · {place}"));
         }
@@ -126,35 +112,7 @@ impl Store {
             },
         ];
 
-        // Who was there, and the roles.
-        let attendance = self.attendance(&m.id)?;
-        let who = |present: bool| -> Vec<String> {
-            let mut people: Vec<String> = attendance
-                .iter()
-                .filter(|a| a.present == present)
-                .filter_map(|a| names.get(&a.member_id).cloned())
-                .collect();
-            people.sort_by_key(|n| n.to_lowercase());
-            people
-        };
-        let mut there = Vec::new();
-        if attendance.is_empty() {
-            there.push("Attendance was not taken.".to_string());
-        } else {
-            there.push(format!("Present: {}", who(true).join(", ")));
-            let absent = who(false);
-            if !absent.is_empty() {
-                there.push(format!("Absent: {}", absent.join(", ")));
-            }
-        }
-        for (label, holder) in
-            [("Facilitator", &m.facilitator_id), ("Timekeeper", &m.timekeeper_id), ("Note-taker", &m.note_taker_id)]
-        {
-            if let Some(n) = name(holder) {
-                there.push(format!("{label}: {n}"));
-            }
-        }
-        list_section(&mut blocks, "Who was there", there);
+        list_section(&mut blocks, "Who was there", self.who_was_there(m, names)?);
 
         // Each item in order, with what was noted, decided and taken on about it.
         let agenda = self.agenda(&m.id)?;
@@ -233,6 +191,38 @@ impl Store {
         }
         blocks.push(Block::Footer { text: "Made with Kinship from what the circle recorded.".into() });
         Ok(Document { blocks })
+    }
+
+    /// Who was there and who was not (by name), then who held each role.
+    fn who_was_there(&self, m: &Meeting, names: &HashMap<String, String>) -> Result<Vec<String>> {
+        let attendance = self.attendance(&m.id)?;
+        let who = |present: bool| -> Vec<String> {
+            let mut people: Vec<String> = attendance
+                .iter()
+                .filter(|a| a.present == present)
+                .filter_map(|a| names.get(&a.member_id).cloned())
+                .collect();
+            people.sort_by_key(|n| n.to_lowercase());
+            people
+        };
+        let mut there = Vec::new();
+        if attendance.is_empty() {
+            there.push("Attendance was not taken.".to_string());
+        } else {
+            there.push(format!("Present: {}", who(true).join(", ")));
+            let absent = who(false);
+            if !absent.is_empty() {
+                there.push(format!("Absent: {}", absent.join(", ")));
+            }
+        }
+        for (label, holder) in
+            [("Facilitator", &m.facilitator_id), ("Timekeeper", &m.timekeeper_id), ("Note-taker", &m.note_taker_id)]
+        {
+            if let Some(n) = holder.as_ref().and_then(|id| names.get(id)) {
+                there.push(format!("{label}: {n}"));
+            }
+        }
+        Ok(there)
     }
 
     /// The title of the meeting an item was carried over to, if it has been.

@@ -153,6 +153,19 @@ fn secs_between(from: &str, to: &str) -> Option<i64> {
     Some((b - a).num_seconds().max(0))
 }
 
+/// How long a meeting ran, in minutes: its actual length when run in Kinship, else its
+/// planned length. Under five minutes means it was only recorded there (started and ended
+/// at once), so the planned length counts.
+pub(crate) fn minutes_held(m: &crate::Meeting) -> i64 {
+    match (&m.started_at, &m.ended_at) {
+        (Some(s), Some(e)) => match secs_between(s, e) {
+            Some(secs) if secs >= 5 * 60 => (secs + 30) / 60,
+            _ => m.minutes,
+        },
+        _ => m.minutes,
+    }
+}
+
 /// A record's period as stored-time bounds: `[from 00:00Z, to + 1 day 00:00Z)`.
 fn bounds(from: Option<&str>, to: Option<&str>) -> Result<(Option<String>, Option<String>, String, String)> {
     let clean = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
@@ -201,15 +214,7 @@ impl Store {
             if !here {
                 continue;
             }
-            let minutes = match (&m.started_at, &m.ended_at) {
-                // Run in Kinship: its actual length. Under five minutes means it was only
-                // recorded there (started and ended at once), so the planned length counts.
-                (Some(s), Some(e)) => match secs_between(s, e) {
-                    Some(secs) if secs >= 5 * 60 => (secs + 30) / 60,
-                    _ => m.minutes,
-                },
-                _ => m.minutes,
-            };
+            let minutes = minutes_held(&m);
             summary.meetings_attended += 1;
             summary.minutes += minutes;
             let mut roles = Vec::new();
