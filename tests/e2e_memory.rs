@@ -151,7 +151,7 @@ async fn minutes_and_shared_reflections_are_there_after_the_meeting() {
     assert!(list.find(BENS).unwrap() < list.find("Thank you all.").unwrap(), "newest first: {list}");
     assert!(!list.contains("PRIVATE"), "{list}");
     app.wait_for("#filter-member_id").await.select_by_label("Ben Okafor").await.unwrap();
-    app.wait_for_text("#shared-reflections-count", "1 shared reflection match").await;
+    app.wait_for_text("#shared-reflections-count", "1 shared reflection matches").await;
     let only = app.wait_for("#shared-reflections").await.text().await.unwrap();
     assert!(only.contains(BENS) && !only.contains("Thank you all."), "{only}");
     app.wait_for("#filter-member_id").await.select_by_label("Everyone").await.unwrap();

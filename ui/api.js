@@ -80,9 +80,9 @@ export const api = {
   /** Your own reflections, private and shared, newest first: your journal. */
   myReflections: () => call('my_reflections'),
   /**
-   * The circle's shared reflections page: `{circle, reflections, authors, meetings}`, each
+   * The circle's shared reflections page: `{circle, reflections, total, authors, meetings}`, each
    * reflection with `author_name`, `meeting_title`, `meeting_starts_at` and `mine`; `filter` is
-   * `{member_id, meeting_id}` (null for all).
+   * `{member_id, meeting_id, limit}` (null for all).
    */
   circleReflections: (circleId, filter = {}) => call('circle_reflections', { circleId, filter }),
   addReflection: (input) => call('add_reflection', { input }),

@@ -29,20 +29,29 @@ export function sharedReflection(s, headingLevel = 'h2') {
     h('p', { class: 'prose' }, r.text));
 }
 
+/** How many reflections the page shows at first, and how many more each “Show more” adds. */
+const PAGE = 50;
+
 export async function render(main, [circleId]) {
   const status = liveRegion();
-  const first = await api.circleReflections(circleId);
+  let limit = PAGE;
+  const first = await api.circleReflections(circleId, { limit });
   const listSlot = h('div', { id: 'shared-reflections-slot' });
   const count = h('p', { class: 'muted', id: 'shared-reflections-count' });
+  const more = h('button', { type: 'button', id: 'more-reflections', hidden: true }, `Show ${PAGE} more`);
   const filters = h('form', { class: 'card reflection-filters', id: 'reflection-filters', 'aria-labelledby': 'filters-title' },
     h('h2', { id: 'filters-title' }, 'Show'),
     filterSelect('member_id', 'Written by', 'Everyone', first.authors),
     filterSelect('meeting_id', 'About the meeting', 'Every meeting', first.meetings));
   filters.addEventListener('submit', (event) => event.preventDefault());
+  const chosen = () => ({ member_id: filters.elements.member_id.value || null, meeting_id: filters.elements.meeting_id.value || null });
 
-  function draw(page, filtered) {
-    const n = page.reflections.length;
-    count.textContent = n === 0 ? '' : `${n} shared ${n === 1 ? 'reflection' : 'reflections'}${filtered ? ' match' : ''}.`;
+  function draw(page) {
+    const filtered = Boolean(chosen().member_id || chosen().meeting_id);
+    const [n, total] = [page.reflections.length, page.total];
+    const what = `${total} shared ${total === 1 ? 'reflection' : 'reflections'}${filtered ? (total === 1 ? ' matches' : ' match') : ''}`;
+    count.textContent = total === 0 ? '' : n < total ? `Showing the newest ${n} of ${what}.` : `${what}.`;
+    more.hidden = n >= total;
     replace(listSlot, n
       ? h('ol', { class: 'journal-list', id: 'shared-reflections', 'aria-label': 'Shared reflections, newest first' },
         page.reflections.map((s) => h('li', { class: 'journal-entry shared' }, sharedReflection(s))))
@@ -51,23 +60,32 @@ export async function render(main, [circleId]) {
   }
 
   let ticket = 0;
-  filters.addEventListener('change', async () => {
+  async function reload() {
     const mine = ++ticket;
-    const filter = { member_id: filters.elements.member_id.value || null, meeting_id: filters.elements.meeting_id.value || null };
-    const page = await api.circleReflections(circleId, filter);
+    const page = await api.circleReflections(circleId, { ...chosen(), limit });
     if (mine !== ticket) return;
-    draw(page, Boolean(filter.member_id || filter.meeting_id));
+    draw(page);
     announce(status, count.textContent || listSlot.textContent);
+  }
+  filters.addEventListener('change', () => { limit = PAGE; reload(); });
+  more.addEventListener('click', async () => {
+    const shown = listSlot.querySelectorAll('li').length;
+    limit += PAGE;
+    await reload();
+    // The keyboard goes on to the first reflection just shown.
+    listSlot.querySelectorAll('li article')[shown]?.setAttribute('tabindex', '-1');
+    listSlot.querySelectorAll('li article')[shown]?.focus();
   });
 
-  draw(first, false);
+  draw(first);
   replace(main, h('div', { class: 'journal shared-reflections-page' },
     h('section', { class: 'journal-main', 'aria-labelledby': 'reflections-title' },
       h('p', { class: 'breadcrumb' }, h('a', { href: `#/circle/${circleId}` }, `← ${first.circle.name}`)),
       h('h1', { id: 'reflections-title' }, 'Shared reflections'),
       h('p', { class: 'lede' }, `What members of ${first.circle.name} shared with the circle, newest first. Private reflections stay with their authors; yours are in your journal.`),
       count,
-      listSlot),
+      listSlot,
+      h('div', { class: 'actions' }, more)),
     h('aside', { class: 'side' }, filters),
     status));
 }

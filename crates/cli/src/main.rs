@@ -289,7 +289,7 @@ fn run(cli: Cli) -> Result<Output> {
             format!("{}  {}  {}  {}", r.id, r.created_at, r.visibility, r.text.lines().next().unwrap_or(""))
         }),
         Command::Reflection(ReflectionCommand::Shared { circle, member, meeting }) => {
-            let filter = ReflectionFilter { member_id: member, meeting_id: meeting };
+            let filter = ReflectionFilter { member_id: member, meeting_id: meeting, limit: None };
             listed(&store.circle_reflections(&circle, &filter)?.reflections, |s| {
                 let author = s.author_name.as_deref().unwrap_or("A member");
                 let r = &s.reflection;

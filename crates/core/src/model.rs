@@ -425,6 +425,8 @@ pub struct ReflectionFilter {
     pub member_id: Option<String>,
     /// Only those about this meeting.
     pub meeting_id: Option<String>,
+    /// At most this many, the newest (`None`: all).
+    pub limit: Option<i64>,
 }
 
 /// A value a filter can take, with the words shown for it (a member or a meeting).
@@ -440,6 +442,8 @@ pub struct FilterChoice {
 pub struct CircleReflections {
     pub circle: Circle,
     pub reflections: Vec<SharedReflection>,
+    /// How many the filter finds in all (more than `reflections` holds when limited).
+    pub total: i64,
     /// Members who shared a reflection with the circle, by name.
     pub authors: Vec<FilterChoice>,
     /// Meetings someone shared a reflection about, newest first.

@@ -25,15 +25,19 @@ fn shared_from_row(row: &rusqlite::Row) -> rusqlite::Result<SharedReflection> {
     })
 }
 
-/// A circle's shared reflections (`?1`), optionally by one member (`?2`) or about one
-/// meeting (`?3`), newest first, at most `?4`.
+/// A circle's shared reflections (`?1`), optionally only by one member (`?2`) or about one
+/// meeting (`?3`).
+const SHARED_WHERE: &str = "r.circle_id = ?1 AND r.visibility = 'shared'
+    AND (?2 IS NULL OR r.author_member_id = ?2) AND (?3 IS NULL OR r.meeting_id = ?3)";
+
+/// [`SHARED_WHERE`]'s reflections with author and meeting, newest first, at most `?4`. The
+/// newest are chosen first, so only those are joined to their author and meeting.
 fn shared_select() -> String {
     format!(
         "SELECT r.*, a.name AS author_name, m.title AS meeting_title, m.starts_at AS meeting_starts_at, {MINE} AS mine
-         FROM reflections r LEFT JOIN members a ON a.id = r.author_member_id LEFT JOIN meetings m ON m.id = r.meeting_id
-         WHERE r.circle_id = ?1 AND r.visibility = 'shared'
-           AND (?2 IS NULL OR r.author_member_id = ?2) AND (?3 IS NULL OR r.meeting_id = ?3)
-         ORDER BY r.created_at DESC, r.id DESC LIMIT ?4"
+         FROM (SELECT * FROM reflections r WHERE {SHARED_WHERE} ORDER BY r.created_at DESC, r.id DESC LIMIT ?4) r
+         LEFT JOIN members a ON a.id = r.author_member_id LEFT JOIN meetings m ON m.id = r.meeting_id
+         ORDER BY r.created_at DESC, r.id DESC"
     )
 }
 
@@ -183,8 +187,9 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The circle's reflections page: every reflection shared with the circle (anyone's),
-    /// newest first, narrowed by `filter`, with the members and meetings it can choose.
+    /// The circle's reflections page: the reflections shared with the circle (anyone's),
+    /// newest first, narrowed by `filter` (and at most its `limit`), how many there are in
+    /// all, and the members and meetings the filters can choose.
     pub fn circle_reflections(&self, circle_id: &str, filter: &ReflectionFilter) -> Result<CircleReflections> {
         let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
         let member = filter_id("Member", filter.member_id.as_deref())?;
@@ -194,8 +199,15 @@ impl Store {
             let rows = stmt.query_map([&circle.id], |r| Ok(FilterChoice { value: r.get(0)?, label: r.get(1)? }))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
+        let limit = filter.limit.filter(|n| *n > 0).unwrap_or(i64::MAX);
+        let total = self.conn().query_row(
+            &format!("SELECT count(*) FROM reflections r WHERE {SHARED_WHERE}"),
+            (&circle.id, &member, &meeting),
+            |r| r.get(0),
+        )?;
         Ok(CircleReflections {
-            reflections: self.shared_reflections_with(&circle.id, member.as_deref(), meeting.as_deref(), i64::MAX)?,
+            reflections: self.shared_reflections_with(&circle.id, member.as_deref(), meeting.as_deref(), limit)?,
+            total,
             authors: choices(
                 "SELECT DISTINCT a.id, a.name FROM reflections r JOIN members a ON a.id = r.author_member_id
                  WHERE r.circle_id = ?1 AND r.visibility = 'shared' ORDER BY a.name, a.id",
@@ -313,7 +325,11 @@ mod tests {
         assert_eq!(only.iter().map(|s| s.reflection.id.as_str()).collect::<Vec<_>>(), [f.ben_shared.as_str()]);
         let other_meeting = ReflectionFilter { meeting_id: Some(f.next.clone()), ..Default::default() };
         assert!(f.ana.circle_reflections(&f.circle, &other_meeting).unwrap().reflections.is_empty());
-        let blank = ReflectionFilter { member_id: Some(" ".into()), meeting_id: Some(String::new()) };
+        let newest = f.ana.circle_reflections(&f.circle, &ReflectionFilter { limit: Some(1), ..Default::default() });
+        let newest = newest.unwrap();
+        assert_eq!((newest.reflections.len(), newest.total), (1, 2), "one shown of two");
+        assert_eq!(newest.reflections[0].reflection.id, f.ben_shared);
+        let blank = ReflectionFilter { member_id: Some(" ".into()), meeting_id: Some(String::new()), limit: None };
         assert_eq!(f.ana.circle_reflections(&f.circle, &blank).unwrap().reflections.len(), 2, "blank is no filter");
         let bad = ReflectionFilter { member_id: Some("Ben".into()), ..Default::default() };
         assert_eq!(f.ana.circle_reflections(&f.circle, &bad).unwrap_err().field(), Some("Member"));

@@ -167,10 +167,15 @@ impl Store {
              FROM reflections r LEFT JOIN circles c ON c.id = r.circle_id LEFT JOIN meetings m ON m.id = r.meeting_id
              LEFT JOIN members a ON a.id = r.author_member_id
              WHERE r.local = 0 AND r.visibility = 'shared' AND (?1 IS NULL OR r.circle_id = ?1)
+               AND (?2 IS NULL OR r.text LIKE ?2 OR coalesce(r.prompt, '') LIKE ?2)
              ORDER BY r.created_at DESC, r.id DESC"
         );
+        // SQLite's LIKE passes over the text far faster than splitting it into words here, so
+        // it first keeps only rows holding the longest word. LIKE ignores case in ASCII only,
+        // so a word with other letters is left to the exact match below.
+        let longest = query.iter().max_by_key(|w| w.len()).filter(|w| w.is_ascii()).map(|w| format!("%{w}%"));
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let mut rows = stmt.query([circle_id])?;
+        let mut rows = stmt.query((circle_id, longest))?;
         let mut hits = Vec::new();
         while let Some(r) = rows.next()? {
             let prompt: Option<String> = r.get(2)?;
