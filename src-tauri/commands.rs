@@ -72,7 +72,8 @@ commands! {
     add_action_item(input: ActionItemInput) -> ActionItem => |s| s.add_action_item(&input);
     set_action_done(id: String, done: bool) -> ActionItem => |s| s.set_action_done(&id, done);
 
-    reflections() -> Vec<Reflection> => |s| s.reflections();
+    my_reflections() -> Vec<Reflection> => |s| s.my_reflections();
+    circle_reflections(circle_id: String, filter: ReflectionFilter) -> CircleReflections => |s| s.circle_reflections(&circle_id, &filter);
     add_reflection(input: ReflectionInput) -> Reflection => |s| s.add_reflection(&input);
     set_reflection_shared(id: String, shared: bool) -> Reflection => |s| s.set_reflection_shared(&id, shared);
     next_prompt() -> &'static str => |s| s.next_prompt();
@@ -90,6 +91,9 @@ commands! {
 
     mentoring_record(options: record::RecordOptions) -> record::RecordDocument => |s| s.mentoring_record(&options).map(|r| r.document());
     save_record(options: record::RecordOptions, format: String) -> String => |s| s.save_record(&options, &format);
+    record_reflection_choices(options: record::RecordOptions) -> Vec<Reflection> => |s| s.record_reflection_choices(&options);
+    minutes(meeting_id: String) -> Minutes => |s| s.minutes(&meeting_id);
+    save_minutes(meeting_id: String) -> String => |s| s.save_minutes(&meeting_id);
     save_circle_calendar(circle_id: String) -> String => |s| s.save_circle_calendar(&circle_id);
     backups() -> Vec<backup::BackupInfo> => |s| s.backups();
     backup_now() -> backup::BackupInfo => |s| s.backup_now();

@@ -371,6 +371,16 @@ async fn every_screen_passes_axe_in_light_and_dark() {
     d.ok(&["meeting", "start", "--meeting", &running]);
     let scheduled = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2027-03-09T18:00:00Z"]);
     d.ok(&["reflect", "--meeting", &ended, "--text", "I learned to ask early."]);
+    d.ok(&[
+        "reflect",
+        "--meeting",
+        &ended,
+        "--prompt",
+        "What am I grateful for?",
+        "--text",
+        "Thank you all.",
+        "--share",
+    ]);
     d.ok(&["goal", "add", "--circle", &circle, "--text", "Publish an article"]);
     d.ok(&[
         "resource",
@@ -389,6 +399,9 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         "#/".to_string(),
         format!("#/circle/{circle}"),
         format!("#/meeting/{running}"),
+        format!("#/meeting/{ended}"),
+        format!("#/meeting/{ended}/agenda"),
+        format!("#/reflections/{circle}"),
         format!("#/run/{scheduled}"),
         format!("#/run/{running}"),
         format!("#/run/{ended}"),
@@ -414,6 +427,12 @@ async fn every_screen_passes_axe_in_light_and_dark() {
             }
             if theme == "dark" && screen.starts_with("#/run/") && screen.ends_with(&running) {
                 app.screenshot("run-mode-dark.png").await;
+            }
+            if theme == "dark" && screen == &format!("#/meeting/{ended}") {
+                app.screenshot("minutes-dark.png").await;
+            }
+            if theme == "dark" && screen.starts_with("#/reflections/") {
+                app.screenshot("shared-reflections-dark.png").await;
             }
             if screen == "#/" {
                 // Without the focus ring a navigation leaves on the page.

@@ -280,7 +280,7 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
 
 /// A folder holding a stand-in `xdg-open` that writes down what it was asked to open, so a
 /// test sees the link handed to the person's browser without starting one.
-fn recording_opener() -> (tempfile::TempDir, std::path::PathBuf) {
+pub(crate) fn recording_opener() -> (tempfile::TempDir, std::path::PathBuf) {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("opened.txt");

@@ -65,16 +65,16 @@ fn ben_invited() -> (DataDir, tempfile::TempDir, PathBuf, DataDir) {
 
 /// Two laptops in one circle: Ana's, which founded it, and Ben's, which joined from an invite
 /// and sent Ana a bundle back, so each laptop holds the other's key.
-struct Pair {
-    ana: DataDir,
-    ben: DataDir,
-    circle: String,
-    meeting: String,
-    files: tempfile::TempDir,
+pub(crate) struct Pair {
+    pub(crate) ana: DataDir,
+    pub(crate) ben: DataDir,
+    pub(crate) circle: String,
+    pub(crate) meeting: String,
+    pub(crate) files: tempfile::TempDir,
 }
 
 impl Pair {
-    fn new() -> Pair {
+    pub(crate) fn new() -> Pair {
         let (ana, circle, meeting) = ana_with_meeting();
         let files = tempfile::tempdir().unwrap();
         let invite = invite_ben(&ana, &circle, files.path());
@@ -86,7 +86,7 @@ impl Pair {
     }
 
     /// Exports a bundle from one laptop and imports it on the other, with the CLI.
-    fn send(&self, from: &DataDir, to: &DataDir, name: &str) {
+    pub(crate) fn send(&self, from: &DataDir, to: &DataDir, name: &str) {
         let file = self.export(from, name, &[]);
         to.ok(&["import", arg(&file)]);
     }

@@ -33,8 +33,15 @@ mod e2e_agenda;
 /// The mentoring record, calendar files, backup and restore, whole-data export and import, via the CLI.
 mod records;
 
+/// A meeting's minutes through the CLI: each format against its golden file, saved files.
+mod minutes;
+
 /// The mentoring record and your-data screens in the real window: preview, save, back up, export, restore.
 mod e2e_record;
 
 /// Sync in the real window: share and import bundles, undo, conflicts, joining from an invite.
 mod e2e_sync;
+
+/// The circle's memory in the real window: a meeting's minutes, and another member's shared
+/// reflection on the Reflections page, in the minutes, on the home and in Search.
+mod e2e_memory;

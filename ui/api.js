@@ -77,7 +77,14 @@ export const api = {
   addActionItem: (input) => call('add_action_item', { input }),
   setActionDone: (id, done) => call('set_action_done', { id, done }),
 
-  reflections: () => call('reflections'),
+  /** Your own reflections, private and shared, newest first: your journal. */
+  myReflections: () => call('my_reflections'),
+  /**
+   * The circle's shared reflections page: `{circle, reflections, total, authors, meetings}`, each
+   * reflection with `author_name`, `meeting_title`, `meeting_starts_at` and `mine`; `filter` is
+   * `{member_id, meeting_id, limit}` (null for all).
+   */
+  circleReflections: (circleId, filter = {}) => call('circle_reflections', { circleId, filter }),
   addReflection: (input) => call('add_reflection', { input }),
   setReflectionShared: (id, shared) => call('set_reflection_shared', { id, shared }),
   nextPrompt: () => call('next_prompt'),
@@ -104,6 +111,15 @@ export const api = {
   mentoringRecord: (options) => call('mentoring_record', { options }),
   /** Saves the record as md, csv or html in Documents (else Downloads); resolves to the path. */
   saveRecord: (options, format) => call('save_record', { options, format }),
+  /** Your own reflections a record may include (none for someone else's record). */
+  recordReflectionChoices: (options) => call('record_reflection_choices', { options }),
+  /**
+   * An ended meeting's minutes: `{meeting, circle_name, document: {blocks}, text, subject,
+   * recipients}`; the blocks are drawn, `text` is what is copied and emailed.
+   */
+  minutes: (meetingId) => call('minutes', { meetingId }),
+  /** Saves the minutes as Markdown in Documents (else Downloads); resolves to the path. */
+  saveMinutes: (meetingId) => call('save_minutes', { meetingId }),
   saveCircleCalendar: (circleId) => call('save_circle_calendar', { circleId }),
   backups: () => call('backups'),
   backupNow: () => call('backup_now'),

@@ -12,10 +12,11 @@ const whoami = document.getElementById('whoami');
 // Address → view module. The first match wins; its capture groups become params.
 const ROUTES = [
   [/^#\/circle\/([0-9a-f-]{36})$/, './views/circle.js'],
-  [/^#\/meeting\/([0-9a-f-]{36})$/, './views/meeting.js'],
+  [/^#\/meeting\/([0-9a-f-]{36})(\/agenda)?$/, './views/meeting.js'],
   [/^#\/run\/([0-9a-f-]{36})$/, './views/run.js'],
   [/^#\/reflect\/([0-9a-f-]{36})$/, './views/reflect.js'],
   [/^#\/board\/([0-9a-f-]{36})$/, './views/board.js'],
+  [/^#\/reflections\/([0-9a-f-]{36})$/, './views/reflections.js'],
   [/^#\/journal$/, './views/journal.js'],
   [/^#\/goals$/, './views/goals.js'],
   [/^#\/search$/, './views/search.js'],
@@ -36,7 +37,7 @@ function showFatal(title, err) {
 
 /** Marks the site-navigation link of the section being shown. */
 function markCurrentNav(hash) {
-  const section = hash.startsWith('#/journal') || hash.startsWith('#/reflect') ? '#/journal'
+  const section = hash.startsWith('#/journal') || hash.startsWith('#/reflect/') ? '#/journal'
     : hash.startsWith('#/goals') ? '#/goals'
       : hash.startsWith('#/search') ? '#/search'
         : hash.startsWith('#/record') ? '#/record'

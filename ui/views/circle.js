@@ -1,7 +1,9 @@
 // Circle home (#/circle/<id>): the circle's agreement, members, meetings, open action
-// items and upcoming deadlines, with forms to edit the circle, add members and schedule.
+// items, the latest shared reflections and upcoming deadlines, with forms to edit the
+// circle, add members and schedule.
 
 import { api } from '../api.js';
+import { sharedReflection } from './reflections.js';
 import { formatDate, formatDateTime, formatDay, h, localToRfc3339, replace } from '../dom.js';
 import {
   announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, orNull, showError, submitting, values, wholeNumber,
@@ -25,6 +27,7 @@ export async function render(main, [circleId]) {
     next: h('section', { class: 'card next-meeting', 'aria-labelledby': 'next-title' }),
     meetings: h('section', { class: 'card', 'aria-labelledby': 'meetings-title' }),
     actions: h('section', { class: 'card', 'aria-labelledby': 'actions-title' }),
+    reflections: h('section', { class: 'card', id: 'latest-reflections', 'aria-labelledby': 'latest-reflections-title' }),
     deadlines: h('section', { class: 'card', 'aria-labelledby': 'deadlines-title' }),
   };
   const heading = h('h1', { id: 'circle-title' });
@@ -45,6 +48,7 @@ export async function render(main, [circleId]) {
     renderNext(slots.next, home);
     renderMeetings(slots.meetings, home);
     renderActions(slots.actions, home, { refresh, status });
+    renderReflections(slots.reflections, home);
     renderDeadlines(slots.deadlines, home);
   }
 
@@ -54,7 +58,7 @@ export async function render(main, [circleId]) {
       h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, '← All circles')),
       h('div', { class: 'section-head' }, heading, syncLink),
       h('div', { class: 'circle-grid' },
-        h('div', { class: 'circle-main' }, slots.about, slots.next, slots.meetings, slots.actions),
+        h('div', { class: 'circle-main' }, slots.about, slots.next, slots.meetings, slots.actions, slots.reflections),
         h('div', { class: 'circle-side' },
           slots.members,
           scheduleForm(circleId, () => home, { refresh, status }),
@@ -329,6 +333,19 @@ function renderActions(slot, home, ctx) {
   replace(slot,
     h('h2', { id: 'actions-title', tabindex: '-1' }, 'Open action items'),
     rows.length ? h('ul', { class: 'action-list', id: 'open-actions' }, rows) : h('p', { class: 'hint' }, 'Nothing open: every commitment is done.'));
+}
+
+// ── Shared reflections ───────────────────────────────────────────────────────────────
+
+/** The latest reflections members shared with the circle, and the way to all of them. */
+function renderReflections(slot, home) {
+  const latest = home.latest_reflections;
+  replace(slot,
+    h('h2', { id: 'latest-reflections-title' }, 'Shared reflections'),
+    latest.length
+      ? h('ul', { class: 'journal-list latest-reflections' }, latest.map((s) => h('li', { class: 'journal-entry shared' }, sharedReflection(s, 'h3'))))
+      : h('p', { class: 'hint' }, 'Nothing shared yet. Reflections members share with the circle appear here.'),
+    h('p', {}, h('a', { href: `#/reflections/${home.circle.id}`, id: 'all-reflections-link' }, 'All shared reflections')));
 }
 
 const RESOURCE_KIND = { article: 'Article', training: 'Training', conference: 'Conference', workshop: 'Workshop', job: 'Job', grant: 'Grant', other: 'Other' };

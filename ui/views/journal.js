@@ -1,28 +1,19 @@
-// Your journal: your own reflections, newest first, each clearly private or shared, with
-// a search box and a form for an entry that belongs to no meeting (always private).
+// Your journal: your own reflections (and only yours), newest first, each clearly private
+// or shared, with a search box and a form for an entry that belongs to no meeting (always
+// private). Others' shared reflections are on each circle's Reflections page.
 
 import { api } from '../api.js';
 import { formatDateTime, h, replace } from '../dom.js';
 import { clearErrors, errorSummary, showError } from '../forms.js';
 import { promptField, reflectionTextField } from './reflect.js';
 
-/** Your member id in each circle, the circles' names, and the titles of your meetings. */
+/** The circles' names and the titles of your meetings, for saying where an entry is from. */
 async function loadContext(reflections) {
   const circles = await api.listCircles();
   const homes = await Promise.all(circles.map((c) => api.circleHome(c.id)));
   const meetings = {};
   for (const home of homes) for (const m of home.meetings) meetings[m.id] = m;
-  return {
-    myIds: new Set(homes.map((home) => home.me)),
-    circleNames: Object.fromEntries(circles.map((c) => [c.id, c.name])),
-    meetings,
-    reflections,
-  };
-}
-
-/** Mine: private ones (only ever the author's) and shared ones written as one of my members. */
-function isMine(r, myIds) {
-  return r.visibility === 'private' || r.author_member_id === null || myIds.has(r.author_member_id);
+  return { circleNames: Object.fromEntries(circles.map((c) => [c.id, c.name])), meetings, reflections };
 }
 
 /** True when every word of `query` is in the entry's prompt or text. */
@@ -123,7 +114,7 @@ export async function render(main) {
   let ctx = null;
 
   function draw() {
-    const mine = ctx.reflections.filter((r) => isMine(r, ctx.myIds));
+    const mine = ctx.reflections;
     const shown = mine.filter((r) => matches(r, search.value));
     count.textContent = search.value.trim() ? `${shown.length} of ${mine.length} entries match.` : `${mine.length} ${mine.length === 1 ? 'entry' : 'entries'}.`;
     if (mine.length === 0) {
@@ -136,7 +127,7 @@ export async function render(main) {
 
   async function refresh(message) {
     try {
-      ctx = await loadContext(await api.reflections());
+      ctx = await loadContext(await api.myReflections());
       draw();
       if (message) status.textContent = message;
     } catch (err) {
@@ -153,7 +144,8 @@ export async function render(main) {
   replace(main, h('div', { class: 'journal' },
     h('section', { class: 'journal-main', 'aria-labelledby': 'journal-title' },
       h('h1', { id: 'journal-title' }, 'Your journal'),
-      h('p', { class: 'lede' }, 'Your reflections, newest first. Private ones never leave this laptop.'),
+      h('p', { class: 'lede', id: 'journal-lede' }, 'Only you can see your journal. Reflections you share also appear on the circle’s Reflections page.'),
+      h('p', { class: 'muted' }, 'Your reflections, newest first. Private ones never leave this laptop.'),
       h('div', { class: 'field journal-search' }, h('label', { for: 'journal-search' }, 'Search your journal'), search),
       count,
       listSlot),

@@ -1,5 +1,6 @@
 // A meeting's agenda (#/meeting/<id>): roles, templates, talking points in order (drag and
 // drop or keyboard), the timebox total, and the action items to review from earlier meetings.
+// An ended meeting opens on its minutes; its agenda as it was is at #/meeting/<id>/agenda.
 
 import { api } from '../api.js';
 import { formatDateTime, h, replace } from '../dom.js';
@@ -36,8 +37,13 @@ function linkTurnFields(form) {
   sync();
 }
 
-export async function render(main, [meetingId]) {
+export async function render(main, [meetingId, agendaAsItWas]) {
   const meeting = await api.getMeeting(meetingId);
+  if (meeting.status === 'ended' && !agendaAsItWas) {
+    const minutes = await import('./minutes.js');
+    await minutes.render(main, [meetingId]);
+    return;
+  }
   const [agenda, kinds, home, templates, allGoals] = await Promise.all([
     api.agenda(meetingId), api.agendaKinds(), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
   ]);
@@ -103,7 +109,8 @@ function header(ctx) {
       start),
     editable ? null : h('p', { class: 'note', id: 'readonly-note' },
       meeting.status === 'ended'
-        ? 'This meeting has ended. Its agenda is shown as it was; add new talking points to the next meeting.'
+        ? ['This meeting has ended. Its agenda is shown as it was; add new talking points to the next meeting. ',
+          h('a', { href: `#/meeting/${meeting.id}`, id: 'back-to-minutes' }, 'Read the minutes')]
         : 'This meeting was cancelled. Its agenda is shown as it was; add new talking points to another meeting.'));
 }
 

@@ -5,31 +5,15 @@
 // talking points that stay in the circle are left out, or shown only by their kind.
 
 import { api } from '../api.js';
+import { documentNodes } from '../document.js';
 import { formatDate, h, replace } from '../dom.js';
 import { announce, clearErrors, errorSummary, field, liveRegion, orNull, showError, values } from '../forms.js';
 
 const FORMATS = [['md', 'Markdown'], ['csv', 'CSV'], ['html', 'HTML']];
 
-/** A paragraph line: its pieces, the strong ones in <strong>. */
-function line(pieces) {
-  return pieces.map((p) => (p.strong ? h('strong', {}, p.text) : p.text));
-}
-
-/** Each block of the record as the page shows it. */
-const BLOCKS = {
-  title: (b) => h('h2', { id: 'record-preview-title' }, b.text),
-  heading: (b) => h('h3', {}, b.text),
-  paragraph: (b) => h('p', {}, b.lines.flatMap((l, i) => (i ? [h('br'), ...line(l)] : line(l)))),
-  figures: (b) => h('table', { class: 'record-figures' }, h('tbody', {}, b.rows.map((r) =>
-    h('tr', {}, h('th', { scope: 'row' }, r.label), h('td', {}, r.value))))),
-  list: (b) => h('ul', {}, b.items.map((item) => h('li', {}, item))),
-  quote: (b) => h('blockquote', {}, b.lines.map((l) => h('p', {}, l))),
-  footer: (b) => h('p', { class: 'record-footer' }, b.text),
-};
-
 /** The record exactly as the core words it (the same blocks the Markdown export writes). */
 function preview(doc) {
-  return doc.blocks.map((b) => BLOCKS[b.type](b));
+  return documentNodes(doc, { level: 2, titleId: 'record-preview-title' });
 }
 
 function thisYear() {
@@ -81,25 +65,26 @@ export async function render(main) {
     return { member_id: v.member_id, from: orNull(v.from), to: orNull(v.to), confidential: v.confidential, narrative: v.narrative ?? '', reflection_ids: picked };
   }
 
-  // Your own reflections in this circle and period; offered only for your own record.
+  // The core offers your own reflections in this circle and period, and only for your own record.
   const reflectionList = form.querySelector('.record-reflection-list');
   const reflectionHint = form.querySelector('#record-reflections-hint');
-  let mine = [];
   let me = null;
-  function showReflectionChoices() {
+  let choicesTicket = 0;
+  async function showReflectionChoices() {
     const v = values(form);
-    if (v.member_id !== me) {
-      reflectionHint.textContent = 'Reflections can go only into your own record.';
-      replace(reflectionList);
-      return;
+    const mine = ++choicesTicket;
+    let offered;
+    try {
+      offered = v.member_id === me ? await api.recordReflectionChoices(options()) : [];
+    } catch {
+      offered = []; // a bad date: the record's own error says what to fix
     }
-    const inPeriod = mine.filter((r) => r.circle_id === circleSelect.value
-      && (!v.from || r.created_at.slice(0, 10) >= v.from) && (!v.to || r.created_at.slice(0, 10) <= v.to));
+    if (mine !== choicesTicket) return;
     const ticked = new Set(options().reflection_ids);
-    reflectionHint.textContent = inPeriod.length
-      ? 'None unless you tick them. Private ones stay private everywhere else.'
-      : 'You wrote no reflections in this circle in this period.';
-    replace(reflectionList, inPeriod.map((r) => {
+    reflectionHint.textContent = v.member_id !== me ? 'Reflections can go only into your own record.'
+      : offered.length ? 'None unless you tick them. Private ones stay private everywhere else.'
+        : 'You wrote no reflections in this circle in this period.';
+    replace(reflectionList, offered.map((r) => {
       const id = `pick-${r.id}`;
       const excerpt = r.text.length > 90 ? `${r.text.slice(0, 90)}…` : r.text;
       return h('div', { class: 'check' },
@@ -128,7 +113,7 @@ export async function render(main) {
     me = home.me;
     replace(memberSelect, home.members.map((m) =>
       h('option', { value: m.id, selected: m.id === home.me }, m.id === home.me ? `${m.name} (you)` : m.name)));
-    showReflectionChoices();
+    await showReflectionChoices();
   }
 
   let timer = null;
@@ -168,7 +153,6 @@ export async function render(main) {
         h('p', { class: 'hint' }, 'The mentoring work you do in your circle, for an annual review or a tenure dossier. Check the preview, then save it.')),
       h('div', { class: 'record-layout' }, form, h('section', { class: 'record-preview-wrap', 'aria-label': 'Preview' }, paper)),
       status));
-  mine = await api.reflections();
   await loadMembers();
   await refresh();
 }

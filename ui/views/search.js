@@ -1,5 +1,5 @@
-// Search: agenda items and their notes, decisions, action items, resources and your own
-// reflections, each result opening the place it came from.
+// Search: agenda items and their notes, decisions, action items, resources, your own
+// reflections and those others shared with your circles, each result opening its place.
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -10,10 +10,12 @@ const KIND_LABELS = {
   decision: 'Decision',
   resource: 'Resource',
   reflection: 'Your reflection',
+  shared_reflection: 'Shared reflection',
 };
 
 function placeOf(hit) {
   if (hit.kind === 'reflection') return '#/journal';
+  if (hit.kind === 'shared_reflection') return `#/reflections/${hit.circle_id}`;
   if (hit.meeting_id) return `#/meeting/${hit.meeting_id}`;
   return hit.circle_id ? `#/circle/${hit.circle_id}` : '#/';
 }
@@ -26,7 +28,7 @@ function highlighted(snippet) {
 
 function resultItem(hit) {
   return h('li', { class: 'search-hit' },
-    h('p', { class: 'hit-kind' }, KIND_LABELS[hit.kind] ?? hit.kind),
+    h('p', { class: 'hit-kind' }, KIND_LABELS[hit.kind] ?? hit.kind, hit.author_name ? ` by ${hit.author_name}` : null),
     h('a', { href: placeOf(hit) }, hit.title || '(untitled)'),
     hit.snippet ? h('p', { class: 'hit-snippet' }, highlighted(hit.snippet)) : null);
 }
@@ -65,8 +67,8 @@ export async function render(main) {
     h('section', { class: 'search', 'aria-labelledby': 'search-title' },
       h('h1', { id: 'search-title' }, 'Search'),
       h('form', { role: 'search', onsubmit: (e) => { e.preventDefault(); runSearch(); } },
-        h('label', { for: 'search-text' }, 'Search your circles and your own reflections'),
-        h('p', { class: 'hint' }, 'Talking points and their notes, decisions, action items, resources, and reflections you wrote. Others’ reflections are not searched.'),
+        h('label', { for: 'search-text' }, 'Search your circles and reflections'),
+        h('p', { class: 'hint' }, 'Talking points and their notes, decisions, action items, resources, your reflections, and reflections others shared with your circles.'),
         input),
       status,
       results));

@@ -8,6 +8,7 @@ import { api } from '../api.js';
 import { formatDate, formatDateTime, h, replace } from '../dom.js';
 import { announce, clearErrors, errorSummary, field, liveRegion, showError, submitting, values } from '../forms.js';
 import { count, fileSize, gapRange, importBox, passphraseField, undoImport } from './import.js';
+import { mailto } from '../mail.js';
 
 export async function render(main, [circleId, inviteMemberId]) {
   const status = liveRegion();
@@ -73,15 +74,6 @@ function savedLines(id, saidFirst, r) {
     h('p', { class: 'sync-saved', id, tabindex: '-1' }, `${saidFirst} in ${folderOf(r.path, r.file_name)}.`),
     h('p', { class: 'hint file-path' }, r.path),
   ];
-}
-
-/**
- * A mailto: address for the system's email app. Every part is percent-encoded, each address
- * too, so no text a member wrote (a '?' or '&' in an address) can add a header or a recipient.
- */
-function mailto(to, subject, body) {
-  const addresses = to.map(encodeURIComponent).join(',');
-  return `mailto:${addresses}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }
 
 /** "Open email to …" and "Show the file" buttons; errors go to `box`'s summary. */

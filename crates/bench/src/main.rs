@@ -69,6 +69,17 @@ fn load(dir: &std::path::Path, workload: &Value) -> rusqlite::Result<()> {
     tx.commit()
 }
 
+/// The meeting with the most recorded (agenda items, action items, reflections about it).
+fn largest_meeting(workload: &Value) -> String {
+    let about =
+        |id: &Value| workload["reflections"].as_array().unwrap().iter().filter(|r| &r["meeting_id"] == id).count();
+    let size = |m: &&Value| {
+        m["agenda_items"].as_array().unwrap().len() + m["action_items"].as_array().unwrap().len() + about(&m["id"])
+    };
+    let meetings = workload["meetings"].as_array().unwrap();
+    meetings.iter().max_by_key(size).unwrap()["id"].as_str().unwrap().to_string()
+}
+
 /// Median and slowest of `RUNS` timed calls, in milliseconds.
 fn time<T>(mut f: impl FnMut() -> T) -> Value {
     let mut ms: Vec<f64> = (0..RUNS)
@@ -131,6 +142,17 @@ fn main() {
     let latest = workload["meetings"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_string();
     let word =
         workload["meetings"][250]["agenda_items"][3]["title"].as_str().unwrap().split(' ').nth(2).unwrap().to_string();
+    let largest = largest_meeting(&workload);
+    // The page shows the newest 50 at first, as the window asks for them.
+    let first_page = kinship_core::ReflectionFilter { limit: Some(50), ..Default::default() };
+    // A word from a reflection another member shared: found beside the index, not in it.
+    let shared_word = workload["reflections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["visibility"] == "shared" && r["author_member_id"] != workload["members"][0]["id"])
+        .and_then(|r| r["text"].as_str()?.split(' ').find(|w| w.len() > 6).map(str::to_string))
+        .unwrap_or_default();
 
     let figures = json!({
         "workload": "ten-year-circle",
@@ -142,10 +164,16 @@ fn main() {
             "agenda": time(|| (store.agenda(&latest).unwrap(), store.agenda_minutes(&latest).unwrap())),
             "run_mode": time(|| store.run_view(&latest).unwrap()),
             "journal_all_reflections": time(|| store.reflections().unwrap()),
+            "journal": time(|| store.my_reflections().unwrap()),
+            "shared_reflections_page": time(|| store.circle_reflections(&circle, &first_page).unwrap()),
+            "minutes_of_largest_meeting": time(|| store.minutes(&largest).unwrap().text.len()),
             "search": time(|| store.search(&word, None).unwrap()),
+            "search_shared_reflections": time(|| store.search(&shared_word, None).unwrap()),
             "dump": time(|| store.dump(&circle).unwrap().len()),
         },
         "search_word": word,
+        "shared_reflection_word": shared_word,
+        "largest_meeting": largest,
         "sync": sync::run(&dir, &workload, sync_runs),
     });
     println!("{}", serde_json::to_string_pretty(&figures).unwrap());

@@ -64,7 +64,8 @@ pub enum Command {
     /// The circle's board of resources and opportunities.
     #[command(subcommand)]
     Resource(ResourceCommand),
-    /// Search agenda items, notes, decisions, actions, resources and your reflections.
+    /// Search agenda items, notes, decisions, actions, resources, your reflections and
+    /// those others shared with your circles.
     Search {
         text: String,
         #[arg(long)]
@@ -77,6 +78,8 @@ pub enum Command {
     },
     /// Your mentoring record for an annual review or tenure dossier (Markdown, CSV or HTML).
     Record(RecordArgs),
+    /// An ended meeting's minutes, made from what was recorded (Markdown or text).
+    Minutes(MinutesArgs),
     /// Meetings as a calendar file (.ics) for any calendar app.
     Calendar(CalendarArgs),
     /// Back up now, or list the backups (--list).
@@ -217,6 +220,19 @@ pub struct RecordArgs {
     /// Include this reflection of yours (repeat for several). None are included otherwise.
     #[arg(long = "reflection", value_name = "ID")]
     pub reflections: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct MinutesArgs {
+    /// The meeting (a meeting id; see `kinship meeting list`).
+    #[arg(long)]
+    pub meeting: String,
+    /// md (Markdown) or txt (plain text).
+    #[arg(long, default_value = "md", value_parser = ["md", "txt"])]
+    pub format: String,
+    /// Write them to FILE (refused if FILE exists) instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -557,6 +573,9 @@ pub enum ActionCommand {
         /// Due date, 2026-03-19.
         #[arg(long)]
         due: Option<String>,
+        /// The talking point it was made on.
+        #[arg(long)]
+        item: Option<String>,
     },
     /// List a meeting's action items.
     List {
@@ -593,6 +612,17 @@ pub struct ReflectArgs {
 pub enum ReflectionCommand {
     /// Your reflections, newest first.
     List,
+    /// The reflections shared with a circle (anyone's), newest first.
+    Shared {
+        #[arg(long)]
+        circle: String,
+        /// Only those by this member (a member id).
+        #[arg(long)]
+        member: Option<String>,
+        /// Only those about this meeting (a meeting id).
+        #[arg(long)]
+        meeting: Option<String>,
+    },
     /// Share a reflection with its circle (--private: make it private again).
     Share {
         #[arg(long)]

@@ -253,13 +253,13 @@ fn run(cli: Cli) -> Result<Output> {
             let id = d.id.clone();
             output(&d, id)
         }
-        Command::Action(ActionCommand::Add { meeting, text, owner, due }) => {
+        Command::Action(ActionCommand::Add { meeting, text, owner, due, item }) => {
             let a = store.add_action_item(&ActionItemInput {
                 meeting_id: meeting,
                 text,
                 owner_id: owner,
                 due,
-                agenda_item_id: None,
+                agenda_item_id: item,
             })?;
             let id = a.id.clone();
             output(&a, id)
@@ -285,9 +285,17 @@ fn run(cli: Cli) -> Result<Output> {
             let id = r.id.clone();
             output(&r, id)
         }
-        Command::Reflection(ReflectionCommand::List) => listed(&store.reflections()?, |r| {
+        Command::Reflection(ReflectionCommand::List) => listed(&store.my_reflections()?, |r| {
             format!("{}  {}  {}  {}", r.id, r.created_at, r.visibility, r.text.lines().next().unwrap_or(""))
         }),
+        Command::Reflection(ReflectionCommand::Shared { circle, member, meeting }) => {
+            let filter = ReflectionFilter { member_id: member, meeting_id: meeting, limit: None };
+            listed(&store.circle_reflections(&circle, &filter)?.reflections, |s| {
+                let author = s.author_name.as_deref().unwrap_or("A member");
+                let r = &s.reflection;
+                format!("{}  {}  {author}  {}", r.id, r.created_at, r.text.lines().next().unwrap_or(""))
+            })
+        }
         Command::Reflection(ReflectionCommand::Share { reflection, private }) => {
             let r = store.set_reflection_shared(&reflection, !private)?;
             let text = r.visibility.clone();
@@ -334,13 +342,12 @@ fn run(cli: Cli) -> Result<Output> {
                 reflection_ids: args.reflections,
             })?;
             let text = record.render(&args.format)?;
-            match args.out {
-                Some(out) => {
-                    write_new(&out, &text)?;
-                    output(json!({ "path": out, "record": record }), format!("Saved to {}", out.display()))
-                }
-                None => output(&record, text.trim_end()),
-            }
+            saved_or_printed(args.out, &text, "record", &record)?
+        }
+        Command::Minutes(args) => {
+            let minutes = store.minutes(&args.meeting)?;
+            let text = minutes.render(&args.format)?;
+            saved_or_printed(args.out, &text, "minutes", &minutes)?
         }
         Command::Calendar(args) => {
             let ics = match (&args.target.meeting, &args.target.circle) {
@@ -406,6 +413,7 @@ fn kind_label(kind: &str) -> &str {
         "decision" => "Decision",
         "resource" => "Resource",
         "reflection" => "Your reflection",
+        "shared_reflection" => "Shared reflection",
         other => other,
     }
 }
@@ -414,7 +422,8 @@ fn kind_label(kind: &str) -> &str {
 /// (matched words in `[ ]`), and its id for other commands.
 fn search_hit_text(h: &SearchHit) -> String {
     let title = if h.title.is_empty() { "(untitled)" } else { &h.title };
-    let mut lines = vec![format!("{}: {title}", kind_label(&h.kind))];
+    let by = h.author_name.as_ref().map(|a| format!(" by {a}")).unwrap_or_default();
+    let mut lines = vec![format!("{}{by}: {title}", kind_label(&h.kind))];
     let meeting = h.meeting_title.as_ref().map(|t| match &h.meeting_starts_at {
         // The stored date, as the mentoring record shows it.
         Some(at) => format!("{t} ({})", at.get(..10).unwrap_or(at)),
@@ -438,6 +447,17 @@ fn search_results(text: &str, hits: &[SearchHit]) -> Output {
         hits.iter().map(search_hit_text).collect::<Vec<_>>().join("\n\n")
     };
     output(hits, shown)
+}
+
+/// A document written to `out` (a new file; JSON: its path and the `name`d value), or printed.
+fn saved_or_printed(out: Option<std::path::PathBuf>, text: &str, name: &str, value: &impl Serialize) -> Result<Output> {
+    Ok(match out {
+        Some(out) => {
+            write_new(&out, text)?;
+            output(json!({ "path": out, name: value }), format!("Saved to {}", out.display()))
+        }
+        None => output(value, text.trim_end()),
+    })
 }
 
 fn backup_line(b: &backup::BackupInfo) -> String {

@@ -301,6 +301,13 @@ impl Store {
         Ok(save_new_file(&name, text.as_bytes())?.display().to_string())
     }
 
+    /// Saves a meeting's minutes as a new Markdown file (see [`Store::save_record`]).
+    pub fn save_minutes(&self, meeting_id: &str) -> Result<String> {
+        let minutes = self.minutes(meeting_id)?;
+        let name = format!("minutes-{}.md", slug(&minutes.meeting.title));
+        Ok(save_new_file(&name, minutes.render("md")?.as_bytes())?.display().to_string())
+    }
+
     /// Saves a circle's meetings as a new `.ics` file (see [`Store::save_record`]).
     pub fn save_circle_calendar(&self, circle_id: &str) -> Result<String> {
         let ics = self.circle_calendar(circle_id)?;

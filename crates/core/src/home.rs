@@ -1,6 +1,6 @@
 //! The circle home: everything a member wants at a glance, in one call.
 
-use crate::{ActionItem, Circle, Meeting, Member, Resource, Result, Store};
+use crate::{ActionItem, Circle, Meeting, Member, Resource, Result, SharedReflection, Store};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -33,7 +33,12 @@ pub struct CircleHome {
     pub open_actions: Vec<OpenAction>,
     /// Resources whose deadline is today or later, soonest first.
     pub upcoming_deadlines: Vec<Resource>,
+    /// The latest [`LATEST_REFLECTIONS`] reflections shared with the circle, newest first.
+    pub latest_reflections: Vec<SharedReflection>,
 }
+
+/// How many shared reflections the circle home shows (the reflections page has them all).
+pub const LATEST_REFLECTIONS: i64 = 3;
 
 /// Whether a meeting is still ahead of the circle at `now`: it is running, or it is
 /// scheduled and has not ended (its start plus its planned length is `now` or later). A
@@ -91,6 +96,7 @@ impl Store {
         Ok(CircleHome {
             me: self.my_member_id(&circle.id)?,
             open_actions: self.open_actions(&circle.id)?,
+            latest_reflections: self.shared_reflections_with(&circle.id, None, None, LATEST_REFLECTIONS)?,
             circle,
             members,
             next_meeting: upcoming.first().cloned(),
@@ -188,5 +194,26 @@ mod tests {
         let home = store.circle_home(&circle).unwrap();
         assert!(home.next_meeting.is_none() && home.upcoming.is_empty());
         assert_eq!(ids(&home.past)[0], later, "an ended meeting is past the moment it ends");
+    }
+
+    #[test]
+    fn home_shows_the_latest_shared_reflections() {
+        let mut f = crate::minutes::tests::fixture();
+        let home = f.ana.circle_home(&f.circle).unwrap();
+        let ids: Vec<_> = home.latest_reflections.iter().map(|s| s.reflection.id.clone()).collect();
+        assert_eq!(ids, [f.ben_shared.clone(), f.ana_shared.clone()]);
+        for text in ["One", "Two", "Three"] {
+            f.ana_clock.set(crate::Clock::now(&*f.ana_clock) + chrono::Duration::minutes(1));
+            let input = crate::ReflectionInput {
+                circle_id: Some(f.circle.clone()),
+                text: text.into(),
+                shared: true,
+                ..Default::default()
+            };
+            f.ana.add_reflection(&input).unwrap();
+        }
+        let home = f.ana.circle_home(&f.circle).unwrap();
+        let texts: Vec<_> = home.latest_reflections.iter().map(|s| s.reflection.text.as_str()).collect();
+        assert_eq!(texts, ["Three", "Two", "One"], "the latest three, newest first");
     }
 }

@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod calendar;
 pub mod clock;
+pub mod document;
 pub mod dump;
 pub mod error;
 pub mod export;
@@ -28,6 +29,7 @@ pub mod home;
 mod identity;
 mod meetings;
 mod members;
+pub mod minutes;
 mod reflections;
 mod resources;
 mod rows;
@@ -41,6 +43,7 @@ pub use clock::{Clock, FixedClock, Hlc, SystemClock};
 pub use error::{Error, Result};
 pub use home::{CircleHome, OpenAction};
 pub use meetings::Roles;
+pub use minutes::Minutes;
 pub use model::*;
 pub use runner::{EndSummary, RunView, Timer};
 pub use search::SearchHit;
@@ -93,6 +96,42 @@ pub(crate) mod test_support {
             })
             .unwrap();
         (store, clock, meeting.id)
+    }
+
+    /// Ana's laptop and Ben's, each on its own clock: Ana's circle with Ben as a member who
+    /// joined it from his laptop, and Ana's laptop holding his key.
+    /// Returns (ana, ben, circle id, Ben's member id).
+    pub fn ana_and_ben(
+        ana_clock: std::sync::Arc<crate::FixedClock>,
+        ben_clock: std::sync::Arc<crate::FixedClock>,
+    ) -> (Store, Store, String, String) {
+        let mut ana = as_ana(Store::open_in_memory_with_clock(ana_clock).unwrap());
+        let circle = ana
+            .create_circle(&CircleInput { name: "Early-career librarians".into(), ..Default::default() })
+            .unwrap()
+            .id;
+        let input = crate::MemberInput {
+            circle_id: circle.clone(),
+            name: "Ben Okafor".into(),
+            email: "ben@college.edu".into(),
+            ..Default::default()
+        };
+        let ben_member = ana.add_member(&input).unwrap().id;
+        let mut ben = Store::open_in_memory_with_clock(ben_clock).unwrap();
+        let who = IdentityInput { name: "Ben Okafor".into(), email: "ben@college.edu".into(), ..Default::default() };
+        ben.create_identity(&who).unwrap();
+        // Joined with an invite (not locked with a passphrase: that only costs time here), so
+        // the circle holds a key for Ben's laptop and takes what it signs.
+        let (invite, _, _) = ana.prepare_invite(&circle, &ben_member, None).unwrap();
+        ben.join(&invite, None).unwrap();
+        deliver(&ben, &mut ana, &circle);
+        (ana, ben, circle, ben_member)
+    }
+
+    /// Gives `to` what `from` has of a circle that `to` lacks, as a bundle does.
+    pub fn deliver(from: &Store, to: &mut Store, circle: &str) {
+        let bundle = from.export_bundle(circle, Some(&to.version_vector(circle).unwrap())).unwrap();
+        to.import_bundle(&bundle, false).unwrap();
     }
 
     /// A store with a circle and a meeting on 5 March 2026; returns the meeting id.

@@ -404,6 +404,52 @@ pub struct Reflection {
     pub created_at: String,
 }
 
+/// A shared reflection as the circle sees it: with its author's name and its meeting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SharedReflection {
+    #[serde(flatten)]
+    pub reflection: Reflection,
+    /// The author's name (a member who left keeps theirs).
+    pub author_name: Option<String>,
+    /// The meeting it is about, if any, and when that meeting starts (RFC 3339 UTC).
+    pub meeting_title: Option<String>,
+    pub meeting_starts_at: Option<String>,
+    /// Written by this laptop's person.
+    pub mine: bool,
+}
+
+/// Which of a circle's shared reflections to list; `None` (or empty) lists all.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReflectionFilter {
+    /// Only those written by this member.
+    pub member_id: Option<String>,
+    /// Only those about this meeting.
+    pub meeting_id: Option<String>,
+    /// At most this many, the newest (`None`: all).
+    pub limit: Option<i64>,
+}
+
+/// A value a filter can take, with the words shown for it (a member or a meeting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilterChoice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The circle's reflections page: its shared reflections, newest first, and what the
+/// filters can choose from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CircleReflections {
+    pub circle: Circle,
+    pub reflections: Vec<SharedReflection>,
+    /// How many the filter finds in all (more than `reflections` holds when limited).
+    pub total: i64,
+    /// Members who shared a reflection with the circle, by name.
+    pub authors: Vec<FilterChoice>,
+    /// Meetings someone shared a reflection about, newest first.
+    pub meetings: Vec<FilterChoice>,
+}
+
 /// Who may see a reflection or a goal.
 pub const VISIBILITIES: &[&str] = &["private", "shared"];
 

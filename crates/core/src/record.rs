@@ -11,7 +11,8 @@ use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 mod document;
-pub use document::{Block, Figure, Piece, RecordDocument};
+pub use crate::document::{md_escape, Block, Figure, Piece};
+pub use document::RecordDocument;
 
 /// What to put in a record.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -152,6 +153,19 @@ fn secs_between(from: &str, to: &str) -> Option<i64> {
     Some((b - a).num_seconds().max(0))
 }
 
+/// How long a meeting ran, in minutes: its actual length when run in Kinship, else its
+/// planned length. Under five minutes means it was only recorded there (started and ended
+/// at once), so the planned length counts.
+pub(crate) fn minutes_held(m: &crate::Meeting) -> i64 {
+    match (&m.started_at, &m.ended_at) {
+        (Some(s), Some(e)) => match secs_between(s, e) {
+            Some(secs) if secs >= 5 * 60 => (secs + 30) / 60,
+            _ => m.minutes,
+        },
+        _ => m.minutes,
+    }
+}
+
 /// A record's period as stored-time bounds: `[from 00:00Z, to + 1 day 00:00Z)`.
 fn bounds(from: Option<&str>, to: Option<&str>) -> Result<(Option<String>, Option<String>, String, String)> {
     let clean = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
@@ -200,15 +214,7 @@ impl Store {
             if !here {
                 continue;
             }
-            let minutes = match (&m.started_at, &m.ended_at) {
-                // Run in Kinship: its actual length. Under five minutes means it was only
-                // recorded there (started and ended at once), so the planned length counts.
-                (Some(s), Some(e)) => match secs_between(s, e) {
-                    Some(secs) if secs >= 5 * 60 => (secs + 30) / 60,
-                    _ => m.minutes,
-                },
-                _ => m.minutes,
-            };
+            let minutes = minutes_held(&m);
             summary.meetings_attended += 1;
             summary.minutes += minutes;
             let mut roles = Vec::new();
@@ -299,6 +305,23 @@ impl Store {
         })
     }
 
+    /// The reflections a record offers to include: the person's own (private or shared) in
+    /// the member's circle and period, newest first; none when the record is someone else's.
+    pub fn record_reflection_choices(&self, options: &RecordOptions) -> Result<Vec<crate::Reflection>> {
+        let member = self.member(&crate::ids::parse_id("Member", &options.member_id)?)?;
+        let me = self.require_identity()?;
+        if member.person_id.as_deref() != Some(me.person_id.as_str()) {
+            return Ok(Vec::new());
+        }
+        let (_, _, lower, upper) = bounds(options.from.as_deref(), options.to.as_deref())?;
+        let sql = format!(
+            "SELECT r.* FROM reflections r WHERE {} AND r.circle_id = ?1 AND r.created_at >= ?2 AND r.created_at < ?3
+             ORDER BY r.created_at DESC, r.id",
+            crate::reflections::MINE
+        );
+        Ok(crate::rows::all(self.conn(), &sql, (&member.circle_id, &lower, &upper))?)
+    }
+
     /// The reflections picked for a record: each must be this laptop's person's own, and the
     /// record must be theirs.
     fn picked_reflections(&self, member: &crate::Member, ids: &[String]) -> Result<Vec<RecordReflection>> {
@@ -330,7 +353,7 @@ impl Store {
 }
 
 /// "1 March 2026" for `2026-03-01`.
-fn long_date(d: &str) -> String {
+pub(crate) fn long_date(d: &str) -> String {
     NaiveDate::parse_from_str(d, "%Y-%m-%d").map_or_else(|_| d.to_string(), |d| d.format("%-d %B %Y").to_string())
 }
 
@@ -558,18 +581,6 @@ pub fn csv_cell(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// Text that Markdown shows as written: backslash before every character with a meaning.
-pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}' | '!') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,7 +4,50 @@
 use crate::changelog::entity;
 use crate::rows;
 use crate::validate::{self, LINE_MAX};
-use crate::{Error, Reflection, ReflectionInput, Result, Store};
+use crate::{
+    CircleReflections, Error, FilterChoice, Reflection, ReflectionFilter, ReflectionInput, Result, SharedReflection,
+    Store,
+};
+
+/// SQL that is true when reflection `r` is this laptop's person's own: written here, or
+/// written by them on another laptop and shared (its author is one of their members).
+pub(crate) const MINE: &str = "(r.local = 1 OR r.author_member_id IN \
+     (SELECT m.id FROM members m JOIN identity i ON m.person_id = i.person_id))";
+
+/// A shared reflection with its author and meeting, from a row of [`shared_select`].
+fn shared_from_row(row: &rusqlite::Row) -> rusqlite::Result<SharedReflection> {
+    Ok(SharedReflection {
+        reflection: rows::from_row(row)?,
+        author_name: row.get("author_name")?,
+        meeting_title: row.get("meeting_title")?,
+        meeting_starts_at: row.get("meeting_starts_at")?,
+        mine: row.get("mine")?,
+    })
+}
+
+/// A circle's shared reflections (`?1`), optionally only by one member (`?2`) or about one
+/// meeting (`?3`).
+const SHARED_WHERE: &str = "r.circle_id = ?1 AND r.visibility = 'shared'
+    AND (?2 IS NULL OR r.author_member_id = ?2) AND (?3 IS NULL OR r.meeting_id = ?3)";
+
+/// [`SHARED_WHERE`]'s reflections with author and meeting, newest first, at most `?4`. The
+/// newest are chosen first, so only those are joined to their author and meeting.
+fn shared_select() -> String {
+    format!(
+        "SELECT r.*, a.name AS author_name, m.title AS meeting_title, m.starts_at AS meeting_starts_at, {MINE} AS mine
+         FROM (SELECT * FROM reflections r WHERE {SHARED_WHERE} ORDER BY r.created_at DESC, r.id DESC LIMIT ?4) r
+         LEFT JOIN members a ON a.id = r.author_member_id LEFT JOIN meetings m ON m.id = r.meeting_id
+         ORDER BY r.created_at DESC, r.id DESC"
+    )
+}
+
+/// An id given to a filter: blank means no filter; anything else must look like an id.
+fn filter_id(label: &'static str, id: Option<&str>) -> Result<Option<String>> {
+    match id.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => Ok(Some(crate::ids::parse_id(label, id)?)),
+        None => Ok(None),
+    }
+}
 
 impl Store {
     /// The circle a reflection or goal belongs to: the meeting's, or the one named (checked),
@@ -125,6 +168,58 @@ impl Store {
         Ok(rows::all(self.conn(), "SELECT * FROM reflections ORDER BY created_at DESC, id", [])?)
     }
 
+    /// This laptop's person's own reflections, private and shared, newest first: their journal.
+    pub fn my_reflections(&self) -> Result<Vec<Reflection>> {
+        let sql = format!("SELECT r.* FROM reflections r WHERE {MINE} ORDER BY r.created_at DESC, r.id");
+        Ok(rows::all(self.conn(), &sql, [])?)
+    }
+
+    /// Up to `limit` of a circle's shared reflections, newest first, filtered by author and meeting.
+    pub(crate) fn shared_reflections_with(
+        &self,
+        circle_id: &str,
+        member_id: Option<&str>,
+        meeting_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<SharedReflection>> {
+        let mut stmt = self.conn().prepare_cached(&shared_select())?;
+        let rows = stmt.query_map((circle_id, member_id, meeting_id, limit), shared_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The circle's reflections page: the reflections shared with the circle (anyone's),
+    /// newest first, narrowed by `filter` (and at most its `limit`), how many there are in
+    /// all, and the members and meetings the filters can choose.
+    pub fn circle_reflections(&self, circle_id: &str, filter: &ReflectionFilter) -> Result<CircleReflections> {
+        let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
+        let member = filter_id("Member", filter.member_id.as_deref())?;
+        let meeting = filter_id("Meeting", filter.meeting_id.as_deref())?;
+        let choices = |sql: &str| -> Result<Vec<FilterChoice>> {
+            let mut stmt = self.conn().prepare_cached(sql)?;
+            let rows = stmt.query_map([&circle.id], |r| Ok(FilterChoice { value: r.get(0)?, label: r.get(1)? }))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let limit = filter.limit.filter(|n| *n > 0).unwrap_or(i64::MAX);
+        let total = self.conn().query_row(
+            &format!("SELECT count(*) FROM reflections r WHERE {SHARED_WHERE}"),
+            (&circle.id, &member, &meeting),
+            |r| r.get(0),
+        )?;
+        Ok(CircleReflections {
+            reflections: self.shared_reflections_with(&circle.id, member.as_deref(), meeting.as_deref(), limit)?,
+            total,
+            authors: choices(
+                "SELECT DISTINCT a.id, a.name FROM reflections r JOIN members a ON a.id = r.author_member_id
+                 WHERE r.circle_id = ?1 AND r.visibility = 'shared' ORDER BY a.name, a.id",
+            )?,
+            meetings: choices(
+                "SELECT DISTINCT m.id, m.title, m.starts_at FROM reflections r JOIN meetings m ON m.id = r.meeting_id
+                 WHERE r.circle_id = ?1 AND r.visibility = 'shared' ORDER BY m.starts_at DESC, m.id",
+            )?,
+            circle,
+        })
+    }
+
     /// The reflections shared with a circle (what every member can see), by id.
     pub(crate) fn shared_reflections(&self, circle_id: &str) -> Result<Vec<Reflection>> {
         Ok(rows::all(
@@ -138,7 +233,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use crate::test_support::store_with_meeting;
-    use crate::ReflectionInput;
+    use crate::{ReflectionFilter, ReflectionInput};
 
     #[test]
     fn reflections_are_private_by_default_and_never_logged() {
@@ -209,5 +304,50 @@ mod tests {
         assert_eq!(err.field(), Some("Share"));
         let empty = store.add_reflection(&ReflectionInput { text: " \n ".into(), ..Default::default() }).unwrap_err();
         assert_eq!(empty.code(), "empty");
+    }
+
+    #[test]
+    fn the_circle_sees_every_shared_reflection_newest_first_and_filters_them() {
+        let f = crate::minutes::tests::fixture();
+        let all = f.ana.circle_reflections(&f.circle, &ReflectionFilter::default()).unwrap();
+        let ids: Vec<&str> = all.reflections.iter().map(|s| s.reflection.id.as_str()).collect();
+        assert_eq!(ids, [f.ben_shared.as_str(), f.ana_shared.as_str()], "newest first, no private ones");
+        let ben = &all.reflections[0];
+        assert_eq!((ben.author_name.as_deref(), ben.mine), (Some("Ben Okafor"), false));
+        assert_eq!(ben.meeting_title, Some(f.ana.meeting(&f.meeting).unwrap().title));
+        assert!(all.reflections[1].mine);
+        let authors: Vec<&str> = all.authors.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(authors, ["Ana Reyes", "Ben Okafor"]);
+        assert_eq!(all.meetings.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(), [f.meeting.as_str()]);
+
+        let by_ben = ReflectionFilter { member_id: Some(f.ben_member.clone()), ..Default::default() };
+        let only = f.ana.circle_reflections(&f.circle, &by_ben).unwrap().reflections;
+        assert_eq!(only.iter().map(|s| s.reflection.id.as_str()).collect::<Vec<_>>(), [f.ben_shared.as_str()]);
+        let other_meeting = ReflectionFilter { meeting_id: Some(f.next.clone()), ..Default::default() };
+        assert!(f.ana.circle_reflections(&f.circle, &other_meeting).unwrap().reflections.is_empty());
+        let newest = f.ana.circle_reflections(&f.circle, &ReflectionFilter { limit: Some(1), ..Default::default() });
+        let newest = newest.unwrap();
+        assert_eq!((newest.reflections.len(), newest.total), (1, 2), "one shown of two");
+        assert_eq!(newest.reflections[0].reflection.id, f.ben_shared);
+        let blank = ReflectionFilter { member_id: Some(" ".into()), meeting_id: Some(String::new()), limit: None };
+        assert_eq!(f.ana.circle_reflections(&f.circle, &blank).unwrap().reflections.len(), 2, "blank is no filter");
+        let bad = ReflectionFilter { member_id: Some("Ben".into()), ..Default::default() };
+        assert_eq!(f.ana.circle_reflections(&f.circle, &bad).unwrap_err().field(), Some("Member"));
+    }
+
+    #[test]
+    fn the_journal_holds_ones_own_reflections_only() {
+        let f = crate::minutes::tests::fixture();
+        let ids = |store: &crate::Store| store.my_reflections().unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>();
+        let mut anas = ids(&f.ana);
+        anas.sort();
+        let mut expected = vec![f.ana_private.clone(), f.ana_shared.clone()];
+        expected.sort();
+        assert_eq!(anas, expected, "Ben's shared reflection is on Ana's laptop but not in her journal");
+        let mut bens = ids(&f.ben);
+        bens.sort();
+        let mut expected = vec![f.ben_private.clone(), f.ben_shared.clone()];
+        expected.sort();
+        assert_eq!(bens, expected);
     }
 }

@@ -323,3 +323,20 @@ fn member_text_with_markup_goes_into_the_markdown_as_text() {
     let unescaped = |c: char| md.match_indices(c).any(|(i, _)| !md[..i].ends_with('\\'));
     assert!(!unescaped('<') && !unescaped('['), "raw markup in the Markdown record:\n{md}");
 }
+
+#[test]
+fn the_record_offers_only_ones_own_reflections() {
+    let f = crate::minutes::tests::fixture();
+    let anas = RecordOptions { member_id: f.me.clone(), ..Default::default() };
+    let mut offered: Vec<String> = f.ana.record_reflection_choices(&anas).unwrap().into_iter().map(|r| r.id).collect();
+    offered.sort();
+    let mut own = vec![f.ana_private.clone(), f.ana_shared.clone()];
+    own.sort();
+    assert_eq!(offered, own, "Ben's shared reflection is never offered in Ana's record");
+    let bens = RecordOptions { member_id: f.ben_member.clone(), ..Default::default() };
+    assert!(f.ana.record_reflection_choices(&bens).unwrap().is_empty(), "nothing is offered for another's record");
+    let later = RecordOptions { from: Some("2026-03-06".into()), ..anas.clone() };
+    assert!(f.ana.record_reflection_choices(&later).unwrap().is_empty(), "only those in the period");
+    let picked = RecordOptions { reflection_ids: vec![f.ben_shared.clone()], ..anas };
+    assert_eq!(f.ana.mentoring_record(&picked).unwrap_err().field(), Some("Reflections"));
+}
