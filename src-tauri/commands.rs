@@ -41,6 +41,7 @@ commands! {
     add_member(input: MemberInput) -> Member => |s| s.add_member(&input);
     update_member(id: String, patch: MemberPatch) -> Member => |s| s.update_member(&id, &patch);
     remove_member(circle_id: String, id: String) -> Member => |s| s.remove_member(&circle_id, &id);
+    revoke_laptop(circle_id: String, key_id: String) -> sync::keys::DeviceKey => |s| s.revoke_laptop(&circle_id, &key_id);
 
     create_meetings(input: MeetingInput, count: usize) -> Vec<Meeting> => |s| s.create_series(&input, count);
     get_meeting(id: String) -> Meeting => |s| s.meeting(&id);

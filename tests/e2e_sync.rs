@@ -1,7 +1,8 @@
 //! Sync in the real window: two laptops (two data folders, set up with the CLI) exchange
 //! bundles through the Sync screen; a conflict is settled by keeping both versions; a new
 //! member joins from the welcome screen with an invite and its passphrase; a member adds
-//! another laptop of theirs; and the Sync and import screens pass axe in light and dark.
+//! another laptop of theirs and revokes a lost one; and the Sync and import screens pass axe
+//! in light and dark.
 
 use crate::e2e::{App, Display, KillOnDrop, ONE_AT_A_TIME, WAIT};
 use crate::util::{kinship_bin, DataDir};
@@ -631,4 +632,110 @@ async fn ben_adds_another_laptop_of_his_from_the_sync_screen() {
     settle_for_screenshot(&app, "#sync-members").await;
     app.screenshot("sync-laptops.png").await;
     app.quit().await;
+}
+
+/// The text of the focused element.
+async fn focused_text(app: &App) -> String {
+    let value = app.client.execute("return document.activeElement?.textContent ?? ''", vec![]).await.unwrap();
+    value.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn ben_revokes_his_lost_laptop_from_the_sync_screen_after_confirming() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let p = Pair::new();
+    // Ben's second laptop, set up with the CLI; his first hears from it.
+    let invite = p.files.path().join("ben-laptop.kinship");
+    with_passphrase(&p.ben, &["laptop", "add", "--circle", &p.circle, "--out", arg(&invite)]);
+    let lost = DataDir::new();
+    with_passphrase(&lost, &["join", arg(&invite)]);
+    p.send(&lost, &p.ben, "from-the-lost-laptop.kinship");
+    let status: serde_json::Value =
+        serde_json::from_str(&p.ben.ok(&["--json", "sync", "status", "--circle", &p.circle])).unwrap();
+    let key_of = |name: &str, n: usize| {
+        let member = status["members"].as_array().unwrap().iter().find(|m| m["name"] == name).unwrap();
+        member["laptops"][n]["key_id"].as_str().unwrap().to_string()
+    };
+    let (ana_key, lost_key) = (key_of("Ana Reyes", 0), key_of("Ben Okafor", 1));
+    let revoked_on_ben = || {
+        let status: serde_json::Value =
+            serde_json::from_str(&p.ben.ok(&["--json", "sync", "status", "--circle", &p.circle])).unwrap();
+        let laptops: Vec<serde_json::Value> = status["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|m| m["laptops"].as_array().unwrap().clone())
+            .filter(|l| l["revoked_at"].is_string())
+            .collect();
+        laptops.iter().map(|l| l["key_id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+
+    let display = Display::get();
+    for (theme, gtk) in [("light", None), ("dark", Some("Adwaita:dark"))] {
+        let env: Vec<(&str, &str)> = gtk.map(|t| ("GTK_THEME", t)).into_iter().collect();
+        let app = App::launch_with_env(&display, p.ben.path(), &env).await;
+        app.wait_for("#circle-list").await;
+        app.go(&format!("#/sync/{}", p.circle)).await;
+        let list = app.wait_for_text("#sync-member-list", "Laptop 2").await;
+        assert!(list.contains("Laptop 1 (this laptop, since "), "{list}");
+        let this = app.client.find_all(Locator::Css("#sync-member-list li.laptop")).await.unwrap();
+        assert_eq!(this.len(), 3, "Ana's laptop and Ben's two: {list}");
+        let buttons = app.client.find_all(Locator::Css("#sync-member-list li.laptop button")).await.unwrap();
+        let expected = if theme == "light" { 2 } else { 1 };
+        assert_eq!(buttons.len(), expected, "no Revoke for the laptop in use, nor for a revoked one: {list}");
+
+        // Asked in place, named as someone else's laptop; "Keep it" changes nothing.
+        click(&app, "#sync-member-list button[aria-label='Revoke Laptop 1 of Ana Reyes']").await;
+        let asked =
+            app.wait_for_text(&format!("#laptop-{ana_key} .confirm-box"), "Revoke Laptop 1 of Ana Reyes?").await;
+        assert!(asked.contains("Its changes so far stay; anything it writes from now on is refused"), "{asked}");
+        assert_eq!(focused_text(&app).await, "Revoke laptop", "the confirmation takes focus");
+        accessible_screenshot(
+            &app,
+            &format!("{theme}, asking to revoke"),
+            "#sync-members",
+            if theme == "dark" { "sync-revoke-confirm-dark.png" } else { "sync-revoke-confirm.png" },
+        )
+        .await;
+        click(&app, &format!("#laptop-{ana_key} .confirm-box button:not(.danger)")).await;
+        assert!(app.client.find_all(Locator::Css(".confirm-box")).await.unwrap().is_empty(), "the question is gone");
+        assert_eq!(app.focused_id().await, format!("revoke-{ana_key}"), "focus goes back to its button");
+
+        if theme == "light" {
+            assert!(revoked_on_ben().is_empty(), "keeping it revokes nothing");
+            click(&app, "#sync-member-list button[aria-label='Revoke your Laptop 2']").await;
+            app.wait_for_text(&format!("#laptop-{lost_key} .confirm-box"), "Revoke your Laptop 2?").await;
+            click(&app, &format!("#laptop-{lost_key} .confirm-box button.danger")).await;
+            wait_for_content(&app, "#live-status", "Revoked your Laptop 2. Share updates so the others learn of it.")
+                .await;
+            assert_eq!(revoked_on_ben(), vec![lost_key.clone()], "only the lost laptop is revoked");
+        }
+        let revoked = app.wait_for_text(&format!("#laptop-{lost_key}"), "revoked on ").await;
+        // Added and revoked today: both dates read the same.
+        let added = revoked.split("(since ").nth(1).and_then(|r| r.split(')').next()).unwrap_or_default();
+        assert!(!added.is_empty() && revoked.trim_end().ends_with(&format!("revoked on {added}")), "{revoked}");
+        let left = app.client.find_all(Locator::Css(&format!("#laptop-{lost_key} button"))).await.unwrap();
+        assert!(left.is_empty(), "a revoked laptop has no button");
+        if theme == "light" {
+            assert_eq!(app.focused_id().await, format!("laptop-{lost_key}"), "focus is on the revoked laptop");
+        }
+        accessible_screenshot(
+            &app,
+            &format!("{theme}, with a revoked laptop"),
+            "#sync-members",
+            if theme == "dark" { "sync-revoked-dark.png" } else { "sync-revoked.png" },
+        )
+        .await;
+        if theme == "dark" {
+            // Revoked meanwhile from the command line: the core's refusal shows in the error summary.
+            click(&app, "#sync-member-list button[aria-label='Revoke Laptop 1 of Ana Reyes']").await;
+            app.wait_for(&format!("#laptop-{ana_key} .confirm-box")).await;
+            p.ben.ok(&["laptop", "revoke", "--circle", &p.circle, "--laptop", &ana_key]);
+            click(&app, &format!("#laptop-{ana_key} .confirm-box button.danger")).await;
+            app.wait_for_text("#sync-members .error-summary", "that laptop is already revoked").await;
+            let focused = focused_text(&app).await;
+            assert!(focused.starts_with("There is a problem") && focused.contains("already revoked"), "{focused}");
+        }
+        app.quit().await;
+    }
 }

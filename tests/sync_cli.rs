@@ -444,3 +444,69 @@ fn a_bundle_from_a_laptop_whose_clock_ran_ahead_is_refused_and_that_laptop_is_to
     let fine = json(&ana.ok(&["--json", "sync", "status", "--circle", &circle]));
     assert_eq!(fine["clock_set_ahead"], Value::Null);
 }
+
+/// The laptops of `name` as `dir`'s `sync status --json` lists them.
+fn laptops_of(dir: &DataDir, circle: &str, name: &str) -> Vec<Value> {
+    let status = json(&dir.ok(&["--json", "sync", "status", "--circle", circle]));
+    let member = status["members"].as_array().unwrap().iter().find(|m| m["name"] == name).unwrap();
+    member["laptops"].as_array().unwrap().clone()
+}
+
+#[test]
+fn ben_revokes_his_lost_laptop_and_the_circle_stops_reading_and_taking_from_it() {
+    let (ana, ben, circle, meeting, files) = ana_and_ben();
+    let invite = files.path().join("ben-laptop.kinship");
+    ben.run_with_env(&["laptop", "add", "--circle", &circle, "--out", path_str(&invite)], &[PASS]).success();
+    let lost = DataDir::new();
+    lost.run_with_env(&["join", path_str(&invite)], &[PASS]).success();
+    send(&lost, &ben, &circle, &files, "lost-to-ben.kinship");
+    send(&ben, &ana, &circle, &files, "ben-to-ana.kinship");
+    send(&lost, &ana, &circle, &files, "lost-to-ana.kinship");
+
+    let on_ben = laptops_of(&ben, &circle, "Ben Okafor");
+    assert_eq!(on_ben.len(), 2, "{on_ben:?}");
+    let (first_key, lost_key) = (on_ben[0]["key_id"].as_str().unwrap(), on_ben[1]["key_id"].as_str().unwrap());
+    assert_eq!((on_ben[0]["this_laptop"].as_bool(), on_ben[1]["name"].as_str()), (Some(true), Some("Laptop 2")));
+    assert!(on_ben.iter().all(|l| l["revoked_at"].is_null()), "{on_ben:?}");
+    let listed = ben.ok(&["sync", "status", "--circle", &circle]);
+    assert!(listed.contains("Laptop 2 (since ") && listed.contains(&format!("; id {lost_key}): ")), "{listed}");
+
+    // The laptop in use cannot revoke itself, and an id the circle does not know says so.
+    let err = ben.fails(&["laptop", "revoke", "--circle", &circle, "--laptop", first_key]);
+    assert!(err.contains("this is the laptop you are using"), "{err}");
+    let err = ben.fails(&["laptop", "revoke", "--circle", &circle, "--laptop", "no-such-laptop"]);
+    assert!(err.to_lowercase().contains("laptop") && err.contains("no-such-laptop"), "{err}");
+
+    let said = ben.ok(&["laptop", "revoke", "--circle", &circle, "--laptop", lost_key]);
+    assert_eq!(said, "Revoked Laptop 2 of Ben Okafor. Share updates so the others learn of it.");
+    let again = ben.fails(&["laptop", "revoke", "--circle", &circle, "--laptop", lost_key]);
+    assert!(again.contains("already revoked"), "{again}");
+    send(&ben, &ana, &circle, &files, "revoked.kinship");
+
+    // Ana's next bundle is not sealed to the lost laptop.
+    ana.ok(&["agenda", "add", "--meeting", &meeting, "--title", "After the laptop was lost"]);
+    let after = files.path().join("ana-after.kinship");
+    ana.ok(&["export", "--circle", &circle, "--out", path_str(&after)]);
+    let err = lost.fails(&["import", path_str(&after)]);
+    assert!(err.contains("not addressed to you"), "{err}");
+    assert!(!lost.ok(&["dump", "--circle", &circle]).contains("After the laptop was lost"));
+
+    // What the lost laptop writes now is refused whole, and nothing changes on Ana's laptop.
+    lost.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Written on the lost laptop"]);
+    let from_lost = files.path().join("lost-after.kinship");
+    lost.ok(&["export", "--circle", &circle, "--out", path_str(&from_lost)]);
+    let before = (ana.ok(&["dump", "--circle", &circle]), row_counts(&ana));
+    let err = ana.fails(&["import", path_str(&from_lost)]);
+    assert!(err.contains("it comes from a laptop of Ben Okafor's that was revoked"), "{err}");
+    assert_eq!((ana.ok(&["dump", "--circle", &circle]), row_counts(&ana)), before);
+
+    // Ana's sync status shows it revoked, with its id.
+    let on_ana = laptops_of(&ana, &circle, "Ben Okafor");
+    assert_eq!(on_ana[1]["key_id"], lost_key);
+    assert!(on_ana[1]["revoked_at"].as_str().is_some_and(|at| at.ends_with('Z')), "{on_ana:?}");
+    assert!(on_ana[0]["revoked_at"].is_null(), "Ben's first laptop stands: {on_ana:?}");
+    let status = ana.ok(&["sync", "status", "--circle", &circle]);
+    let line = status.lines().map(str::trim).find(|l| l.starts_with("Laptop 2 ")).unwrap_or(&status);
+    assert!(line.contains(", revoked on ") && line.contains(&format!("; id {lost_key}): ")), "{status}");
+    assert!(line.ends_with("): added from Ben's other laptop"), "{status}");
+}

@@ -150,6 +150,8 @@ export const api = {
     call('create_invite', { circleId, memberId, name, email, passphrase, expiresInDays }),
   /** "Add another laptop of mine": an invite for yourself, saved in Documents; it says when it expires. */
   addMyLaptop: (circleId, passphrase, expiresInDays = null) => call('add_my_laptop', { circleId, passphrase, expiresInDays }),
+  /** "This laptop is lost": revokes a laptop (`keyId` from sync status) of a current member, never this one. */
+  revokeLaptop: (circleId, keyId) => call('revoke_laptop', { circleId, keyId }),
   previewInvite: ({ path = null, bytes = null, passphrase }) => call('preview_invite', { path, bytes, passphrase }),
   /** `identity` is null when this laptop already has its person. */
   joinCircle: (token, identity) => call('join_circle', { token, identity }),

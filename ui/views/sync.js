@@ -1,12 +1,12 @@
 // The Sync screen (#/sync/<circle-id>, or …?invite=<member-id> to start an invite): share
 // this laptop's updates as a sealed bundle file (or text to paste into an email), import what
-// others sent, see who has joined (and each member's laptops) and what they are missing, invite
-// someone, add another laptop of mine, choose between two versions of the same text, and undo
-// the last import.
+// others sent, see who has joined (and each member's laptops) and what they are missing, revoke a
+// lost laptop, invite someone, add another laptop of mine, choose between two versions of the
+// same text, and undo the last import.
 
 import { api } from '../api.js';
 import { formatDate, formatDateTime, h, replace } from '../dom.js';
-import { announce, clearErrors, errorSummary, field, liveRegion, showError, submitting, values } from '../forms.js';
+import { announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, showError, submitting, values } from '../forms.js';
 import { count, fileSize, gapRange, importBox, passphraseField, undoImport } from './import.js';
 import { mailto } from '../mail.js';
 
@@ -252,25 +252,68 @@ function renderMembers(slot, ctx, invite) {
   const st = ctx.get();
   const current = st.members.filter((m) => !m.left);
   const left = st.members.filter((m) => m.left);
+  const laptops = (m) => laptopList(m, slot, ctx);
   replace(slot,
-    h('h2', { id: 'sync-members-title' }, 'Who has what'),
-    h('ul', { class: 'sync-member-list', id: 'sync-member-list' }, current.map((m) => memberRow(m, st, invite))),
+    h('h2', { id: 'sync-members-title', tabindex: '-1' }, 'Who has what'),
+    errorSummary(),
+    h('ul', { class: 'sync-member-list', id: 'sync-member-list' }, current.map((m) => memberRow(m, st, invite, laptops))),
     left.length ? h('p', { class: 'hint' }, `Left the circle: ${left.map((m) => m.name).join(', ')}. New bundles are sealed without them.`) : null);
 }
 
 /** A member's laptops: "Laptop 1 (this laptop, since 8 December 2026): invited by Ana Reyes". */
-function laptopList(m) {
+function laptopList(m, slot, ctx) {
   return h('ul', { class: 'laptop-list', 'aria-label': `${m.name}’s laptops` },
-    m.laptops.map((l) => h('li', { class: 'laptop', 'data-device-id': l.device_id },
-      `${l.name} (${l.this_laptop ? 'this laptop, ' : ''}since ${formatDate(l.added_at)}): ${l.added_by}`)));
+    m.laptops.map((l) => laptopRow(m, l, slot, ctx)));
 }
 
-function memberRow(m, st, invite) {
+/** One laptop: "revoked on …", or a Revoke… button unless it is the laptop in use. */
+function laptopRow(m, l, slot, ctx) {
+  // Focusable by script, so focus can land here once the laptop is revoked.
+  const li = h('li', { class: 'laptop', id: `laptop-${l.key_id}`, tabindex: '-1', 'data-device-id': l.device_id },
+    h('span', { class: 'laptop-text' },
+      `${l.name} (${l.this_laptop ? 'this laptop, ' : ''}since ${formatDate(l.added_at)}): ${l.added_by}`));
+  if (l.revoked_at) {
+    li.append(h('span', { class: 'tag revoked' }, `revoked on ${formatDate(l.revoked_at)}`));
+  } else if (!l.this_laptop) {
+    const whose = m.member_id === ctx.get().my_member_id ? `your ${l.name}` : `${l.name} of ${m.name}`;
+    const button = h('button', { type: 'button', class: 'small', id: `revoke-${l.key_id}`, 'aria-label': `Revoke ${whose}` }, 'Revoke…');
+    button.addEventListener('click', () => confirmRevoke({ li, button, l, whose, slot, ctx }));
+    li.append(button);
+  }
+  return li;
+}
+
+/** "Revoke Laptop 2 of Ben Okafor?", asked in place; errors go to the members' error summary. */
+function confirmRevoke({ li, button, l, whose, slot, ctx }) {
+  const open = li.querySelector('.confirm-box');
+  if (open) { open.querySelector('button').focus(); return; }
+  const panel = confirmPanel({
+    question: `Revoke ${whose}?`,
+    detail: 'Its changes so far stay; anything it writes from now on is refused, and nothing more is sent to it. '
+      + 'Share updates afterwards so the others learn of it.',
+    confirmLabel: 'Revoke laptop',
+    onConfirm: async () => {
+      try {
+        await api.revokeLaptop(ctx.circleId, l.key_id);
+      } catch (err) {
+        showError(slot, err);
+        return;
+      }
+      await ctx.refresh();
+      announce(ctx.status, `Revoked ${whose}. Share updates so the others learn of it.`);
+      document.getElementById(`laptop-${l.key_id}`)?.focus();
+    },
+    onCancel: () => { panel.remove(); button.focus(); },
+  });
+  li.append(panel);
+}
+
+function memberRow(m, st, invite, laptops) {
   const li = h('li', { class: 'sync-member', 'data-member-id': m.member_id });
   const name = h('p', { class: 'member-name' }, m.name);
   if (m.member_id === st.my_member_id) {
     name.append(h('span', { class: 'tag' }, 'you'));
-    replace(li, name, laptopList(m));
+    replace(li, name, laptops(m));
     return li;
   }
   if (!m.joined) {
@@ -282,7 +325,7 @@ function memberRow(m, st, invite) {
     return li;
   }
   replace(li, name,
-    laptopList(m),
+    laptops(m),
     h('p', { class: 'heard' }, `Last heard from: ${m.heard_at ? formatDateTime(m.heard_at) : 'never'}`),
     m.missing
       ? h('p', { class: 'missing' }, `Missing ${count(m.missing, 'change')} you have: send them updates.`)

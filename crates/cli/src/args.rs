@@ -116,7 +116,7 @@ pub enum Command {
         #[arg(long, default_value_t = 14)]
         expires_in_days: i64,
     },
-    /// Your laptops in a circle: add another laptop of yours.
+    /// Laptops in a circle: add another laptop of yours, or revoke a lost one.
     #[command(subcommand)]
     Laptop(LaptopCommand),
     /// Join a circle with an invite file (passphrase from KINSHIP_PASSPHRASE or a prompt).
@@ -161,6 +161,16 @@ pub enum LaptopCommand {
         /// How many days the invite works (1 to 30).
         #[arg(long, default_value_t = 14)]
         expires_in_days: i64,
+    },
+    /// Revoke a lost laptop (yours, from another of yours, or a member's at their request):
+    /// its changes so far stay, anything it writes later is refused, and nothing more is
+    /// sealed to it. Share updates afterwards so the others learn of it.
+    Revoke {
+        #[arg(long)]
+        circle: String,
+        /// The laptop's id, as `kinship sync status` lists it.
+        #[arg(long)]
+        laptop: String,
     },
 }
 

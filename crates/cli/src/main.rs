@@ -377,6 +377,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Laptop(LaptopCommand::Add { circle, out, expires_in_days }) => {
             sync::invite(store, &circle, &kinship_core::sync::invite::Invitee::MyOtherLaptop, &out, expires_in_days)?
         }
+        Command::Laptop(LaptopCommand::Revoke { circle, laptop }) => sync::revoke_laptop(store, &circle, &laptop)?,
         Command::Join { file } => sync::join(store, &file)?,
         Command::Export { circle, out, full, armor } => sync::export(store, &circle, &out, full, armor)?,
         Command::Import { file, dry_run } => sync::import(store, &file, dry_run)?,

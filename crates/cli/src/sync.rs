@@ -44,6 +44,18 @@ pub fn invite(store: &mut Store, circle: &str, invitee: &Invitee, out: &Path, da
     Ok(output(json!({ "path": out, "member_id": made.member.id, "expires_at": made.expires_at }), text))
 }
 
+/// Revokes a lost laptop and names it as `sync status` does: "Laptop 2 of Ben Okafor".
+pub fn revoke_laptop(store: &mut Store, circle: &str, key_id: &str) -> Result<Output> {
+    let revoked = store.revoke_laptop(circle, key_id)?;
+    let status = store.sync_status(circle)?;
+    let named = status.members.iter().find_map(|m| {
+        let laptop = m.laptops.iter().find(|l| l.key_id == revoked.id)?;
+        Some(format!("{} of {}", laptop.name, m.name))
+    });
+    let named = named.unwrap_or_else(|| format!("laptop {key_id}"));
+    Ok(output(&revoked, format!("Revoked {named}. Share updates so the others learn of it.")))
+}
+
 pub fn join(store: &mut Store, file: &Path) -> Result<Output> {
     let invite = open_invite(&read(file)?, &passphrase()?)?;
     let joined = store.join(&invite, None)?;
@@ -134,7 +146,14 @@ fn status_text(s: &SyncStatus) -> String {
         lines.push(format!("  {} <{}>: {state}; missing {}", m.name, m.email, m.missing));
         for l in &m.laptops {
             let this = if l.this_laptop { "this laptop, " } else { "" };
-            lines.push(format!("    {} ({this}since {}): {}", l.name, day_of(&l.added_at), l.added_by));
+            let revoked = l.revoked_at.as_deref().map(|at| format!(", revoked on {}", day_of(at))).unwrap_or_default();
+            lines.push(format!(
+                "    {} ({this}since {}{revoked}; id {}): {}",
+                l.name,
+                day_of(&l.added_at),
+                l.key_id,
+                l.added_by
+            ));
         }
     }
     for c in &s.conflicts {

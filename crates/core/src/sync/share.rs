@@ -84,12 +84,16 @@ pub struct MemberSync {
 pub struct LaptopView {
     /// "Laptop 1", "Laptop 2"… in the order the member's laptops were added.
     pub name: String,
+    /// The device key's id: what revoking the laptop names.
+    pub key_id: String,
     pub device_id: String,
     /// The laptop this store is on.
     pub this_laptop: bool,
     pub added_at: String,
     /// "founded the circle", "invited by Ana Reyes", "added from Ben's other laptop".
     pub added_by: String,
+    /// When it was revoked (lost, or its member removed): nothing it writes after is accepted.
+    pub revoked_at: Option<String>,
 }
 
 /// A gap, with the member whose device it is.
@@ -557,10 +561,12 @@ impl Store {
             };
             laptops.push(LaptopView {
                 name: format!("Laptop {}", n + 1),
+                key_id: key.id.clone(),
                 device_id: key.device_id.clone(),
                 this_laptop: key.device_id == self.device_id(),
                 added_at: key.added_at.clone(),
                 added_by,
+                revoked_at: key.revoked_at.clone(),
             });
         }
         Ok(laptops)
