@@ -9,154 +9,182 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The device that wrote the workload's history (a fixed id, so runs compare).
-const HISTORY_DEVICE: &str = "00000000-0000-4000-8000-00000000a11a";
-
 fn ms(since: Instant) -> f64 {
     (since.elapsed().as_secs_f64() * 100_000.0).round() / 100.0
 }
 
-fn change(seq: &mut i64, circle: &str, entity: &str, id: &str, at: &str, record: Value) -> Change {
-    *seq += 1;
-    let millis = validate::timestamp("t", at).unwrap().timestamp_millis();
-    Change {
-        author_device: HISTORY_DEVICE.into(),
-        seq: *seq,
-        hlc: Hlc { millis, counter: (*seq % 1000) as u32 }.encode(HISTORY_DEVICE),
-        circle_id: circle.into(),
-        entity: entity.into(),
-        entity_id: id.into(),
-        op: "put".into(),
-        fields: record,
+/// One member's laptop writing the workload's history: its fixed id and key (so runs
+/// compare) and its changes so far, numbered 1, 2, 3…
+struct HistoryLaptop {
+    device: String,
+    signing: ed25519_dalek::SigningKey,
+    changes: Vec<Change>,
+}
+
+impl HistoryLaptop {
+    fn new(index: usize) -> HistoryLaptop {
+        HistoryLaptop {
+            device: format!("00000000-0000-4000-8000-00000000a1{index:02x}"),
+            signing: ed25519_dalek::SigningKey::from_bytes(&[10 + index as u8; 32]),
+            changes: Vec::new(),
+        }
+    }
+
+    /// Logs a `put` of `record` at time `at`.
+    fn put(&mut self, circle: &str, entity: &str, id: &str, at: &str, record: Value) {
+        let seq = self.changes.len() as i64 + 1;
+        let millis = validate::timestamp("t", at).unwrap().timestamp_millis();
+        self.changes.push(Change {
+            author_device: self.device.clone(),
+            seq,
+            hlc: Hlc { millis, counter: (seq % 1000) as u32 }.encode(&self.device),
+            circle_id: circle.into(),
+            entity: entity.into(),
+            entity_id: id.into(),
+            op: "put".into(),
+            fields: record,
+        });
+    }
+
+    /// This laptop's public keys as the circle records them.
+    fn public(&self) -> sync::seal::PublicKeys {
+        sync::seal::PublicKeys {
+            signing_key: hex::encode(self.signing.verifying_key().to_bytes()),
+            age_recipient: sync::seal::DeviceKeys::generate().public().age_recipient,
+        }
     }
 }
 
-/// The history device's signing key and the one-off key of the invite it wrote for the
-/// member who makes the edits (fixed, so runs compare).
-const HISTORY_KEY: [u8; 32] = [7; 32];
-const INVITE_KEY: [u8; 32] = [9; 32];
-const INVITE_ID: &str = "00000000-0000-4000-8000-0000000011e1";
+/// The one-off key and id of the invite that member `index`'s history laptop is given by the
+/// founder's, and of the one it writes itself for another laptop of its member's (laptop B).
+fn invite_key(index: usize) -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[50 + index as u8; 32])
+}
+fn invite_id(index: usize) -> String {
+    format!("00000000-0000-4000-8000-0000000011{index:02x}")
+}
+/// The invite for laptop B, written by the laptop of the member who makes the edits.
+const B_INVITE: usize = 0xb0;
 
-/// The workload as one bundle of `put`s, as if one laptop had written ten years of it: the
-/// circle's founding laptop, which also invited `invitee` (the member who makes the edits).
+/// The workload as one bundle, as the circle's eight laptops wrote it over ten years: the
+/// founder's laptop (the first member's) creates the circle, adds the members, invites the
+/// others and keeps the meetings; each member's laptop joins with its invite and writes that
+/// member's reflections. The laptop of `invitee` (who makes the edits) also writes an invite
+/// for another laptop of theirs: laptop B.
 fn history(workload: &Value, invitee: &str) -> sync::Bundle {
     let s = |v: &Value| v.as_str().unwrap().to_string();
     let circle = s(&workload["circle"]["id"]);
     let start = "2016-01-01T00:00:00Z";
-    let mut seq = 0;
-    let mut changes = vec![change(
-        &mut seq,
-        &circle,
-        "circle",
-        &circle,
-        start,
-        json!({
-            "id": circle, "name": workload["circle"]["name"], "purpose": "", "agreement": DEFAULT_AGREEMENT,
-            "cadence": "weekly", "created_at": start,
-        }),
-    )];
+    let members: Vec<String> = workload["members"].as_array().unwrap().iter().map(|m| s(&m["id"])).collect();
+    let mut laptops: Vec<HistoryLaptop> = (0..members.len()).map(HistoryLaptop::new).collect();
+    let founder = &mut laptops[0];
+    founder.put(&circle, "circle", &circle, start, json!({
+        "id": circle, "name": workload["circle"]["name"], "purpose": "", "agreement": DEFAULT_AGREEMENT,
+        "cadence": "weekly", "created_at": start,
+    }));
     for m in workload["members"].as_array().unwrap() {
-        changes.push(change(&mut seq, &circle, "member", &s(&m["id"]), start, json!({
+        founder.put(&circle, "member", &s(&m["id"]), start, json!({
             "id": m["id"], "circle_id": circle, "person_id": null, "name": m["name"], "email": m["email"],
             "pronouns": null, "institution": null, "role": "member", "contact": null, "joined_at": start, "left_at": null,
-        })));
+        }));
     }
-    // The founder's key (the first member is the founder) and the invite for `invitee`.
-    let signing = ed25519_dalek::SigningKey::from_bytes(&HISTORY_KEY);
-    let public = sync::seal::PublicKeys {
-        signing_key: hex::encode(signing.verifying_key().to_bytes()),
-        age_recipient: sync::seal::DeviceKeys::generate().public().age_recipient,
+    // Each laptop's key: the founder's its own, the others' through an invite from the founder.
+    let expires = "2099-01-01T00:00:00Z";
+    let invite = |laptop: &mut HistoryLaptop, index: usize, member: &str| {
+        let key = hex::encode(invite_key(index).verifying_key().to_bytes());
+        laptop.put(&circle, "invite", &invite_id(index), start, json!({
+            "id": invite_id(index), "circle_id": circle, "member_id": member, "invite_key": key,
+            "created_at": start, "expires_at": expires,
+        }));
     };
-    let founder = s(&workload["members"][0]["id"]);
-    let key_id = "00000000-0000-4000-8000-0000000011e0";
-    changes.push(change(
-        &mut seq,
-        &circle,
-        "device_key",
-        key_id,
-        start,
-        json!({
-            "id": key_id, "circle_id": circle, "member_id": founder, "device_id": HISTORY_DEVICE,
-            "signing_key": public.signing_key, "age_recipient": public.age_recipient, "authorized_by": "founder",
-            "proof": sync::keys::sign_key(&signing, &circle, &founder, HISTORY_DEVICE, &public), "added_at": start,
-        }),
-    ));
-    let invite_key = ed25519_dalek::SigningKey::from_bytes(&INVITE_KEY);
-    changes.push(change(
-        &mut seq,
-        &circle,
-        "invite",
-        INVITE_ID,
-        start,
-        json!({
-            "id": INVITE_ID, "circle_id": circle, "member_id": invitee,
-            "invite_key": hex::encode(invite_key.verifying_key().to_bytes()),
-            "created_at": start, "expires_at": "2099-01-01T00:00:00Z",
-        }),
-    ));
+    for (index, member) in members.iter().enumerate() {
+        if index > 0 {
+            invite(&mut laptops[0], index, member);
+        }
+    }
+    for (index, member) in members.iter().enumerate() {
+        let laptop = &mut laptops[index];
+        let public = laptop.public();
+        let (authorized_by, signer) = match index {
+            0 => ("founder".to_string(), laptop.signing.clone()),
+            _ => (format!("invite:{}", invite_id(index)), invite_key(index)),
+        };
+        let key_id = format!("00000000-0000-4000-8000-0000000022{index:02x}");
+        let device = laptop.device.clone();
+        laptop.put(&circle, "device_key", &key_id, start, json!({
+            "id": key_id, "circle_id": circle, "member_id": member, "device_id": device,
+            "signing_key": public.signing_key, "age_recipient": public.age_recipient, "authorized_by": authorized_by,
+            "proof": sync::keys::sign_key(&signer, &circle, member, &device, &public), "added_at": start,
+        }));
+    }
+    let author = members.iter().position(|m| m == invitee).expect("the edits' author is a member");
+    invite(&mut laptops[author], B_INVITE, invitee);
+
+    let founder = &mut laptops[0];
     for m in workload["meetings"].as_array().unwrap() {
         let at = s(&m["starts_at"]);
-        changes.push(change(
-            &mut seq,
-            &circle,
-            "meeting",
-            &s(&m["id"]),
-            &at,
-            json!({
-                "id": m["id"], "circle_id": circle, "title": m["title"], "starts_at": at, "minutes": 90, "place": null,
-                "facilitator_id": null, "timekeeper_id": null, "note_taker_id": null, "status": "scheduled",
-                "started_at": null, "ended_at": null, "paused_at": null, "current_item_id": null, "summary": "",
-            }),
-        ));
+        founder.put(&circle, "meeting", &s(&m["id"]), &at, json!({
+            "id": m["id"], "circle_id": circle, "title": m["title"], "starts_at": at, "minutes": 90, "place": null,
+            "facilitator_id": null, "timekeeper_id": null, "note_taker_id": null, "status": "scheduled",
+            "started_at": null, "ended_at": null, "paused_at": null, "current_item_id": null, "summary": "",
+        }));
         for a in m["agenda_items"].as_array().unwrap() {
             let status = if a["done"].as_bool().unwrap() { "done" } else { "open" };
-            changes.push(change(&mut seq, &circle, "agenda_item", &s(&a["id"]), &at, json!({
+            founder.put(&circle, "agenda_item", &s(&a["id"]), &at, json!({
                 "id": a["id"], "meeting_id": m["id"], "title": a["title"], "details": "", "contributor_id": null,
                 "kind": "topic", "minutes": a["minutes"], "position": a["position"], "status": status, "confidential": false,
                 "notes": "", "started_at": null, "ended_at": null, "paused_secs": 0, "carried_from_id": null,
                 "member_id": null, "help_wanted": null, "goal_id": null,
-            })));
+            }));
         }
         for a in m["action_items"].as_array().unwrap() {
-            changes.push(change(&mut seq, &circle, "action_item", &s(&a["id"]), &at, json!({
+            founder.put(&circle, "action_item", &s(&a["id"]), &at, json!({
                 "id": a["id"], "meeting_id": m["id"], "text": a["text"], "owner_id": a["owner_member_id"], "due": a["due"],
                 "done": a["done"], "created_at": at, "agenda_item_id": null, "done_at": null,
-            })));
+            }));
         }
     }
     for r in workload["reflections"].as_array().unwrap() {
         let at = s(&r["created_at"]);
-        changes.push(change(&mut seq, &circle, "reflection", &s(&r["id"]), &at, json!({
+        let index = members.iter().position(|m| *m == s(&r["author_member_id"])).expect("a member wrote it");
+        laptops[index].put(&circle, "reflection", &s(&r["id"]), &at, json!({
             "id": r["id"], "circle_id": circle, "author_member_id": r["author_member_id"], "meeting_id": r["meeting_id"],
             "prompt": null, "text": r["text"], "visibility": r["visibility"], "created_at": at,
-        })));
+        }));
     }
-    let segment = sync::authorship::sign_run(&signing, &changes, None).expect("the history signs");
+    let mut segments = Vec::new();
+    let mut have = sync::VersionVector::new();
+    let mut changes = Vec::new();
+    for laptop in laptops {
+        segments.push(sync::authorship::sign_run(&laptop.signing, &laptop.changes, None).expect("the history signs"));
+        have.insert(laptop.device.clone(), laptop.changes.len() as i64);
+        changes.extend(laptop.changes);
+    }
     sync::Bundle {
         format: sync::bundle::FORMAT.into(),
         schema: store::SCHEMA_VERSION,
         circle_id: circle,
-        sender_device: HISTORY_DEVICE.into(),
-        have: [(HISTORY_DEVICE.to_string(), seq)].into_iter().collect(),
+        sender_device: HistoryLaptop::new(0).device,
+        have,
         claims: Vec::new(),
-        segments: vec![segment],
+        segments,
         changes,
     }
 }
 
-/// The invite the history wrote for `invitee`, as its file would hold it.
+/// The invite the edits' author's laptop wrote for laptop B, as its file would hold it.
 fn invite_of(bundle: &sync::Bundle, invitee: &str) -> sync::invite::Invite {
     sync::invite::Invite {
         header: sync::invite::InviteHeader {
             format: "kinship-invite/1".into(),
-            invite_id: INVITE_ID.into(),
+            invite_id: invite_id(B_INVITE),
             circle_id: bundle.circle_id.clone(),
             circle_name: "Ten-year circle".into(),
             member_id: invitee.into(),
             member_name: "Member One".into(),
             member_email: "member1@example.org".into(),
-            inviter_name: "Member Zero".into(),
-            invite_secret: hex::encode(INVITE_KEY),
+            inviter_name: "Member One".into(),
+            invite_secret: hex::encode(invite_key(B_INVITE).to_bytes()),
         },
         bundle: bundle.clone(),
     }
@@ -208,7 +236,7 @@ fn apply_edits(b: &mut Store, edits: &Value) {
 fn sealed_len(inner: &[u8]) -> usize {
     let sender = sync::seal::DeviceKeys::generate();
     let recipients: Vec<String> = (0..8).map(|_| sync::seal::DeviceKeys::generate().public().age_recipient).collect();
-    sync::seal::seal(inner, HISTORY_DEVICE, &sender, &recipients).unwrap().len()
+    sync::seal::seal(inner, &HistoryLaptop::new(0).device, &sender, &recipients).unwrap().len()
 }
 
 /// Time this thread spent on a CPU, in ms (Linux only). On a busy machine it moves far
@@ -258,7 +286,9 @@ fn once(workload: &Value, edits: &Value) -> Figures {
     f.set("full_bundle_sealed_bytes", sealed_len(&full));
     f.time("full_decode", || decode(&full).unwrap());
 
-    let mut b = laptop(b_dir.path(), "Member One", "member1@example.org");
+    // B is a new laptop of the edits' author: set up by joining, as Kinship's first screen does.
+    let clock = Arc::new(FixedClock::new(validate::timestamp("t", "2025-08-05T18:00:00Z").unwrap()));
+    let mut b = Store::open_with_clock(b_dir.path(), clock).unwrap();
     let full_bundle = f.time("full_import_into_empty_b", || {
         let bundle = decode(&full).unwrap();
         b.import_bundle(&bundle, false).unwrap();
