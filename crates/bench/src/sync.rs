@@ -78,10 +78,16 @@ fn history(workload: &Value, invitee: &str) -> sync::Bundle {
     let members: Vec<String> = workload["members"].as_array().unwrap().iter().map(|m| s(&m["id"])).collect();
     let mut laptops: Vec<HistoryLaptop> = (0..members.len()).map(HistoryLaptop::new).collect();
     let founder = &mut laptops[0];
-    founder.put(&circle, "circle", &circle, start, json!({
-        "id": circle, "name": workload["circle"]["name"], "purpose": "", "agreement": DEFAULT_AGREEMENT,
-        "cadence": "weekly", "created_at": start,
-    }));
+    founder.put(
+        &circle,
+        "circle",
+        &circle,
+        start,
+        json!({
+            "id": circle, "name": workload["circle"]["name"], "purpose": "", "agreement": DEFAULT_AGREEMENT,
+            "cadence": "weekly", "created_at": start,
+        }),
+    );
     for m in workload["members"].as_array().unwrap() {
         founder.put(&circle, "member", &s(&m["id"]), start, json!({
             "id": m["id"], "circle_id": circle, "person_id": null, "name": m["name"], "email": m["email"],
@@ -92,10 +98,16 @@ fn history(workload: &Value, invitee: &str) -> sync::Bundle {
     let expires = "2099-01-01T00:00:00Z";
     let invite = |laptop: &mut HistoryLaptop, index: usize, member: &str| {
         let key = hex::encode(invite_key(index).verifying_key().to_bytes());
-        laptop.put(&circle, "invite", &invite_id(index), start, json!({
-            "id": invite_id(index), "circle_id": circle, "member_id": member, "invite_key": key,
-            "created_at": start, "expires_at": expires,
-        }));
+        laptop.put(
+            &circle,
+            "invite",
+            &invite_id(index),
+            start,
+            json!({
+                "id": invite_id(index), "circle_id": circle, "member_id": member, "invite_key": key,
+                "created_at": start, "expires_at": expires,
+            }),
+        );
     };
     for (index, member) in members.iter().enumerate() {
         if index > 0 {
@@ -123,11 +135,17 @@ fn history(workload: &Value, invitee: &str) -> sync::Bundle {
     let founder = &mut laptops[0];
     for m in workload["meetings"].as_array().unwrap() {
         let at = s(&m["starts_at"]);
-        founder.put(&circle, "meeting", &s(&m["id"]), &at, json!({
-            "id": m["id"], "circle_id": circle, "title": m["title"], "starts_at": at, "minutes": 90, "place": null,
-            "facilitator_id": null, "timekeeper_id": null, "note_taker_id": null, "status": "scheduled",
-            "started_at": null, "ended_at": null, "paused_at": null, "current_item_id": null, "summary": "",
-        }));
+        founder.put(
+            &circle,
+            "meeting",
+            &s(&m["id"]),
+            &at,
+            json!({
+                "id": m["id"], "circle_id": circle, "title": m["title"], "starts_at": at, "minutes": 90, "place": null,
+                "facilitator_id": null, "timekeeper_id": null, "note_taker_id": null, "status": "scheduled",
+                "started_at": null, "ended_at": null, "paused_at": null, "current_item_id": null, "summary": "",
+            }),
+        );
         for a in m["agenda_items"].as_array().unwrap() {
             let status = if a["done"].as_bool().unwrap() { "done" } else { "open" };
             founder.put(&circle, "agenda_item", &s(&a["id"]), &at, json!({

@@ -544,3 +544,34 @@ fn a_bundle_from_an_older_kinship_asks_its_sender_to_update() {
     let message = refused_by_ana(&mut c, &bytes, "Ask Ben to update Kinship and share again");
     assert!(message.contains("older version of Kinship"), "{message}");
 }
+
+#[test]
+fn a_claim_dated_ahead_is_not_kept_so_later_real_claims_still_count() {
+    let mut c = circle_of_three();
+    let circle = c.circle.clone();
+    let mut bundle = c.ben.export_bundle(&circle, None).unwrap();
+    let keys = c.ben.secret_keys().unwrap();
+    let ahead = super::signed::sign_claim(
+        &keys.signing,
+        &circle,
+        c.ben.device_id(),
+        "2099-01-01T00:00:00Z",
+        bundle.have.clone(),
+    );
+    bundle.claims =
+        vec![Claim { device: ahead.device, at: ahead.at, have: ahead.have, signature: hex::encode(ahead.signature) }];
+    let recipients = c.ben.recipients(&circle).unwrap();
+    let bytes = seal::seal(&bundle::encode(&bundle).unwrap(), c.ben.device_id(), &keys, &recipients).unwrap();
+    let incoming = c.ana.open_bundle(&bytes).unwrap();
+    c.ana.apply_bundle(&incoming, false).unwrap();
+    let kept: Vec<String> = c
+        .ana
+        .conn()
+        .prepare("SELECT at FROM have_claims WHERE device = ?1")
+        .unwrap()
+        .query_map([c.ben.device_id()], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(kept.iter().all(|at| !at.starts_with("2099")), "{kept:?}");
+}

@@ -55,8 +55,12 @@ impl Store {
 
     /// Keeps the (checked) claims of an applied bundle that are newer than those held, and
     /// notes what each claiming device's member holds.
+    /// A claim dated ahead of this laptop's clock is not kept: it would never give way to
+    /// the device's real later claims.
     pub(crate) fn accept_claims(&self, bundle: &Bundle) -> Result<()> {
-        for claim in bundle.claims.iter().filter(|c| c.device != self.device_id()) {
+        let latest = self.now() + chrono::Duration::milliseconds(super::exchange::FUTURE_TOLERANCE_MS);
+        let in_time = |c: &&Claim| crate::validate::timestamp("Claim", &c.at).is_ok_and(|at| at <= latest);
+        for claim in bundle.claims.iter().filter(|c| c.device != self.device_id()).filter(in_time) {
             let Some(member) = self.member_of_device(&bundle.circle_id, &claim.device)? else { continue };
             let Some(signed) = to_signed(claim) else { continue };
             self.conn().execute(
