@@ -123,10 +123,12 @@ fn history(workload: &Value, invitee: &str) -> sync::Bundle {
         };
         let key_id = format!("00000000-0000-4000-8000-0000000022{index:02x}");
         let device = laptop.device.clone();
-        laptop.put(&circle, "device_key", &key_id, start, json!({
+        // A minute after the founder added the members: each joins after being added.
+        let joined = "2016-01-01T00:01:00Z";
+        laptop.put(&circle, "device_key", &key_id, joined, json!({
             "id": key_id, "circle_id": circle, "member_id": member, "device_id": device,
             "signing_key": public.signing_key, "age_recipient": public.age_recipient, "authorized_by": authorized_by,
-            "proof": sync::keys::sign_key(&signer, &circle, member, &device, &public), "added_at": start,
+            "proof": sync::keys::sign_key(&signer, &circle, member, &device, &public), "added_at": joined,
         }));
     }
     let author = members.iter().position(|m| m == invitee).expect("the edits' author is a member");

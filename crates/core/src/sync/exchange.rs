@@ -496,7 +496,9 @@ impl Store {
             })?;
             // Keys and invites must each carry a valid proof, judged on the merged state.
             super::keys::check_touched(tx, &circle_id, &touched)?;
-            super::names::check(tx, &circle_id, &signed_new)?;
+            let existed =
+                |entity: &str, id: &str| before.get(&(entity.to_string(), id.to_string())).copied().unwrap_or(true);
+            super::names::check(tx, &circle_id, &signed_new, &existed)?;
             let pruned = prune_revoked(tx, &circle_id)?;
             report.revoked_left_out = pruned.len();
             if !pruned.is_empty() {

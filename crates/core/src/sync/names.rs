@@ -13,6 +13,7 @@
 use crate::changelog::{entity, Change};
 use crate::{Error, Result};
 use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashMap;
 
 /// The field naming the member a record is written in the name of.
 fn name_field(entity: &str) -> Option<&'static str> {
@@ -78,10 +79,37 @@ fn joined_hlc(conn: &Connection, circle_id: &str, member: &str) -> Result<Option
         .query_row((circle_id, member), |r| r.get(0))?)
 }
 
-/// Checks `changes` (new, signed by their authors) against the rules above.
-pub(crate) fn check(conn: &Connection, circle_id: &str, changes: &[&Change]) -> Result<()> {
+/// Checks `changes` (new, signed by their authors) against the rules above. `existed` says
+/// whether a record was on this laptop before the import: only then can its owner be named
+/// by a change this import did not bring (else the owner is in `changes` themselves).
+pub(crate) fn check(
+    conn: &Connection,
+    circle_id: &str,
+    changes: &[&Change],
+    existed: &dyn Fn(&str, &str) -> bool,
+) -> Result<()> {
+    let mut writers: HashMap<&str, Option<String>> = HashMap::new();
+    // Owners named by the bundle itself: the earliest put naming one, per record.
+    let mut named_first: HashMap<&str, (&str, &str)> = HashMap::new();
+    for c in changes.iter().filter(|c| owned(&c.entity) && c.op == "put") {
+        let named = name_field(&c.entity).and_then(|f| c.fields.get(f)).and_then(|v| v.as_str());
+        if let Some(named) = named {
+            let first = named_first.entry(&c.entity_id).or_insert((&c.hlc, named));
+            if c.hlc.as_str() < first.0 {
+                *first = (&c.hlc, named);
+            }
+        }
+    }
     for c in changes {
-        let Some(writer) = member_of_device(conn, circle_id, &c.author_device)? else { continue };
+        let writer = match writers.get(c.author_device.as_str()) {
+            Some(known) => known.clone(),
+            None => {
+                let found = member_of_device(conn, circle_id, &c.author_device)?;
+                writers.insert(&c.author_device, found.clone());
+                found
+            }
+        };
+        let Some(writer) = writer else { continue };
         let refuse = |victim: &str| {
             Err(Error::Bundle(format!(
                 "{} wrote {} in {}'s name, which only {} can do",
@@ -98,7 +126,12 @@ pub(crate) fn check(conn: &Connection, circle_id: &str, changes: &[&Change]) -> 
                 }
             }
             if owned(&c.entity) {
-                if let Some(owner) = owner_of(conn, &c.entity, &c.entity_id, field)? {
+                let owner = if existed(&c.entity, &c.entity_id) {
+                    owner_of(conn, &c.entity, &c.entity_id, field)?
+                } else {
+                    named_first.get(c.entity_id.as_str()).map(|(_, owner)| owner.to_string())
+                };
+                if let Some(owner) = owner {
                     if owner != writer {
                         return refuse(&owner);
                     }
