@@ -378,7 +378,7 @@ fn laptops_from_before_signed_changes_upgrade_with_their_history_and_sync_on() {
     let (ana, ben, cam, files) = (DataDir::new(), DataDir::new(), DataDir::new(), DataDir::new());
     for (who, dir) in [("ana", &ana), ("ben", &ben)] {
         let db = dir.path().join("kinship.sqlite3");
-        std::fs::copy(fixtures.join(format!("{who}.sqlite3")), &db).unwrap();
+        std::fs::copy(fixtures.join(format!("{who}.sqlite")), &db).unwrap();
         // As if it had never moved: the same folder on the same laptop (a copied folder would
         // go on as a new device, which is tested elsewhere).
         let conn = rusqlite::Connection::open(&db).unwrap();
