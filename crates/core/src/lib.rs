@@ -128,6 +128,27 @@ pub(crate) mod test_support {
         (ana, ben, circle, ben_member)
     }
 
+    /// Every table's row count: with the dump, proof that a refused import wrote nothing.
+    pub fn row_counts(store: &Store) -> Vec<(String, i64)> {
+        let conn = store.conn();
+        let tables: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index%' ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        tables
+            .into_iter()
+            .map(|t| {
+                let n = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap();
+                (t, n)
+            })
+            .collect()
+    }
+
     /// Gives `to` what `from` has of a circle that `to` lacks, as a bundle does.
     pub fn deliver(from: &Store, to: &mut Store, circle: &str) {
         let bundle = from.export_bundle(circle, Some(&to.version_vector(circle).unwrap())).unwrap();

@@ -227,11 +227,12 @@ pub(crate) fn fill_legacy_chains(conn: &Connection) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn id<'a>(seq: i64, hlc: &'a str) -> ChangeId<'a> {
+    /// A change of device `dev-a` to reflection `r1`, number `seq` at clock `hlc`.
+    pub(crate) fn id<'a>(seq: i64, hlc: &'a str) -> ChangeId<'a> {
         ChangeId {
             circle_id: "circle",
             author_device: "dev-a",

@@ -77,24 +77,7 @@ fn circle_of_three() -> Circle {
     Circle { ana, ben, mal, circle, meeting, ben_member, mal_member }
 }
 
-/// Every table's row count: with the dump, proof that a refused bundle wrote nothing.
-fn row_counts(store: &Store) -> Vec<(String, i64)> {
-    let conn = store.conn();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    tables
-        .into_iter()
-        .map(|t| {
-            let n = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap();
-            (t, n)
-        })
-        .collect()
-}
+use crate::test_support::row_counts;
 
 /// Mal's full bundle, changed by `edit`, sealed and signed by her laptop to the circle.
 fn forged_by(c: &Circle, edit: impl FnOnce(&mut Bundle)) -> Vec<u8> {

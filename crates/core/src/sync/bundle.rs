@@ -214,9 +214,8 @@ struct Peek {
     circle_id: String,
 }
 
-/// A bundle's format and circle, read from the start of its head alone: which circle's keys
-/// check its signature is known before it is decoded in full (or refused as older).
-pub fn peek(bytes: &[u8]) -> Result<(String, String)> {
+/// The zstd frame after the magic bytes, once they say this is a bundle this build reads.
+fn compressed_part(bytes: &[u8]) -> Result<&[u8]> {
     let body = bytes
         .strip_prefix(&MAGIC[..7])
         .ok_or_else(|| Error::Bundle("it does not start like a Kinship bundle".into()))?;
@@ -224,6 +223,13 @@ pub fn peek(bytes: &[u8]) -> Result<(String, String)> {
     if version != MAGIC[7] {
         return Err(Error::NewerBundle { found: version as i64, supported: MAGIC[7] as i64 });
     }
+    Ok(compressed)
+}
+
+/// A bundle's format and circle, read from the start of its head alone: which circle's keys
+/// check its signature is known before it is decoded in full (or refused as older).
+pub fn peek(bytes: &[u8]) -> Result<(String, String)> {
+    let compressed = compressed_part(bytes)?;
     let decoder = zstd::stream::read::Decoder::new(compressed).map_err(|_| Error::Bundle("it is damaged".into()))?;
     let mut start = Vec::new();
     // The head's length (a varint of at most 10 bytes) and the head, capped as `decode` caps it.
@@ -245,13 +251,7 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle> {
             bytes.len() / 1_000_000
         )));
     }
-    let body = bytes
-        .strip_prefix(&MAGIC[..7])
-        .ok_or_else(|| Error::Bundle("it does not start like a Kinship bundle".into()))?;
-    let (&version, compressed) = body.split_first().ok_or_else(|| Error::Bundle("it is cut short".into()))?;
-    if version != MAGIC[7] {
-        return Err(Error::NewerBundle { found: version as i64, supported: MAGIC[7] as i64 });
-    }
+    let compressed = compressed_part(bytes)?;
     let limit = MAX_DECOMPRESSED.min((compressed.len() as u64).saturating_mul(MAX_RATIO).max(1 << 20));
     let decoder = zstd::stream::read::Decoder::new(compressed).map_err(|_| Error::Bundle("it is damaged".into()))?;
     let mut plain = Vec::new();

@@ -334,21 +334,7 @@ fn changes_written_as_this_laptop_elsewhere_are_refused() {
 
 /// Row counts of every table: compared, beside the dump, before and after a refused import.
 fn row_counts(on: &Laptop) -> Vec<(String, i64)> {
-    let conn = on.store.conn();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    tables
-        .into_iter()
-        .map(|t| {
-            let n = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap();
-            (t, n)
-        })
-        .collect()
+    crate::test_support::row_counts(&on.store)
 }
 
 /// Ana founded the circle; Ben and Mal joined, and Ana has heard from both (and they from her).

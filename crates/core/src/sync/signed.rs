@@ -76,23 +76,12 @@ pub fn verify_claim(key: &VerifyingKey, circle_id: &str, claim: &HaveClaim) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changelog::chain::{chain_next, chain_start, change_digest, fields_digest, ChangeId};
+    use crate::changelog::chain::tests::id;
+    use crate::changelog::chain::{chain_next, chain_start, change_digest, fields_digest};
     use serde_json::json;
 
     fn key(seed: u8) -> SigningKey {
         SigningKey::from_bytes(&[seed; 32])
-    }
-
-    fn id<'a>(seq: i64, hlc: &'a str) -> ChangeId<'a> {
-        ChangeId {
-            circle_id: "circle",
-            author_device: "dev-a",
-            seq,
-            hlc,
-            entity: "reflection",
-            entity_id: "r1",
-            op: "put",
-        }
     }
 
     #[test]
