@@ -22,7 +22,9 @@ pub struct Gap {
 
 /// Who an import came from, for its row in the import history.
 pub(crate) struct ImportHistory<'a> {
+    /// The member who sent the bundle.
     pub sender_member: &'a str,
+    /// The backup made just before the import, if any.
     pub backup_file: Option<&'a str>,
 }
 
