@@ -10,7 +10,7 @@ fn json(text: &str) -> Value {
 
 /// Row counts of every table in a data folder's database: compared before and after a
 /// refused import, beside the dump, to prove nothing at all was written.
-fn row_counts(dir: &DataDir) -> Vec<(String, i64)> {
+pub(crate) fn row_counts(dir: &DataDir) -> Vec<(String, i64)> {
     let conn = rusqlite::Connection::open(dir.path().join("kinship.sqlite3")).unwrap();
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index%' ORDER BY name")
@@ -33,7 +33,7 @@ fn path_str(p: &Path) -> &str {
 }
 
 /// The id of the member called `name`, as `dir`'s laptop knows them.
-fn member_id(dir: &DataDir, circle: &str, name: &str) -> String {
+pub(crate) fn member_id(dir: &DataDir, circle: &str, name: &str) -> String {
     let members = json(&dir.ok(&["--json", "member", "list", "--circle", circle]));
     let member = members.as_array().unwrap().iter().find(|m| m["name"] == name).unwrap();
     member["id"].as_str().unwrap().to_string()
@@ -48,7 +48,7 @@ fn send(from: &DataDir, to: &DataDir, circle: &str, files: &DataDir, name: &str)
 
 /// Ana's laptop with a circle and a meeting, and Ben's laptop joined through an invite
 /// and heard from once. Returns (ana, ben, circle, meeting, a scratch folder for files).
-fn ana_and_ben() -> (DataDir, DataDir, String, String, DataDir) {
+pub(crate) fn ana_and_ben() -> (DataDir, DataDir, String, String, DataDir) {
     let (ana, ben, files) = (DataDir::new(), DataDir::new(), DataDir::new());
     let circle = ana.with_circle();
     let meeting =

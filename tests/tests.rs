@@ -45,3 +45,7 @@ mod e2e_sync;
 /// The circle's memory in the real window: a meeting's minutes, and another member's shared
 /// reflection on the Reflections page, in the minutes, on the home and in Search.
 mod e2e_memory;
+
+/// Crash safety: the CLI killed with SIGKILL mid-import, mid-undo and mid-edit leaves a sound
+/// database holding all of the command's writes or none, with log and records in agreement.
+mod crash;

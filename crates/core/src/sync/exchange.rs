@@ -20,6 +20,14 @@ pub struct Gap {
     pub to_seq: i64,
 }
 
+/// Who an import came from, for its row in the import history.
+pub(crate) struct ImportHistory<'a> {
+    /// The member who sent the bundle.
+    pub sender_member: &'a str,
+    /// The backup made just before the import, if any.
+    pub backup_file: Option<&'a str>,
+}
+
 /// What an import did (or, for a preview, would do).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImportReport {
@@ -395,15 +403,18 @@ impl Store {
         preview: bool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
-        self.import_checked(bundle, preview, false, progress)
+        self.import_checked(bundle, preview, false, None, progress)
     }
 
     /// Imports a bundle; `vouched` accepts unsigned changes older than chains (an invite's).
+    /// With `history`, an import that stores changes is recorded in the same transaction,
+    /// so a crash never leaves imported changes without the record that lets them be undone.
     pub(crate) fn import_checked(
         &mut self,
         bundle: &Bundle,
         preview: bool,
         vouched: bool,
+        history: Option<&ImportHistory<'_>>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         let mut columns = merge::Columns::default();
@@ -516,6 +527,21 @@ impl Store {
             }
             report.conflicts = merge::conflicts(tx, &circle_id)?;
             tx.observe(newest);
+            if let Some(history) = history.filter(|_| report.new_changes > 0) {
+                tx.execute(
+                    "INSERT INTO imports (circle_id, sender_member, sender_device, imported_at, new_changes, added, backup_file)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    (
+                        &circle_id,
+                        history.sender_member,
+                        &bundle.sender_device,
+                        tx.now(),
+                        report.new_changes as i64,
+                        serde_json::to_string(&report.stored).expect("ranges serialise"),
+                        history.backup_file,
+                    ),
+                )?;
+            }
             Ok(())
         })?;
         report.gaps = if preview { Vec::new() } else { self.gaps_in(&circle_id)? };

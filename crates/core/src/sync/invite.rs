@@ -440,7 +440,7 @@ impl Store {
                 }
             }
         }
-        self.import_checked(&invite.bundle, false, true, &mut |_, _| {})?;
+        self.import_checked(&invite.bundle, false, true, None, &mut |_, _| {})?;
         let member: Member = self.member(&header.member_id)?;
         if member.left_at.is_some() {
             return Err(Error::invalid("Invite", format!("{} was removed from the circle", member.name)));

@@ -9,7 +9,7 @@
 //! (`claims`).
 
 use super::bundle::{self, Bundle, VersionVector};
-use super::exchange::ImportReport;
+use super::exchange::{ImportHistory, ImportReport};
 use super::keys::{self, DeviceKey};
 use super::{armor, merge, seal};
 use crate::changelog::history::{is_prose, table_of};
@@ -447,30 +447,15 @@ impl Store {
         super::claims::check(self.conn(), &incoming.bundle)?;
         let backup_file = if preview || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
         let bundle = &incoming.bundle;
-        let report = self.import_bundle_with_progress(bundle, preview, progress)?;
+        let history = ImportHistory { sender_member: &incoming.sender_member_id, backup_file: backup_file.as_deref() };
+        let report = self.import_checked(bundle, preview, false, Some(&history), progress)?;
         if preview {
             return Ok(Applied { report, import_id: None, backup_file });
         }
         self.note_member_has(&bundle.circle_id, &incoming.sender_member_id, &bundle.have, true)?;
         self.accept_claims(bundle)?;
-        let import_id = if report.new_changes == 0 {
-            None
-        } else {
-            self.conn().execute(
-                "INSERT INTO imports (circle_id, sender_member, sender_device, imported_at, new_changes, added, backup_file)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                (
-                    &bundle.circle_id,
-                    &incoming.sender_member_id,
-                    &bundle.sender_device,
-                    crate::clock::to_stored(self.now()),
-                    report.new_changes as i64,
-                    serde_json::to_string(&report.stored).expect("ranges serialise"),
-                    &backup_file,
-                ),
-            )?;
-            Some(self.conn().last_insert_rowid())
-        };
+        let import_id =
+            if report.new_changes == 0 { None } else { self.last_import_row(&bundle.circle_id)?.map(|row| row.0) };
         Ok(Applied { report, import_id, backup_file })
     }
 
