@@ -16,11 +16,11 @@ macro_rules! commands {
             }
         )*
         /// Every command's name (each needs an `allow-…` permission in tauri.conf.json).
-        pub const NAMES: &[&str] = &[$(stringify!($name),)* "agenda_kinds", "opened_files", $(stringify!($sync),)*];
+        pub const NAMES: &[&str] = &[$(stringify!($name),)* "agenda_choices", "opened_files", $(stringify!($sync),)*];
 
         /// The invoke handler for every command.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name,)* agenda_kinds, opened_files, $(crate::sync_commands::$sync,)*]
+            tauri::generate_handler![$($name,)* agenda_choices, opened_files, $(crate::sync_commands::$sync,)*]
         }
     };
 }
@@ -103,10 +103,10 @@ commands! {
     import_data(text: String) -> export::ImportSummary => |s| s.import_json(&text);
 }
 
-/// Every agenda kind with its label, for the kind choice and for naming an item's kind.
+/// Every agenda kind and kind of help wanted with its label, for choices and for naming them.
 #[tauri::command]
-pub fn agenda_kinds() -> Vec<Choice> {
-    agenda_kind_choices()
+pub fn agenda_choices() -> AgendaChoices {
+    kinship_core::agenda_choices()
 }
 
 /// The `.kinship` files opened from the system since the UI last asked (emptied by asking).

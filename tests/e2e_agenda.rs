@@ -215,6 +215,7 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     assert!(total.contains("5 minutes over"), "the total warns when over: {total}");
     let added = app.wait_for_text("#agenda-list .agenda-item:last-child", "Job talk practice").await;
     assert!(added.contains("Ben Okafor’s turn") && added.contains("Stays in the circle"), "{added}");
+    assert!(added.contains("wants feedback"), "the help wanted in the core's words: {added}");
 
     // Reorder from the keyboard: the Move up button, then Alt+ArrowUp; focus stays on the item.
     click(&app, "#agenda-list .agenda-item:last-child .move-up").await;

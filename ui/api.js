@@ -53,7 +53,7 @@ export const api = {
   /** A meeting's agenda as shown: `{items, planned}`, each item with its `kind_label`, and `planned` = `{total, length, over, percent}`. */
   agenda: (meetingId) => call('agenda', { meetingId }),
   /** Every agenda kind as `{value, label}`, in the order a choice lists them. */
-  agendaKinds: () => call('agenda_kinds'),
+  agendaChoices: () => call('agenda_choices'),
   addAgendaItem: (input) => call('add_agenda_item', { input }),
   updateAgendaItem: (id, patch) => call('update_agenda_item', { id, patch }),
   moveAgendaItem: (id, position) => call('move_agenda_item', { id, position }),

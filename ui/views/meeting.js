@@ -10,11 +10,6 @@ import {
 import { MEETING_STATUS, actionFacts } from './circle.js';
 import { callLink, detailsForm } from './meeting-details.js';
 
-const HELP = [
-  ['', 'Not said yet'], ['advice', 'Advice'], ['feedback', 'Feedback'], ['ideas', 'Ideas'], ['resources', 'Resources'],
-  ['connections', 'Connections'], ['listening', 'Just listening'],
-];
-const HELP_LABEL = Object.fromEntries(HELP);
 const ITEM_STATUS = { open: 'Open', done: 'Done', skipped: 'Skipped', carried: 'Carried to next meeting' };
 const ROLES = [['facilitator_id', 'Facilitator'], ['timekeeper_id', 'Timekeeper'], ['note_taker_id', 'Note-taker']];
 
@@ -44,8 +39,8 @@ export async function render(main, [meetingId, agendaAsItWas]) {
     await minutes.render(main, [meetingId]);
     return;
   }
-  const [agenda, kinds, home, templates, allGoals] = await Promise.all([
-    api.agenda(meetingId), api.agendaKinds(), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
+  const [agenda, choices, home, templates, allGoals] = await Promise.all([
+    api.agenda(meetingId), api.agendaChoices(), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
   ]);
   // Goals a turn can serve: active ones shared with this circle (the agenda is the circle's).
   const goals = allGoals.filter((g) => g.status === 'active' && g.visibility === 'shared' && g.circle_id === meeting.circle_id);
@@ -54,7 +49,9 @@ export async function render(main, [meetingId, agendaAsItWas]) {
   const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
   const current = home.members.filter((m) => !m.left_at);
   const status = liveRegion();
-  const ctx = { state, editable, names, current, status, goals, kinds: kinds.map((k) => [k.value, k.label]) };
+  const ctx = { state, editable, names, current, status, goals, kinds: choices.kinds.map((k) => [k.value, k.label]),
+    help: [['', 'Not said yet'], ...choices.help_wanted.map((c) => [c.value, c.label])],
+    helpLabels: Object.fromEntries(choices.help_wanted.map((c) => [c.value, c.label])) };
   // After any change the agenda is read again: the core orders it and adds up its minutes.
   ctx.reloadAgenda = async () => {
     const fresh = await api.agenda(meetingId);
@@ -166,10 +163,10 @@ function renderAgenda(slot, ctx) {
     h('ol', { class: 'agenda-list', id: 'agenda-list' }, items.map((item, index) => agendaRow(item, index, ctx))));
 }
 
-function itemMeta(item, { names }) {
+function itemMeta(item, { names, helpLabels }) {
   const bits = [item.kind_label, `${item.minutes} min`];
   if (item.member_id) bits.push(`${names[item.member_id] ?? 'A former member'}’s turn`);
-  if (item.help_wanted) bits.push(`wants ${HELP_LABEL[item.help_wanted].toLowerCase()}`);
+  if (item.help_wanted) bits.push(`wants ${helpLabels[item.help_wanted].toLowerCase()}`);
   if (item.contributor_id) bits.push(`added by ${names[item.contributor_id] ?? 'a former member'}`);
   return bits.join(' · ');
 }
@@ -314,7 +311,7 @@ function itemFields(ctx, item = null) {
     h('fieldset', { class: 'turn-fields' },
       h('legend', {}, 'Member turn'),
       field({ name: 'member_id', label: 'Whose turn', field: 'Whose turn', options: memberOptions(ctx, 'Choose a member'), value: item?.member_id ?? '' }),
-      field({ name: 'help_wanted', label: 'Help wanted', field: 'Help wanted', options: HELP, value: item?.help_wanted ?? '' }),
+      field({ name: 'help_wanted', label: 'Help wanted', field: 'Help wanted', options: ctx.help, value: item?.help_wanted ?? '' }),
       item || ctx.goals.length === 0 ? null
         : field({ name: 'goal_id', label: 'Goal it serves', field: 'Goal', options: [['', 'No goal'], ...ctx.goals.map((g) => [g.id, g.text])] })),
   ];

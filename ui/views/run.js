@@ -16,15 +16,16 @@ let active = null;
 
 export async function render(main, [meetingId]) {
   active?.stop();
-  const [view, kinds] = await Promise.all([api.runView(meetingId), api.agendaKinds()]);
+  const [view, choices] = await Promise.all([api.runView(meetingId), api.agendaChoices()]);
   const [home, agenda] = await Promise.all([
     api.circleHome(view.meeting.circle_id),
     // Before the start, the agenda as planned (with its minutes added up by the core).
     view.meeting.status === 'scheduled' ? api.agenda(meetingId) : null,
   ]);
   const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
-  const kindLabels = Object.fromEntries(kinds.map((k) => [k.value, k.label]));
-  const ctx = { main, meetingId, home, names, kindLabels, agenda };
+  const kindLabels = Object.fromEntries(choices.kinds.map((k) => [k.value, k.label]));
+  const helpLabels = Object.fromEntries(choices.help_wanted.map((c) => [c.value, c.label]));
+  const ctx = { main, meetingId, home, names, kindLabels, helpLabels, agenda };
   show(ctx, view);
 }
 
@@ -378,7 +379,7 @@ function itemCard(ctx, item) {
     h('p', { class: 'run-kind' }, ctx.kindLabels[item.kind] ?? item.kind, item.confidential ? ' · stays in the circle' : ''),
     h('h2', { id: 'run-item-title', class: 'run-item-title' }, item.title),
     turn ? h('p', { class: 'run-turn' }, turn) : null,
-    item.help_wanted ? h('p', { class: 'run-turn' }, `Help wanted: ${item.help_wanted}`) : null,
+    item.help_wanted ? h('p', { class: 'run-turn' }, `Help wanted: ${ctx.helpLabels[item.help_wanted] ?? item.help_wanted}`) : null,
     item.details ? h('p', { class: 'run-details' }, item.details) : null);
 }
 

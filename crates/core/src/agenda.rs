@@ -362,6 +362,9 @@ mod tests {
         labels.sort();
         labels.dedup();
         assert_eq!(labels.len(), crate::AGENDA_KINDS.len(), "no two kinds read the same");
+        let help = crate::agenda_choices().help_wanted;
+        assert_eq!(help.iter().map(|c| c.value).collect::<Vec<_>>(), crate::HELP_KINDS);
+        assert!(help.iter().all(|c| c.label != "Help"), "every kind of help has a label of its own");
     }
 
     #[test]

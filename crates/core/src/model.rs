@@ -242,6 +242,34 @@ pub fn agenda_kind_choices() -> Vec<Choice> {
     AGENDA_KINDS.iter().map(|&value| Choice { value, label: agenda_kind_label(value) }).collect()
 }
 
+/// The help a member asks for in their turn, as people read it.
+pub fn help_wanted_label(kind: &str) -> &'static str {
+    match kind {
+        "advice" => "Advice",
+        "feedback" => "Feedback",
+        "ideas" => "Ideas",
+        "resources" => "Resources",
+        "connections" => "Connections",
+        "listening" => "Just listening",
+        _ => "Help",
+    }
+}
+
+/// The words for an agenda's choices: its kinds, and the help a member may ask for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgendaChoices {
+    pub kinds: Vec<Choice>,
+    pub help_wanted: Vec<Choice>,
+}
+
+/// Every agenda kind and kind of help wanted with its label, in order.
+pub fn agenda_choices() -> AgendaChoices {
+    AgendaChoices {
+        kinds: agenda_kind_choices(),
+        help_wanted: HELP_KINDS.iter().map(|&value| Choice { value, label: help_wanted_label(value) }).collect(),
+    }
+}
+
 /// An agenda item as screens show it: the item with its kind in words.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgendaEntry {

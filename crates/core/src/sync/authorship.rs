@@ -13,7 +13,7 @@ use super::keys::{key_rows, verifying_key};
 use super::seal::DeviceKeys;
 use super::signed::{self, Head};
 use crate::changelog::chain::{self, Digest};
-use crate::changelog::{entity, Change};
+use crate::changelog::Change;
 use crate::{Error, Result};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{Connection, OptionalExtension};
@@ -179,15 +179,7 @@ pub(crate) fn circle_key_of(conn: &Connection, bundle: &Bundle, device: &str) ->
     let held = key_rows(conn, "circle_id = ?1 AND device_id = ?2", (&bundle.circle_id, device))?;
     let hex_key = match held.into_iter().next() {
         Some(key) => Some(key.signing_key),
-        None => bundle
-            .changes
-            .iter()
-            .find(|c| {
-                c.entity == entity::DEVICE_KEY
-                    && c.op == "put"
-                    && c.fields.get("device_id").and_then(|v| v.as_str()) == Some(device)
-                    && c.fields.get("circle_id").and_then(|v| v.as_str()) == Some(&bundle.circle_id)
-            })
+        None => super::keys::introduced_in(bundle, device)
             .and_then(|c| c.fields.get("signing_key").and_then(|v| v.as_str()).map(str::to_owned)),
     };
     Ok(hex_key.as_deref().and_then(verifying_key))

@@ -598,17 +598,10 @@ fn prune_revoked(conn: &rusqlite::Connection, circle_id: &str) -> Result<Vec<(St
 /// Who a device belongs to in a circle, for messages: the member's name, from this laptop's
 /// records or from a key row in the bundle; "a laptop this circle does not know" otherwise.
 fn device_owner_name(conn: &rusqlite::Connection, circle_id: &str, device: &str, bundle: &Bundle) -> String {
-    let member: Option<String> = super::keys::key_rows(conn, "circle_id = ?1 AND device_id = ?2", (circle_id, device))
-        .ok()
-        .and_then(|keys| keys.into_iter().next())
-        .map(|k| k.member_id)
-        .or_else(|| {
-            bundle.changes.iter().find_map(|c| {
-                (c.entity == entity::DEVICE_KEY && c.fields.get("device_id").and_then(|v| v.as_str()) == Some(device))
-                    .then(|| c.fields.get("member_id").and_then(|v| v.as_str()).map(str::to_owned))
-                    .flatten()
-            })
-        });
+    let member: Option<String> = super::keys::member_of_device(conn, circle_id, device).ok().flatten().or_else(|| {
+        super::keys::introduced_in(bundle, device)
+            .and_then(|c| c.fields.get("member_id").and_then(|v| v.as_str()).map(str::to_owned))
+    });
     let name = member.and_then(|id| {
         conn.query_row("SELECT name FROM members WHERE id = ?1", [&id], |r| r.get::<_, String>(0)).ok().or_else(|| {
             bundle.changes.iter().find_map(|c| {

@@ -272,6 +272,26 @@ pub(crate) fn how_added(conn: &Connection, key: &DeviceKey) -> Result<HowAdded> 
     })
 }
 
+/// The key row a bundle brings for `device` in its own circle (a new member's first bundle,
+/// a new laptop), if any. Its proof is checked when the bundle is imported.
+pub(crate) fn introduced_in<'b>(bundle: &'b super::Bundle, device: &str) -> Option<&'b crate::Change> {
+    let field = |c: &'b crate::Change, name: &str| c.fields.get(name).and_then(|v| v.as_str());
+    bundle.changes.iter().find(|c| {
+        c.entity == entity::DEVICE_KEY
+            && c.op == "put"
+            && field(c, "device_id") == Some(device)
+            && field(c, "circle_id") == Some(bundle.circle_id.as_str())
+    })
+}
+
+/// The member a device belongs to in a circle, by the keys this laptop holds.
+pub(crate) fn member_of_device(conn: &Connection, circle_id: &str, device: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT member_id FROM device_keys WHERE circle_id = ?1 AND device_id = ?2 LIMIT 1")?
+        .query_row((circle_id, device), |r| r.get(0))
+        .optional()?)
+}
+
 /// Checks one key row's proof against what the circle already holds.
 pub(crate) fn verify_key(conn: &Connection, key: &DeviceKey) -> Result<()> {
     let refuse = |why: &str| Err(Error::Bundle(format!("it adds a device key {why}")));

@@ -12,7 +12,7 @@
 
 use crate::changelog::{entity, Change};
 use crate::{Error, Result};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use std::collections::HashMap;
 
 /// The field naming the member a record is written in the name of.
@@ -40,13 +40,6 @@ fn kind_name(entity: &str) -> &'static str {
         entity::GOAL => "a goal",
         _ => "a member's details",
     }
-}
-
-fn member_of_device(conn: &Connection, circle_id: &str, device: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT member_id FROM device_keys WHERE circle_id = ?1 AND device_id = ?2 LIMIT 1")?
-        .query_row((circle_id, device), |r| r.get(0))
-        .optional()?)
 }
 
 fn name_of(conn: &Connection, member: &str) -> String {
@@ -104,7 +97,7 @@ pub(crate) fn check(
         let writer = match writers.get(c.author_device.as_str()) {
             Some(known) => known.clone(),
             None => {
-                let found = member_of_device(conn, circle_id, &c.author_device)?;
+                let found = super::keys::member_of_device(conn, circle_id, &c.author_device)?;
                 writers.insert(&c.author_device, found.clone());
                 found
             }

@@ -214,14 +214,7 @@ impl Store {
 
     /// The member a device belongs to in a circle.
     pub(crate) fn member_of_device(&self, circle_id: &str, device_id: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT member_id FROM device_keys WHERE circle_id = ?1 AND device_id = ?2",
-                (circle_id, device_id),
-                |r| r.get(0),
-            )
-            .optional()?)
+        keys::member_of_device(self.conn(), circle_id, device_id)
     }
 
     /// Current members other than me.
@@ -353,13 +346,7 @@ impl Store {
     /// The key a bundle introduces for its own sender device, if its proof is valid here.
     fn introduced_key(&self, device: &str, inner: &[u8]) -> Result<Option<DeviceKey>> {
         let bundle = bundle::decode(inner)?;
-        let Some(change) = bundle.changes.iter().find(|c| {
-            c.entity == entity::DEVICE_KEY
-                && c.op == "put"
-                && c.fields.get("device_id").and_then(|v| v.as_str()) == Some(device)
-        }) else {
-            return Ok(None);
-        };
+        let Some(change) = keys::introduced_in(&bundle, device) else { return Ok(None) };
         let key: DeviceKey = serde_json::from_value(change.fields.clone())
             .map_err(|_| Error::Bundle("its sender's key is malformed".into()))?;
         if key.circle_id != bundle.circle_id || key.id != change.entity_id {
