@@ -52,9 +52,7 @@ fn state(dir: &DataDir, circle: &str) -> State {
     let conn = rusqlite::Connection::open(dir.path().join("kinship.sqlite3")).unwrap();
     let live_imports =
         conn.query_row("SELECT count(*) FROM imports WHERE undone_at IS NULL", [], |r| r.get(0)).unwrap();
-    // What the sender holds (its claims, and what this laptop thinks it has) is noted just
-    // after the import commits; a kill in between leaves it to the sender's next bundle.
-    let counts = row_counts(dir).into_iter().filter(|(t, _)| t != "have_claims" && t != "peer_have").collect();
+    let counts = row_counts(dir);
     State { dump: dir.ok(&["dump", "--circle", circle]), counts, live_imports }
 }
 

@@ -4,6 +4,11 @@
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use std::sync::atomic::{AtomicI64, Ordering};
 
+/// How far ahead of this laptop's clock a change may be stamped. A change stamped further
+/// ahead refuses its bundle: it would outrank every edit made until its stamp comes round.
+/// Within this, the clock observes it, so this laptop's later edits order after it.
+pub const FUTURE_TOLERANCE_MS: i64 = 10 * 60 * 1000;
+
 /// Where the store reads the current time from.
 pub trait Clock: Send + Sync {
     /// The current wall-clock time.

@@ -8,7 +8,7 @@ use super::authorship::circle_key_of;
 use super::bundle::{Bundle, Claim, VersionVector};
 use super::signed::{self, HaveClaim};
 use crate::{Error, Result, Store};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 fn to_signed(claim: &Claim) -> Option<HaveClaim> {
     Some(HaveClaim {
@@ -35,6 +35,74 @@ pub(crate) fn check(conn: &Connection, bundle: &Bundle) -> Result<()> {
     Ok(())
 }
 
+/// What member `member_id` is known to have of a circle's log (`peer_have`).
+pub(crate) fn member_has(conn: &Connection, circle_id: &str, member_id: &str) -> Result<VersionVector> {
+    let have: Option<String> = conn
+        .prepare_cached("SELECT have FROM peer_have WHERE circle_id = ?1 AND member_id = ?2")?
+        .query_row((circle_id, member_id), |r| r.get(0))
+        .optional()?;
+    Ok(have.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default())
+}
+
+/// Records that a member has at least `have`; `heard_at` when it came from them directly.
+pub(crate) fn note_member_has(
+    conn: &Connection,
+    circle_id: &str,
+    member_id: &str,
+    have: &VersionVector,
+    heard_at: Option<&str>,
+) -> Result<()> {
+    let mut merged = member_has(conn, circle_id, member_id)?;
+    for (device, seq) in have {
+        // Holdings only grow: a claim passed on late never lowers what is known.
+        let held = merged.entry(device.clone()).or_insert(0);
+        *held = (*held).max(*seq);
+    }
+    conn.prepare_cached(
+        "INSERT INTO peer_have (circle_id, member_id, have, heard_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (circle_id, member_id) DO UPDATE SET have = excluded.have,
+             heard_at = coalesce(excluded.heard_at, peer_have.heard_at)",
+    )?
+    .execute((circle_id, member_id, serde_json::to_string(&merged).expect("vectors serialise"), heard_at))?;
+    Ok(())
+}
+
+/// Records what an applied bundle says its sender (`sender_member`, heard from at `now`) and
+/// the devices whose claims it carries hold; a claim is kept if newer than the one held. A
+/// claim dated ahead of this laptop's clock is not kept: it would never give way to the
+/// device's real later claims. `me` is this laptop's device, whose own claims are not kept.
+pub(crate) fn record_holdings(
+    conn: &Connection,
+    me: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    bundle: &Bundle,
+    sender_member: &str,
+) -> Result<()> {
+    let heard_at = crate::clock::to_stored(now);
+    note_member_has(conn, &bundle.circle_id, sender_member, &bundle.have, Some(&heard_at))?;
+    let latest = now + chrono::Duration::milliseconds(crate::clock::FUTURE_TOLERANCE_MS);
+    let in_time = |c: &&Claim| crate::validate::timestamp("Claim", &c.at).is_ok_and(|at| at <= latest);
+    for claim in bundle.claims.iter().filter(|c| c.device != me).filter(in_time) {
+        let Some(member) = super::keys::member_of_device(conn, &bundle.circle_id, &claim.device)? else { continue };
+        let Some(signed) = to_signed(claim) else { continue };
+        conn.prepare_cached(
+            "INSERT INTO have_claims (circle_id, device, at, have, signature) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (circle_id, device) DO UPDATE SET at = excluded.at, have = excluded.have,
+                 signature = excluded.signature WHERE excluded.at > have_claims.at",
+        )?
+        .execute((
+            &bundle.circle_id,
+            &claim.device,
+            &claim.at,
+            serde_json::to_string(&claim.have).expect("vectors serialise"),
+            signed.signature.as_slice(),
+        ))?;
+        let direct = (claim.device == bundle.sender_device).then_some(heard_at.as_str());
+        note_member_has(conn, &bundle.circle_id, &member, &claim.have, direct)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// The newest claims this laptop holds from other devices of a circle, to pass on.
     pub(crate) fn stored_claims(&self, circle_id: &str) -> Result<Vec<Claim>> {
@@ -51,33 +119,5 @@ impl Store {
             claims.push(Claim { device, at, have, signature: hex::encode(signature) });
         }
         Ok(claims)
-    }
-
-    /// Keeps the (checked) claims of an applied bundle that are newer than those held, and
-    /// notes what each claiming device's member holds.
-    /// A claim dated ahead of this laptop's clock is not kept: it would never give way to
-    /// the device's real later claims.
-    pub(crate) fn accept_claims(&self, bundle: &Bundle) -> Result<()> {
-        let latest = self.now() + chrono::Duration::milliseconds(super::exchange::FUTURE_TOLERANCE_MS);
-        let in_time = |c: &&Claim| crate::validate::timestamp("Claim", &c.at).is_ok_and(|at| at <= latest);
-        for claim in bundle.claims.iter().filter(|c| c.device != self.device_id()).filter(in_time) {
-            let Some(member) = self.member_of_device(&bundle.circle_id, &claim.device)? else { continue };
-            let Some(signed) = to_signed(claim) else { continue };
-            self.conn().execute(
-                "INSERT INTO have_claims (circle_id, device, at, have, signature) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (circle_id, device) DO UPDATE SET at = excluded.at, have = excluded.have,
-                     signature = excluded.signature WHERE excluded.at > have_claims.at",
-                (
-                    &bundle.circle_id,
-                    &claim.device,
-                    &claim.at,
-                    serde_json::to_string(&claim.have).expect("vectors serialise"),
-                    signed.signature.as_slice(),
-                ),
-            )?;
-            let direct = claim.device == bundle.sender_device;
-            self.note_member_has(&bundle.circle_id, &member, &claim.have, direct)?;
-        }
-        Ok(())
     }
 }

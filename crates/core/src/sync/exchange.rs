@@ -6,7 +6,7 @@ use super::merge::{self, Columns, Conflict};
 use super::{authorship, signed};
 use crate::changelog::history::{self, is_redacted};
 use crate::changelog::{self, entity};
-use crate::clock::Hlc;
+use crate::clock::{Hlc, FUTURE_TOLERANCE_MS};
 use crate::validate::PROSE_MAX;
 use crate::{Change, Error, Result, Store};
 use serde::Serialize;
@@ -64,11 +64,6 @@ fn add_to_ranges(ranges: &mut BTreeMap<String, Vec<(i64, i64)>>, device: &str, s
         _ => list.push((seq, seq)),
     }
 }
-
-/// How far ahead of this laptop's clock a change may be stamped. A change stamped further
-/// ahead refuses its bundle: it would outrank every edit made until its stamp comes round.
-/// Within this, the clock observes it, so this laptop's later edits order after it.
-pub const FUTURE_TOLERANCE_MS: i64 = 10 * 60 * 1000;
 
 fn parse_hlc(hlc: &str, device: &str) -> Option<Hlc> {
     Hlc::decode(hlc, device)
@@ -426,24 +421,39 @@ impl Store {
         let total = bundle.changes.len() + records.len();
         let mut report = ImportReport { sender_device: bundle.sender_device.clone(), ..Default::default() };
         let circle_id = bundle.circle_id.clone();
-        {
+        let nothing_new = {
             // One read transaction for the checks, rather than one per query.
             let _reading = self.conn().unchecked_transaction()?;
             let held = held_changes(self.conn(), bundle)?;
-            if held.iter().all(|&h| h) {
-                // Nothing new (a bundle imported twice): nothing to write or rebuild.
+            let nothing_new = held.iter().all(|&h| h);
+            if nothing_new {
                 report.already_had = held.len();
-                report.gaps = if preview { Vec::new() } else { self.gaps_in(&circle_id)? };
-                progress(total, total);
-                return Ok(report);
+            } else {
+                let new = bundle.changes.iter().zip(&held).filter(|(_, h)| !**h).map(|(c, _)| c);
+                check_other_circles(self.conn(), &circle_id, new)?;
             }
-            let new = bundle.changes.iter().zip(&held).filter(|(_, h)| !**h).map(|(c, _)| c);
-            check_other_circles(self.conn(), &circle_id, new)?;
+            nothing_new
+        };
+        if nothing_new {
+            // A bundle imported twice: nothing to write or rebuild but what its sender holds.
+            if let Some(history) = history.filter(|_| !preview) {
+                super::claims::record_holdings(
+                    self.conn(),
+                    self.device_id(),
+                    self.now(),
+                    bundle,
+                    history.sender_member,
+                )?;
+            }
+            report.gaps = if preview { Vec::new() } else { self.gaps_in(&circle_id)? };
+            progress(total, total);
+            return Ok(report);
         }
         let proven = authorship::check_proofs(self.conn(), bundle, vouched, &|device| {
             device_owner_name(self.conn(), &circle_id, device, bundle)
         })?;
-        let now_ms = self.now().timestamp_millis();
+        let now = self.now();
+        let now_ms = now.timestamp_millis();
         self.write_or_preview(preview, |tx| {
             // Looked up again inside the transaction: another program may have written since.
             let held = held_changes(tx, bundle)?;
@@ -527,6 +537,11 @@ impl Store {
             }
             report.conflicts = merge::conflicts(tx, &circle_id)?;
             tx.observe(newest);
+            // What the sender and the claims say members hold, and the import's history row,
+            // commit with the import: a crash leaves all of it or none.
+            if let Some(history) = history {
+                super::claims::record_holdings(tx, tx.device_id(), now, bundle, history.sender_member)?;
+            }
             if let Some(history) = history.filter(|_| report.new_changes > 0) {
                 tx.execute(
                     "INSERT INTO imports (circle_id, sender_member, sender_device, imported_at, new_changes, added, backup_file)

@@ -145,13 +145,6 @@ pub struct SyncStatus {
     pub last_import: Option<LastImport>,
 }
 
-fn max_merge(into: &mut VersionVector, from: &VersionVector) {
-    for (device, seq) in from {
-        let held = into.entry(device.clone()).or_insert(0);
-        *held = (*held).max(*seq);
-    }
-}
-
 /// A file name for a bundle: the circle, the sender and the time, in plain characters.
 fn bundle_file_name(circle: &str, sender: &str, stamp: &str) -> String {
     let slug = |s: &str| -> String {
@@ -181,15 +174,7 @@ fn delete_record(conn: &rusqlite::Connection, entity: &str, id: &str) -> Result<
 impl Store {
     /// What member `member_id` is known to have of a circle's log.
     fn member_has(&self, circle_id: &str, member_id: &str) -> Result<VersionVector> {
-        let have: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT have FROM peer_have WHERE circle_id = ?1 AND member_id = ?2",
-                (circle_id, member_id),
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(have.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default())
+        super::claims::member_has(self.conn(), circle_id, member_id)
     }
 
     /// Records that a member has (at least) `have`; `heard` when it came from them directly.
@@ -200,16 +185,8 @@ impl Store {
         have: &VersionVector,
         heard: bool,
     ) -> Result<()> {
-        let mut merged = self.member_has(circle_id, member_id)?;
-        max_merge(&mut merged, have);
         let heard_at = heard.then(|| crate::clock::to_stored(self.now()));
-        self.conn().execute(
-            "INSERT INTO peer_have (circle_id, member_id, have, heard_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (circle_id, member_id) DO UPDATE SET have = excluded.have,
-                 heard_at = coalesce(excluded.heard_at, peer_have.heard_at)",
-            (circle_id, member_id, serde_json::to_string(&merged).expect("vectors serialise"), heard_at),
-        )?;
-        Ok(())
+        super::claims::note_member_has(self.conn(), circle_id, member_id, have, heard_at.as_deref())
     }
 
     /// The member a device belongs to in a circle.
@@ -439,8 +416,6 @@ impl Store {
         if preview {
             return Ok(Applied { report, import_id: None, backup_file });
         }
-        self.note_member_has(&bundle.circle_id, &incoming.sender_member_id, &bundle.have, true)?;
-        self.accept_claims(bundle)?;
         let import_id =
             if report.new_changes == 0 { None } else { self.last_import_row(&bundle.circle_id)?.map(|row| row.0) };
         Ok(Applied { report, import_id, backup_file })
