@@ -464,6 +464,21 @@ mod among_honest_laptops {
         )
     }
 
+    /// Found by the property test below: a forged bundle holding nothing its receiver lacks
+    /// (Ana's own changes, one dropped from the middle) is refused too, not taken as "nothing new".
+    #[test]
+    fn a_forgery_of_what_the_receiver_already_holds_is_refused() {
+        let mut c = circle_of_three();
+        for n in [0, 0, 2] {
+            let input =
+                AgendaItemInput { meeting_id: c.meeting.clone(), title: format!("Point {n}"), ..Default::default() };
+            c.ana.add_agenda_item(&input).unwrap();
+        }
+        deliver(&mut c.ana, &mut c.mal, &c.circle.clone());
+        let bytes = forge(&c.mal, &c.circle, c.ben.device_id(), 2).expect("a change of Ana's to drop");
+        refused_by_ana(&mut c, &bytes, "is missing from the middle of what Ana signed");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 

@@ -421,6 +421,11 @@ impl Store {
         let total = bundle.changes.len() + records.len();
         let mut report = ImportReport { sender_device: bundle.sender_device.clone(), ..Default::default() };
         let circle_id = bundle.circle_id.clone();
+        // Proofs first, even of a bundle that brings nothing new: a forged one is refused
+        // whole whatever this laptop already holds.
+        let proven = authorship::check_proofs(self.conn(), bundle, vouched, &|device| {
+            device_owner_name(self.conn(), &circle_id, device, bundle)
+        })?;
         let nothing_new = {
             // One read transaction for the checks, rather than one per query.
             let _reading = self.conn().unchecked_transaction()?;
@@ -449,9 +454,6 @@ impl Store {
             progress(total, total);
             return Ok(report);
         }
-        let proven = authorship::check_proofs(self.conn(), bundle, vouched, &|device| {
-            device_owner_name(self.conn(), &circle_id, device, bundle)
-        })?;
         let now = self.now();
         let now_ms = now.timestamp_millis();
         self.write_or_preview(preview, |tx| {
