@@ -14,6 +14,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("v6.sql")),
     M::up(include_str!("v7.sql")),
     M::up(include_str!("v8.sql")),
+    M::up(include_str!("v9.sql")),
 ];
 
 /// The schema version this build writes.

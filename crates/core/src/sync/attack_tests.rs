@@ -84,7 +84,7 @@ fn forged_by(c: &Circle, edit: impl FnOnce(&mut Bundle)) -> Vec<u8> {
     let mut bundle = c.mal.export_bundle(&c.circle, None).unwrap();
     edit(&mut bundle);
     let recipients = c.mal.recipients(&c.circle).unwrap();
-    seal::seal(&bundle::encode(&bundle).unwrap(), c.mal.device_id(), &c.mal.secret_keys().unwrap(), &recipients)
+    seal::seal(&bundle::encode(&bundle).unwrap(), c.mal.device_id(), &c.mal.secret_keys().unwrap(), &recipients.keys)
         .unwrap()
 }
 
@@ -368,9 +368,13 @@ fn a_lost_laptop_revoked_from_another_laptop_reads_and_writes_nothing_after() {
         .unwrap();
     let stolen = second.export_bundle(&circle, None).unwrap();
     let recipients = second.recipients(&circle).unwrap();
-    let bytes =
-        seal::seal(&bundle::encode(&stolen).unwrap(), second.device_id(), &second.secret_keys().unwrap(), &recipients)
-            .unwrap();
+    let bytes = seal::seal(
+        &bundle::encode(&stolen).unwrap(),
+        second.device_id(),
+        &second.secret_keys().unwrap(),
+        &recipients.keys,
+    )
+    .unwrap();
     refused_by_ana(&mut c, &bytes, "that was revoked");
 }
 
@@ -395,7 +399,7 @@ fn a_key_from_another_circle_does_not_sign_for_this_one() {
     forged.sender_device = eve.device_id().into();
     let recipients = c.ana.recipients(&c.circle).unwrap();
     let bytes =
-        seal::seal(&bundle::encode(&forged).unwrap(), eve.device_id(), &eve.secret_keys().unwrap(), &recipients)
+        seal::seal(&bundle::encode(&forged).unwrap(), eve.device_id(), &eve.secret_keys().unwrap(), &recipients.keys)
             .unwrap();
     refused_by_ana(&mut c, &bytes, "it comes from a device this circle does not know");
 }
@@ -459,7 +463,7 @@ mod among_honest_laptops {
         }
         let recipients = mal.recipients(circle).unwrap();
         Some(
-            seal::seal(&bundle::encode(&b).unwrap(), mal.device_id(), &mal.secret_keys().unwrap(), &recipients)
+            seal::seal(&bundle::encode(&b).unwrap(), mal.device_id(), &mal.secret_keys().unwrap(), &recipients.keys)
                 .unwrap(),
         )
     }
@@ -536,9 +540,13 @@ fn a_bundle_from_an_older_kinship_asks_its_sender_to_update() {
     let mut bundle = c.ben.export_bundle(&c.circle, None).unwrap();
     bundle.format = "kinship-bundle/2".into();
     let recipients = c.ben.recipients(&c.circle).unwrap();
-    let bytes =
-        seal::seal(&bundle::encode(&bundle).unwrap(), c.ben.device_id(), &c.ben.secret_keys().unwrap(), &recipients)
-            .unwrap();
+    let bytes = seal::seal(
+        &bundle::encode(&bundle).unwrap(),
+        c.ben.device_id(),
+        &c.ben.secret_keys().unwrap(),
+        &recipients.keys,
+    )
+    .unwrap();
     let message = refused_by_ana(&mut c, &bytes, "Ask Ben to update Kinship and share again");
     assert!(message.contains("older version of Kinship"), "{message}");
 }
@@ -559,7 +567,7 @@ fn a_claim_dated_ahead_is_not_kept_so_later_real_claims_still_count() {
     bundle.claims =
         vec![Claim { device: ahead.device, at: ahead.at, have: ahead.have, signature: hex::encode(ahead.signature) }];
     let recipients = c.ben.recipients(&circle).unwrap();
-    let bytes = seal::seal(&bundle::encode(&bundle).unwrap(), c.ben.device_id(), &keys, &recipients).unwrap();
+    let bytes = seal::seal(&bundle::encode(&bundle).unwrap(), c.ben.device_id(), &keys, &recipients.keys).unwrap();
     let incoming = c.ana.open_bundle(&bytes).unwrap();
     c.ana.apply_bundle(&incoming, false).unwrap();
     let kept: Vec<String> = c

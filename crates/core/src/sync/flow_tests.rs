@@ -4,7 +4,9 @@
 use super::invite::open_invite;
 use super::seal::{self, DeviceKeys};
 use super::{bundle, Bundle};
+use crate::clock::FixedClock;
 use crate::{AgendaItemInput, CircleInput, IdentityInput, MeetingInput, MemberInput, ReflectionInput, Store};
+use std::sync::Arc;
 use tempfile::TempDir;
 
 const PASS: &str = "river lantern autumn";
@@ -133,18 +135,14 @@ fn an_invited_member_joins_and_updates_flow_both_ways() {
 fn changes_travel_onward_through_whoever_relays_them() {
     let (mut ana, circle, meeting) = ana_with_circle();
     let mut ben = join(&invite(&mut ana, &circle, "Ben"));
-    // Ana cannot write to Ben until his first bundle brings her his key.
-    let err = ana.store.share_bundle(&circle, false).unwrap_err();
-    assert!(err.to_string().contains("nobody else can read it yet"), "{err}");
     deliver(&mut ben, &mut ana, &circle);
     add_item(&mut ben, &meeting, "Ben's point");
 
     // Cam joins later; his first bundle reaches Ben, who has not heard of Cam's invite.
     let mut cam = join(&invite(&mut ana, &circle, "Cam"));
     let early = ana.store.share_bundle(&circle, false).unwrap();
-    assert_eq!(early.unreadable_by, ["Cam"]);
-    let err = cam.store.open_bundle(&early.bytes).unwrap_err();
-    assert!(err.to_string().contains("did not have your key yet"), "{err}");
+    assert!(early.unreadable_by.is_empty(), "Cam reads it through his invite");
+    cam.store.apply_bundle(&cam.store.open_bundle(&early.bytes).unwrap(), false).unwrap();
     let from_cam = cam.store.share_bundle(&circle, false).unwrap();
     let err = ben.store.open_bundle(&from_cam.bytes).unwrap_err();
     assert!(err.to_string().contains("has not heard of"), "{err}");
@@ -431,7 +429,6 @@ fn an_invite_is_used_once_on_every_laptop() {
 
 #[test]
 fn an_expired_invite_is_refused_at_join_and_when_checked() {
-    use crate::clock::FixedClock;
     let (mut ana, circle, _) = ana_with_circle();
     let member = ana
         .store
@@ -539,4 +536,196 @@ fn a_member_adds_another_laptop_of_theirs_and_the_circle_accepts_it_as_theirs() 
     let mine = second.store.sync_status(&circle).unwrap();
     let ben_row = mine.members.iter().find(|m| m.member_id == ben_id).unwrap();
     assert_eq!(ben_row.laptops.iter().map(|l| l.this_laptop).collect::<Vec<_>>(), [false, true]);
+}
+
+// A new member reads at once: until a member's laptop key reaches a laptop, that laptop also
+// seals to the invite made for them (`newcomers`).
+
+/// Ana's laptop and every other laptop of these tests on one clock, which the test moves.
+fn laptop_on(clock: &Arc<FixedClock>) -> Laptop {
+    let dir = TempDir::new().unwrap();
+    Laptop { store: Store::open_with_clock(dir.path(), clock.clone()).unwrap(), dir }
+}
+
+/// Whether someone holding only the invite's secret (the file and its passphrase), with no
+/// laptop of the circle, can decrypt `sealed`: whether the invite's key was a recipient.
+fn opens_with_invite_alone(invite_file: &[u8], sealed: &[u8]) -> bool {
+    let invite_key = open_invite(invite_file, PASS).unwrap().signing_key().unwrap();
+    decrypts_with(sealed, seal::invite_identity(&invite_key))
+}
+
+/// Whether `identity` decrypts `sealed` (the signature is not this question).
+fn decrypts_with(sealed: &[u8], identity: age::x25519::Identity) -> bool {
+    let decrypted = std::cell::Cell::new(false);
+    let result = seal::open_as(sealed, &DeviceKeys::generate(), &[identity], |_, _| {
+        decrypted.set(true);
+        None
+    });
+    if !decrypted.get() {
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("not addressed to you"), "{err}");
+    }
+    decrypted.get()
+}
+
+#[test]
+fn a_new_member_reads_what_the_circle_sends_before_the_circle_knows_their_laptop() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    deliver(&mut ben, &mut ana, &circle);
+    let chen_invite = invite(&mut ana, &circle, "Chen");
+    deliver(&mut ana, &mut ben, &circle);
+    let mut chen = join(&chen_invite);
+    assert_eq!(chen.store.kept_invite_identities(), 1, "Chen keeps his invite's identity to read with");
+
+    // Ana shares before any bundle of Chen's reached her: Chen opens it and sees her agenda.
+    add_item(&mut ana, &meeting, "Chen's first question");
+    let shared = ana.store.share_bundle(&circle, false).unwrap();
+    assert!(shared.unreadable_by.is_empty(), "{:?}", shared.unreadable_by);
+    assert!(opens_with_invite_alone(&chen_invite, &shared.bytes), "sealed to Chen's invite");
+    let incoming = chen.store.open_bundle(&shared.bytes).unwrap();
+    assert_eq!(incoming.sender_name, "Ana", "the sender's signature is checked against the key the invite brought");
+    chen.store.apply_bundle(&incoming, false).unwrap();
+    assert!(titles(&chen, &meeting).contains(&"Chen's first question".to_string()));
+
+    // Ben heard of Chen's invite from Ana: his bundles reach Chen too.
+    add_item(&mut ben, &meeting, "Ben's welcome");
+    deliver(&mut ben, &mut chen, &circle);
+    assert!(titles(&chen, &meeting).contains(&"Ben's welcome".to_string()));
+
+    // Chen's first bundle brings Ana his laptop's key: from then on the invite's key is no
+    // longer a recipient of hers (it is used), and Chen still reads her, with his own key.
+    deliver(&mut chen, &mut ana, &circle);
+    add_item(&mut ana, &meeting, "After Chen's hello");
+    let later = ana.store.share_bundle(&circle, false).unwrap();
+    assert!(!opens_with_invite_alone(&chen_invite, &later.bytes), "not sealed to the used invite");
+    chen.store.apply_bundle(&chen.store.open_bundle(&later.bytes).unwrap(), false).unwrap();
+    assert!(titles(&chen, &meeting).contains(&"After Chen's hello".to_string()));
+    assert_eq!(chen.store.kept_invite_identities(), 1, "Ana holds Chen's key, Ben does not yet");
+    // Ben still seals to the invite until Chen's key reaches him.
+    add_item(&mut ben, &meeting, "Ben again");
+    let from_ben = ben.store.share_bundle(&circle, false).unwrap();
+    assert!(opens_with_invite_alone(&chen_invite, &from_ben.bytes));
+    chen.store.apply_bundle(&chen.store.open_bundle(&from_ben.bytes).unwrap(), false).unwrap();
+
+    // Once both are known to hold Chen's key, his laptop forgets the invite's identity.
+    deliver(&mut chen, &mut ben, &circle);
+    add_item(&mut ben, &meeting, "Ben has Chen's key");
+    let from_ben = ben.store.share_bundle(&circle, false).unwrap();
+    assert!(!opens_with_invite_alone(&chen_invite, &from_ben.bytes));
+    chen.store.apply_bundle(&chen.store.open_bundle(&from_ben.bytes).unwrap(), false).unwrap();
+    assert_eq!(chen.store.kept_invite_identities(), 0, "no laptop seals to the invite any more");
+    deliver(&mut chen, &mut ana, &circle);
+    deliver(&mut ana, &mut chen, &circle);
+    assert_eq!(ana.store.dump(&circle).unwrap(), chen.store.dump(&circle).unwrap());
+}
+
+#[test]
+fn an_expired_invites_key_gets_nothing_and_is_forgotten() {
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let mut ana = laptop_on(&clock);
+    ana.store.create_identity(&person("Ana")).unwrap();
+    let circle = ana
+        .store
+        .create_circle(&CircleInput { name: "Early-career librarians".into(), ..Default::default() })
+        .unwrap()
+        .id;
+    let mut ben = laptop_on(&clock);
+    ben.store.join(&open_invite(&invite(&mut ana, &circle, "Ben"), PASS).unwrap(), None).unwrap();
+    deliver(&mut ben, &mut ana, &circle);
+    let cam_member = ana
+        .store
+        .add_member(&MemberInput {
+            circle_id: circle.clone(),
+            name: "Cam".into(),
+            email: "cam@uni.edu".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let cam_invite = ana.store.create_invite(&circle, &cam_member.id, PASS, Some(1)).unwrap().sealed;
+    let mut cam = laptop_on(&clock);
+    cam.store.join(&open_invite(&cam_invite, PASS).unwrap(), None).unwrap();
+    let on_time = ana.store.share_bundle(&circle, false).unwrap();
+    assert!(opens_with_invite_alone(&cam_invite, &on_time.bytes));
+
+    // Two days on, Cam's invite has expired: Ana seals to Ben only, and says Cam cannot read it.
+    clock.set(ana.store.now() + chrono::Duration::days(2));
+    let late = ana.store.share_bundle(&circle, false).unwrap();
+    assert_eq!(late.unreadable_by, ["Cam"]);
+    assert!(!opens_with_invite_alone(&cam_invite, &late.bytes));
+    let err = cam.store.open_bundle(&late.bytes).unwrap_err();
+    assert!(err.to_string().contains("did not have your key yet"), "{err}");
+    // Cam's laptop no longer reads with the expired identity, and forgets it at its next import.
+    assert!(cam.store.open_bundle(&on_time.bytes).unwrap_err().to_string().contains("not addressed to you"));
+    assert_eq!(cam.store.kept_invite_identities(), 1);
+    deliver(&mut cam, &mut ana, &circle);
+    deliver(&mut ana, &mut cam, &circle);
+    assert_eq!(cam.store.kept_invite_identities(), 0);
+}
+
+#[test]
+fn the_invite_file_without_its_passphrase_reads_nothing() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let chen_invite = invite(&mut ana, &circle, "Chen");
+    add_item(&mut ana, &meeting, "Confidential: the tenure case");
+    let shared = ana.store.share_bundle(&circle, false).unwrap();
+
+    // Eve saw both emails: the invite and the bundle. Without the passphrase neither opens.
+    for guess in ["", "river lantern", "River Lantern Autumn"] {
+        assert!(open_invite(&chen_invite, guess).is_err(), "{guess:?}");
+    }
+    let eve = laptop();
+    let err = eve.store.open_bundle(&shared.bytes).unwrap_err();
+    assert!(err.to_string().contains("not addressed to you"), "{err}");
+    let guessed_key = seal::invite_identity(&ed25519_dalek::SigningKey::from_bytes(&[7; 32]));
+    assert!(!decrypts_with(&shared.bytes, guessed_key));
+    let text = String::from_utf8_lossy(&shared.bytes);
+    assert!(!text.contains("tenure") && !text.contains("Chen"), "nothing readable travels in the file");
+    // With the passphrase the invite's key opens it: the passphrase is what protects it.
+    assert!(opens_with_invite_alone(&chen_invite, &shared.bytes));
+}
+
+#[test]
+fn a_removed_member_reads_nothing_new_through_their_invite() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let mut ben = join(&invite(&mut ana, &circle, "Ben"));
+    deliver(&mut ben, &mut ana, &circle);
+    let chen_invite = invite(&mut ana, &circle, "Chen");
+    let chen = join(&chen_invite);
+    let dee_invite = invite(&mut ana, &circle, "Dee");
+    let chen_member = chen.store.my_member_id(&circle).unwrap();
+    let dee_member = open_invite(&dee_invite, PASS).unwrap().header.member_id;
+    // Chen joined but Ana never heard from him; Dee never joined. Both are removed.
+    ana.store.remove_member(&circle, &chen_member).unwrap();
+    ana.store.remove_member(&circle, &dee_member).unwrap();
+
+    add_item(&mut ana, &meeting, "After Chen and Dee left");
+    let shared = ana.store.share_bundle(&circle, false).unwrap();
+    let err = chen.store.open_bundle(&shared.bytes).unwrap_err();
+    assert!(err.to_string().contains("not addressed to you"), "{err}");
+    assert!(!opens_with_invite_alone(&chen_invite, &shared.bytes));
+    assert!(!opens_with_invite_alone(&dee_invite, &shared.bytes));
+    assert!(ben.store.open_bundle(&shared.bytes).is_ok());
+}
+
+#[test]
+fn a_new_member_takes_nothing_from_a_sender_they_cannot_verify_yet() {
+    let (mut ana, circle, meeting) = ana_with_circle();
+    let chen_invite = invite(&mut ana, &circle, "Chen");
+    let mut chen = join(&chen_invite);
+    // Dee is invited after Chen's invite was made, so Chen's copy of the circle lacks her
+    // invite; her laptop knows Chen's invite and seals her first bundle to it.
+    let mut dee = join(&invite(&mut ana, &circle, "Dee"));
+    add_item(&mut dee, &meeting, "Dee's hello");
+    let from_dee = dee.store.share_bundle(&circle, false).unwrap();
+    assert!(opens_with_invite_alone(&chen_invite, &from_dee.bytes));
+    let before = (chen.store.dump(&circle).unwrap(), row_counts(&chen));
+    let err = chen.store.open_bundle(&from_dee.bytes).unwrap_err();
+    assert!(err.to_string().contains("import a bundle from the member who invited them first"), "{err}");
+    assert_eq!((chen.store.dump(&circle).unwrap(), row_counts(&chen)), before);
+
+    // Ana's bundle brings Dee's invite; then Dee's key is proven and her bundle is taken.
+    deliver(&mut ana, &mut chen, &circle);
+    chen.store.apply_bundle(&chen.store.open_bundle(&from_dee.bytes).unwrap(), false).unwrap();
+    assert!(titles(&chen, &meeting).contains(&"Dee's hello".to_string()));
 }

@@ -8,6 +8,10 @@
 //! check that proof against the invite it already holds, so nobody who merely intercepts
 //! or guesses can add a key, and no secret ever enters the circle's log.
 //!
+//! The invite key is also an age key (its X25519 form): until the joiner's first bundle
+//! reaches a member, that member's bundles are sealed to it too, and the joining laptop
+//! keeps its identity to open them (`newcomers`).
+//!
 //! An invite is used once and expires ([`keys::INVITE_DAYS`] by default). It is for a member
 //! who has not joined yet, or, made on one of your own laptops for yourself, it adds another
 //! laptop of yours ("Add another laptop of mine"). `keys.rs` holds the rules every laptop
@@ -17,7 +21,7 @@
 
 use super::bundle::{self, Bundle};
 use super::keys::{self, DeviceKey};
-use super::seal;
+use super::{newcomers, seal};
 use crate::changelog::entity;
 use crate::{Error, IdentityInput, Member, MemberInput, MemberPatch, Result, Store};
 use ed25519_dalek::SigningKey;
@@ -469,10 +473,12 @@ impl Store {
         let device_id = self.device_id().to_string();
         // The circle's rules for invite keys (used once, not yet joined…) judge this key here
         // first, as they will on every other laptop.
+        // The invite's key also opens what the circle seals to it until this key reaches them.
         let device_key = self.write(|tx| {
             let key =
                 keys::add_key(tx, &header.circle_id, &member.id, &device_id, &public, &authorized_by, &invite_key)?;
             keys::verify_key(tx, &key)?;
+            newcomers::keep_invite_identity(tx, &header.circle_id, &header.invite_id, &invite_key, &expires_at)?;
             Ok(key)
         })?;
         // What the inviter had, they still have.

@@ -37,6 +37,15 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+/// Whom a circle's bundles are sealed to ([`Store::recipients`]).
+#[derive(Debug, Default)]
+pub(crate) struct Recipients {
+    /// Each age recipient once (`age1…`): laptops' keys, then live invites' keys.
+    pub keys: Vec<String>,
+    /// The members who can read them (with a laptop, or as soon as they join).
+    pub members: BTreeSet<String>,
+}
+
 /// `authorized_by` of the device that founded a circle.
 pub const FOUNDER: &str = "founder";
 /// Domain separation for key proofs.
@@ -181,7 +190,7 @@ fn invite_row(conn: &Connection, circle_id: &str, invite_id: &str) -> Result<Opt
 
 /// The member whose device wrote an invite (its first `put` in the log), if that device has
 /// a key in the circle.
-fn invite_author(conn: &Connection, circle_id: &str, invite_id: &str) -> Result<Option<String>> {
+pub(crate) fn invite_author(conn: &Connection, circle_id: &str, invite_id: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT k.member_id FROM change_log l JOIN device_keys k
@@ -410,15 +419,29 @@ impl Store {
         key_rows(self.conn(), "circle_id = ?1 ORDER BY added_at, id", [circle_id])
     }
 
-    /// The age recipients of every device of the circle's current members.
-    pub(crate) fn recipients(&self, circle_id: &str) -> Result<Vec<String>> {
+    /// Whom a bundle of the circle is sealed to, as this laptop knows the circle: every
+    /// unrevoked laptop of its current members, and the live invites of members whose
+    /// laptop's key has not reached this one yet (see `newcomers`). The one place that
+    /// decides who can read what this laptop sends.
+    pub(crate) fn recipients(&self, circle_id: &str) -> Result<Recipients> {
         let keys = key_rows(
             self.conn(),
             "circle_id = ?1 AND revoked_after IS NULL AND member_id IN (SELECT id FROM members WHERE left_at IS NULL) ORDER BY id",
             [circle_id],
         )?;
-        let mut recipients: Vec<String> = keys.into_iter().map(|k| k.age_recipient).collect();
-        recipients.dedup();
+        let now = crate::clock::to_stored(self.now());
+        let invites = super::newcomers::invite_recipients(self.conn(), circle_id, &now)?;
+        let mut recipients = Recipients::default();
+        for (member_id, age_recipient) in keys
+            .into_iter()
+            .map(|k| (k.member_id, k.age_recipient))
+            .chain(invites.into_iter().map(|i| (i.member_id, i.age_recipient)))
+        {
+            recipients.members.insert(member_id);
+            if !recipients.keys.contains(&age_recipient) {
+                recipients.keys.push(age_recipient);
+            }
+        }
         Ok(recipients)
     }
 

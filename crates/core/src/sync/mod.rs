@@ -12,6 +12,7 @@
 //!   alone: the version vector it carries is defined there.
 //! - `seal`, `keys`, `invite`, `share`, `armor`: signing and encryption to the circle's
 //!   members, which devices a circle trusts, invites, sync as a person uses it, pasteable text.
+//! - `newcomers`: a new member reads at once (bundles also sealed to their live invite).
 //! - `exchange`: version vectors, export of what a peer lacks, atomic import with a report.
 
 pub mod armor;
@@ -23,6 +24,7 @@ pub mod invite;
 pub mod keys;
 pub mod merge;
 mod names;
+mod newcomers;
 pub mod seal;
 pub mod share;
 pub mod signed;

@@ -33,6 +33,9 @@ const HEADER_VERSION: u8 = 1;
 const SIGN_CONTEXT: &[u8] = b"kinship-seal/1\0";
 /// The prefix of the stored device-keys string.
 const KEYS_PREFIX: &str = "kinship-device-keys/1";
+/// How age writes X25519 recipients (`age1…`) and secret keys (`AGE-SECRET-KEY-1…`).
+const AGE_RECIPIENT_HRP: bech32::Hrp = bech32::Hrp::parse_unchecked("age");
+const AGE_SECRET_HRP: bech32::Hrp = bech32::Hrp::parse_unchecked("AGE-SECRET-KEY-");
 /// The shortest invite passphrase accepted.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// The largest scrypt work factor an invite may demand: N = 2^21 needs 2 GiB of memory.
@@ -145,11 +148,27 @@ pub fn open(
     identity: &DeviceKeys,
     verifying_key_of: impl Fn(&str, &[u8]) -> Option<String>,
 ) -> Result<Opened> {
+    open_as(sealed, identity, &[], verifying_key_of)
+}
+
+/// Like [`open`], also trying `invite_identities` (see [`invite_identity`]): a laptop that
+/// has just joined reads what was sealed to its invite before the circle knew its own key.
+/// The signature is checked the same way whichever identity opened the file.
+pub fn open_as(
+    sealed: &[u8],
+    identity: &DeviceKeys,
+    invite_identities: &[age::x25519::Identity],
+    verifying_key_of: impl Fn(&str, &[u8]) -> Option<String>,
+) -> Result<Opened> {
     let body = strip_magic(sealed, MAGIC)?;
-    let plaintext = decrypt(body, &identity.age as &dyn age::Identity).map_err(|e| match e {
+    let identities: Vec<&dyn age::Identity> = std::iter::once(&identity.age as &dyn age::Identity)
+        .chain(invite_identities.iter().map(|i| i as &dyn age::Identity))
+        .collect();
+    let plaintext = decrypt(body, &identities).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys => bundle_error(
-            "it was not addressed to you. Either the sender's laptop did not have your key yet (it reaches them \
-             with your first bundle), or it is for a circle you are not in, or you were removed",
+            "it was not addressed to you. Either the sender's laptop did not have your key yet (your first \
+             bundle brings it to them: share your updates, then ask them to share again), or it is for a circle \
+             you are not in, or you were removed",
         ),
         _ => damaged(),
     })?;
@@ -160,6 +179,24 @@ pub fn open(
     key.verify_strict(&signed_message(sender_device, inner), &signature)
         .map_err(|_| bundle_error("its signature does not match: it was altered or forged; nothing was changed"))?;
     Ok(Opened { sender_device: sender_device.to_owned(), inner: inner.to_vec() })
+}
+
+/// An invite's one-off Ed25519 key (hex, as the circle's `invites` row holds it) as an age
+/// X25519 recipient: the same key on the Montgomery curve, as age's `ssh-ed25519` recipients
+/// and libsodium convert it. Every laptop holding the invite can seal to the invitee before
+/// their laptop's own key arrives; `None` for a malformed key.
+pub fn invite_recipient(invite_key: &str) -> Option<String> {
+    let bytes: [u8; 32] = hex::decode(invite_key).ok()?.try_into().ok()?;
+    let montgomery = VerifyingKey::from_bytes(&bytes).ok()?.to_montgomery();
+    bech32::encode_lower::<bech32::Bech32>(AGE_RECIPIENT_HRP, montgomery.as_bytes()).ok()
+}
+
+/// The secret half of [`invite_recipient`]: the X25519 scalar of the invite's signing key
+/// (what its verifying key's Montgomery form is the public key of). Keep it secret.
+pub fn invite_identity(invite_key: &SigningKey) -> age::x25519::Identity {
+    let scalar = invite_key.to_scalar_bytes();
+    let encoded = bech32::encode_upper::<bech32::Bech32>(AGE_SECRET_HRP, &scalar).expect("32 bytes always encode");
+    age::x25519::Identity::from_str(&encoded).expect("a Bech32 X25519 secret key is an age identity")
 }
 
 /// Encrypts an invite to a passphrase (age's scrypt, at age's default work factor: about
@@ -189,7 +226,7 @@ pub fn open_with_passphrase(sealed: &[u8], passphrase: &str) -> Result<Vec<u8>> 
     let body = strip_magic(sealed, INVITE_MAGIC)?;
     let mut identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_owned()));
     identity.set_max_work_factor(MAX_INVITE_LOG_N);
-    decrypt(body, &identity as &dyn age::Identity).map_err(|e| match e {
+    decrypt(body, &[&identity as &dyn age::Identity]).map_err(|e| match e {
         age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
             Error::invalid("Passphrase", "it does not match this invite; check it with the person who invited you")
         }
@@ -281,9 +318,9 @@ const MAX_STANZAS: usize = 256;
 /// header after each line, so its cost grows with the square of the size.
 const MAX_HEADER_BYTES: usize = 32 * 1024;
 
-/// Decrypts an age file with one identity, reading at most as much as the file holds
-/// (age plaintext is never longer than its ciphertext).
-fn decrypt(body: &[u8], identity: &dyn age::Identity) -> std::result::Result<Vec<u8>, age::DecryptError> {
+/// Decrypts an age file with the first of `identities` that opens it, reading at most as
+/// much as the file holds (age plaintext is never longer than its ciphertext).
+fn decrypt(body: &[u8], identities: &[&dyn age::Identity]) -> std::result::Result<Vec<u8>, age::DecryptError> {
     // The header ends at its MAC line; a real one is a few KB, so look no further than that.
     let window = &body[..body.len().min(MAX_HEADER_BYTES)];
     let Some(header_end) = window.windows(5).position(|w| w == b"\n--- ") else {
@@ -293,7 +330,7 @@ fn decrypt(body: &[u8], identity: &dyn age::Identity) -> std::result::Result<Vec
     if stanzas > MAX_STANZAS {
         return Err(age::DecryptError::InvalidHeader);
     }
-    let reader = age::Decryptor::new_buffered(body)?.decrypt(std::iter::once(identity))?;
+    let reader = age::Decryptor::new_buffered(body)?.decrypt(identities.iter().copied())?;
     let mut plaintext = Vec::new();
     reader.take(body.len() as u64).read_to_end(&mut plaintext)?;
     Ok(plaintext)
@@ -313,6 +350,24 @@ mod tests {
     fn key_of(device: &str, keys: &DeviceKeys) -> impl Fn(&str, &[u8]) -> Option<String> {
         let (device, key) = (device.to_owned(), keys.public().signing_key);
         move |d, _| (d == device).then(|| key.clone())
+    }
+
+    #[test]
+    fn an_invites_signing_key_is_also_an_age_key_pair() {
+        let invite = SigningKey::generate(&mut OsRng);
+        let public = hex::encode(invite.verifying_key().to_bytes());
+        let recipient = invite_recipient(&public).unwrap();
+        assert!(recipient.starts_with("age1"), "{recipient}");
+        assert_eq!(invite_identity(&invite).to_public().to_string(), recipient);
+        let a = DeviceKeys::generate();
+        let sealed = seal(&sample_inner(), DEVICE_A, &a, &[recipient]).unwrap();
+        let stranger = DeviceKeys::generate();
+        assert!(open(&sealed, &stranger, key_of(DEVICE_A, &a)).is_err());
+        let opened = open_as(&sealed, &stranger, &[invite_identity(&invite)], key_of(DEVICE_A, &a)).unwrap();
+        assert_eq!(opened.inner, sample_inner());
+        for malformed in ["", "zz", &public[..62]] {
+            assert_eq!(invite_recipient(malformed), None, "{malformed}");
+        }
     }
 
     fn sample_inner() -> Vec<u8> {

@@ -29,8 +29,8 @@ pub struct SharedBundle {
     pub changes: usize,
     /// The other current members' email addresses.
     pub to: Vec<String>,
-    /// Members who cannot read it yet: this laptop has not had a bundle from them since
-    /// they joined (their first bundle brings the key to encrypt to).
+    /// Members who cannot read it yet: this laptop has no key of theirs (their first bundle
+    /// brings it) and no live invite for them (which lets them read it as soon as they join).
     pub unreadable_by: Vec<String>,
     pub subject: String,
     pub body: String,
@@ -246,19 +246,19 @@ impl Store {
         let recipients = self.recipients(circle_id)?;
         let mine = self.secret_keys()?;
         let my_recipient = mine.public().age_recipient;
-        if recipients.iter().all(|r| *r == my_recipient) {
+        if recipients.keys.iter().all(|r| *r == my_recipient) {
             return Err(Error::invalid(
                 "Circle",
-                "nobody else can read it yet: invite members first, and once they join, import the first \
-                 bundle each sends you (it brings the key to write to them)",
+                "nobody else can read it yet: invite members first (an invite lets its member read the circle's \
+                 updates as soon as they join, until it expires)",
             ));
         }
-        let keyed: BTreeSet<String> = self.device_keys(circle_id)?.into_iter().map(|k| k.member_id).collect();
-        let unreadable_by = others.iter().filter(|m| !keyed.contains(&m.id)).map(|m| m.name.clone()).collect();
+        let unreadable_by =
+            others.iter().filter(|m| !recipients.members.contains(&m.id)).map(|m| m.name.clone()).collect();
         let base = if full { None } else { Some(self.what_all_have(circle_id)?) };
         let mut bundle = self.export_bundle(circle_id, base.as_ref())?;
         bundle.claims.extend(self.stored_claims(circle_id)?);
-        let sealed = seal::seal(&bundle::encode(&bundle)?, self.device_id(), &mine, &recipients)?;
+        let sealed = seal::seal(&bundle::encode(&bundle)?, self.device_id(), &mine, &recipients.keys)?;
         let my_name = self.member(&me)?.name;
         let stamp = self.now().format("%Y%m%d-%H%M").to_string();
         let changes = bundle.changes.len();
@@ -339,16 +339,18 @@ impl Store {
         let sealed = armor::dearmor(bytes)?;
         let mine = self.secret_keys()?;
         let why = RefCell::new(None);
-        let opened = seal::open(&sealed, &mine, |device, inner| self.trusted_signing_key(device, inner, &why))
-            .map_err(|e| match why.take() {
-                Some(Error::Bundle(reason)) if reason.contains("has not heard of") => Error::Bundle(
-                    "it comes from someone who joined with an invite this laptop has not heard of yet; \
+        let invites = super::newcomers::invite_identities(self.conn(), &crate::clock::to_stored(self.now()))?;
+        let opened =
+            seal::open_as(&sealed, &mine, &invites, |device, inner| self.trusted_signing_key(device, inner, &why))
+                .map_err(|e| match why.take() {
+                    Some(Error::Bundle(reason)) if reason.contains("has not heard of") => Error::Bundle(
+                        "it comes from someone who joined with an invite this laptop has not heard of yet; \
                      import a bundle from the member who invited them first, then this one"
-                        .into(),
-                ),
-                Some(reason) => reason,
-                None => e,
-            })?;
+                            .into(),
+                    ),
+                    Some(reason) => reason,
+                    None => e,
+                })?;
         let bundle = bundle::decode(&opened.inner)?;
         if bundle.sender_device != opened.sender_device {
             return Err(Error::Bundle("it names a different sender inside than the one who signed it".into()));
@@ -418,6 +420,8 @@ impl Store {
         }
         let import_id =
             if report.new_changes == 0 { None } else { self.last_import_row(&bundle.circle_id)?.map(|row| row.0) };
+        // What the sender says it holds may show that the circle now knows this laptop's key.
+        self.forget_spent_invite_identities(&bundle.circle_id)?;
         Ok(Applied { report, import_id, backup_file })
     }
 
