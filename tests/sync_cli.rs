@@ -86,6 +86,42 @@ pub(crate) fn ana_and_ben() -> (DataDir, DataDir, String, String, DataDir) {
 }
 
 #[test]
+fn a_new_member_reads_the_circle_at_once_and_is_told_to_send_hello() {
+    let (ana, chen, files) = (DataDir::new(), DataDir::new(), DataDir::new());
+    let circle = ana.with_circle();
+    let meeting =
+        ana.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-12-08T18:00:00Z", "--minutes", "60"]);
+    let invite = files.path().join("chen.kinship");
+    let args = ["invite", "--circle", &circle, "--name", "Chen Wu", "--email", "chen@uni.edu", "--out"];
+    ana.run_with_env(&[&args[..], &[path_str(&invite)]].concat(), &[PASS]).success();
+    let joined = chen.run_with_env(&["join", path_str(&invite)], &[PASS]).success();
+    assert!(joined.contains("You joined Early-career librarians (invited by Ana Reyes)"), "{joined}");
+
+    // Ana shares before anything of Chen's reached her: Chen imports it and sees her agenda.
+    ana.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Chen's first question"]);
+    let from_ana = files.path().join("from-ana.kinship");
+    let shared = json(&ana.ok(&["--json", "export", "--circle", &circle, "--out", path_str(&from_ana)]));
+    assert_eq!(shared["to"], serde_json::json!(["chen@uni.edu"]));
+    let imported = chen.ok(&["import", path_str(&from_ana)]);
+    assert!(imported.contains("From Ana Reyes"), "{imported}");
+    assert!(chen.ok(&["agenda", "list", "--meeting", &meeting]).contains("Chen's first question"));
+
+    // The join said what to run next; run it as printed (into the scratch folder).
+    let next = joined.lines().find(|l| l.trim_start().starts_with("kinship export")).expect(&joined).trim();
+    let hello = files.path().join("hello.kinship");
+    let printed: Vec<&str> = next.split_whitespace().skip(1).collect();
+    assert_eq!(printed, ["export", "--circle", &circle, "--out", "hello.kinship"], "{joined}");
+    chen.ok(&[&printed[..4], &[path_str(&hello)]].concat());
+    let hello_in = ana.ok(&["import", path_str(&hello)]);
+    assert!(hello_in.contains("From Chen Wu"), "{hello_in}");
+
+    // Now Ana writes to Chen's own key, and the two laptops agree.
+    ana.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Welcome, Chen"]);
+    send(&ana, &chen, &circle, &files, "second.kinship");
+    assert_eq!(ana.ok(&["dump", "--circle", &circle]), chen.ok(&["dump", "--circle", &circle]));
+}
+
+#[test]
 fn two_laptops_converge_through_files_and_pasted_text() {
     let (ana, ben, circle, meeting, files) = ana_and_ben();
     assert_eq!(ana.ok(&["dump", "--circle", &circle]), ben.ok(&["dump", "--circle", &circle]));

@@ -59,11 +59,18 @@ pub fn revoke_laptop(store: &mut Store, circle: &str, key_id: &str) -> Result<Ou
 pub fn join(store: &mut Store, file: &Path) -> Result<Output> {
     let invite = open_invite(&read(file)?, &passphrase()?)?;
     let joined = store.join(&invite, None)?;
-    let text = if invite.adds_a_laptop() {
+    let done = if invite.adds_a_laptop() {
         format!("This laptop is now one of yours in {}.", joined.circle_name)
     } else {
         format!("You joined {} (invited by {}).", joined.circle_name, invite.header.inviter_name)
     };
+    // Joining ends with one action: the first bundle brings the others this laptop's key.
+    let text = format!(
+        "{done}\nYou can already import the updates the circle sends you. Now send hello to the circle, so that \
+         they can keep writing to this laptop:\n  kinship export --circle {} --out hello.kinship\n\
+         and email hello.kinship to the members it names.",
+        joined.circle_id
+    );
     Ok(output(&joined, text))
 }
 
