@@ -1,6 +1,7 @@
 //! Sync in the real window: two laptops (two data folders, set up with the CLI) exchange
 //! bundles through the Sync screen; a conflict is settled by keeping both versions; a new
-//! member joins from the welcome screen with an invite and its passphrase; a member adds
+//! member joins from the welcome screen with an invite and its passphrase, and sends hello to
+//! the circle; a member adds
 //! another laptop of theirs and revokes a lost one; and the Sync and import screens pass axe
 //! in light and dark.
 
@@ -289,10 +290,11 @@ async fn a_conflict_is_shown_with_both_versions_and_keeping_both_settles_it() {
 #[tokio::test]
 async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passphrase() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let (_ana, _files, invite, ben) = ben_invited();
+    let (ana, _files, invite, ben) = ben_invited();
+    let saves = tempfile::tempdir().unwrap();
 
     let display = Display::get();
-    let app = App::launch(&display, ben.path()).await;
+    let app = App::launch_with_env(&display, ben.path(), &[("KINSHIP_EXPORT_DIR", arg(saves.path()))]).await;
     app.wait_for("#welcome-form").await;
     click(&app, "#have-invite").await;
     app.wait_for("#join-form input[type=file]").await.send_keys(arg(&invite)).await.unwrap();
@@ -321,7 +323,27 @@ async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passp
     accessible_screenshot(&app, "on the join form", "#join-form", "join.png").await;
     click(&app, "#join-submit").await;
 
+    // Joining ends with one action: send hello to the circle, which is Share updates.
+    app.wait_for_text("#sync-title", "Sync: Early-career librarians").await;
+    let hello = app.wait_for_text("#hello", "Send hello to the circle").await;
+    assert!(hello.contains("you can already open the updates its members send you"), "{hello}");
+    accessible_screenshot(&app, "on sending hello", "#hello", "join-hello.png").await;
+    click(&app, "#send-hello").await;
+    let said = app.wait_for_text("#share-saved", "Saved ").await;
+    let bundle = only_bundle(saves.path());
+    assert!(said.contains(bundle.file_name().unwrap().to_str().unwrap()), "{said}");
+    app.wait_for_text("#email-circle", "Open email to the circle").await;
+    app.wait_for_text("#hello-text", "Your hello is saved").await;
+    assert!(app.client.find_all(Locator::Css("#send-hello")).await.unwrap().is_empty(), "sent once");
+    assert!(!hash(&app).await.contains("hello"), "the address no longer asks for it: {}", hash(&app).await);
+    settle_for_screenshot(&app, "#hello").await;
+    app.screenshot("join-hello-sent.png").await;
+    // The hello is a real bundle: Ana's laptop takes it, and with it Ben's key.
+    let taken = ana.ok(&["import", arg(&bundle)]);
+    assert!(taken.contains("From Ben Okafor"), "{taken}");
+
     // In the circle, as Ben; the rest of the app follows links from here.
+    click(&app, "#hello-later").await;
     app.wait_for_text("#circle-title", "Early-career librarians").await;
     app.wait_for_text("#whoami", "Ben Okafor (he/him)").await;
     assert!(app.wait_for("#site-nav").await.is_displayed().await.unwrap());
@@ -351,7 +373,7 @@ async fn an_invite_opened_before_anyone_is_set_up_goes_straight_to_joining() {
     click(&app, "#join-submit").await;
     app.wait_for_text("#invite-summary", "Ana Reyes invites you (Ben Okafor").await;
     click(&app, "#join-submit").await;
-    app.wait_for_text("#circle-title", "Early-career librarians").await;
+    app.wait_for_text("#hello-title", "Send hello to the circle").await;
     app.wait_for_text("#whoami", "Ben Okafor").await;
     // Set-up ends by focusing the page, then opens any file left unused: none here.
     let started = Instant::now();

@@ -22,7 +22,7 @@ const ROUTES = [
   [/^#\/search$/, './views/search.js'],
   [/^#\/record$/, './views/record.js'],
   [/^#\/data$/, './views/data.js'],
-  [/^#\/sync\/([0-9a-f-]{36})(?:\?invite=([0-9a-f-]{36}))?$/, './views/sync.js'],
+  [/^#\/sync\/([0-9a-f-]{36})(?:\?invite=([0-9a-f-]{36})|\?(hello))?$/, './views/sync.js'],
   [/^#\/import$/, './views/import.js'],
   [/^(#\/?)?$/, './views/circles.js'],
 ];

@@ -318,7 +318,7 @@ export function passphraseField({ name = 'passphrase', label = 'Passphrase', hin
  * Joining a circle from an invite: the file (unless `source` already names it), its
  * passphrase, what the invite is, then "Join the circle". When this laptop has nobody set up
  * yet, the form also asks who you are (prefilled from the invite). `onJoined(circleId)`
- * runs after joining.
+ * runs after joining (both callers go on to the circle's Sync screen, to send hello).
  */
 export function joinForm({ source = null, status, onJoined }) {
   const form = h('form', { class: 'card join-form', id: 'join-form', novalidate: true, 'aria-labelledby': 'join-title' });
@@ -414,7 +414,7 @@ export async function render(main) {
   const { box, preview, state } = importBox({
     status,
     onInvite: (source) => {
-      const form = joinForm({ source, status, onJoined: (circleId) => { window.location.hash = `#/circle/${circleId}`; } });
+      const form = joinForm({ source, status, onJoined: (circleId) => { window.location.hash = `#/sync/${circleId}?hello`; } });
       replace(joinSlot, h('p', { class: 'note', id: 'is-invite' }, 'This file is an invite to join a circle. Type the passphrase you were told to open it.'), form);
       form.querySelector('input').focus();
     },

@@ -1,4 +1,5 @@
-// The Sync screen (#/sync/<circle-id>, or …?invite=<member-id> to start an invite): share
+// The Sync screen (#/sync/<circle-id>, or …?invite=<member-id> to start an invite, or …?hello
+// right after joining, to send hello to the circle with the same share as below): share
 // this laptop's updates as a sealed bundle file (or text to paste into an email), import what
 // others sent, see who has joined (and each member's laptops) and what they are missing, revoke a
 // lost laptop, invite someone, add another laptop of mine, choose between two versions of the
@@ -10,7 +11,7 @@ import { announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, s
 import { count, fileSize, gapRange, importBox, passphraseField, undoImport } from './import.js';
 import { mailto } from '../mail.js';
 
-export async function render(main, [circleId, inviteMemberId]) {
+export async function render(main, [circleId, inviteMemberId, hello]) {
   const status = liveRegion();
   let st = await api.syncStatus(circleId);
   const slots = {
@@ -25,7 +26,8 @@ export async function render(main, [circleId, inviteMemberId]) {
   const { box: importPanel } = importBox({ status, circleId, onChange: refresh });
   const invite = inviteForm(ctx);
   const laptop = laptopForm(ctx);
-  const mainColumn = h('div', { class: 'sync-main' }, share.form, importPanel, slots.conflicts);
+  const mainColumn = h('div', { class: 'sync-main' },
+    hello ? helloCard(ctx, share) : null, share.form, importPanel, slots.conflicts);
 
   async function refresh() {
     st = await api.syncStatus(circleId);
@@ -108,16 +110,20 @@ function shareForm(ctx) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'share-updates' }, 'Share updates')),
     result);
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  /** Shares updates as the form says; resolves to whether a bundle was saved. */
+  function send() {
     const full = form.elements.full.checked;
     const armor = form.elements.armor.checked;
-    await submitting(form, async () => {
+    return submitting(form, async () => {
       const r = await api.shareUpdates(ctx.circleId, full, armor);
       clearErrors(form);
       showShared(form, result, r, ctx.status);
       await ctx.refresh();
     });
+  }
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    send();
   });
 
   function update() {
@@ -126,7 +132,39 @@ function shareForm(ctx) {
       ? `${count(n, 'change')} to share since your last bundle.`
       : 'Nothing new since your last bundle. A full bundle sends everything again.';
   }
-  return { form, update };
+  return { form, update, send };
+}
+
+/**
+ * Right after joining: one action, "Send hello to the circle", which is Share updates. Its
+ * bundle brings the others this laptop's key; until it reaches them they seal to the invite.
+ */
+function helloCard(ctx, share) {
+  const send = h('button', { type: 'button', class: 'primary', id: 'send-hello' }, 'Send hello to the circle');
+  const later = h('a', { href: `#/circle/${ctx.circleId}`, id: 'hello-later' }, 'Later: go to the circle');
+  const text = h('p', { id: 'hello-text' },
+    `You are in ${ctx.get().circle_name}, and you can already open the updates its members send you. `
+    + 'Send hello now: your first bundle brings them this laptop’s key, so that they can keep writing to it.');
+  const card = h('section', { class: 'card sync-section hello', id: 'hello', 'aria-labelledby': 'hello-title' },
+    h('h2', { id: 'hello-title' }, 'Send hello to the circle'),
+    text,
+    h('div', { class: 'actions wrap' }, send, later));
+  send.addEventListener('click', async () => {
+    send.disabled = true;
+    const saved = await share.send();
+    send.disabled = false;
+    if (!saved) {
+      share.form.querySelector('.error-summary')?.focus();
+      return;
+    }
+    // Sent once: the address no longer asks for it, and the card says what is left to do.
+    window.history.replaceState(null, '', `#/sync/${ctx.circleId}`);
+    replace(text, 'Your hello is saved. Attach it to an email to the circle (Open email to the circle, below); '
+      + 'once it reaches them, they write to this laptop’s own key.');
+    send.remove();
+    later.textContent = 'Go to the circle';
+  });
+  return card;
 }
 
 function showShared(form, result, r, status) {
@@ -137,7 +175,7 @@ function showShared(form, result, r, status) {
     h('p', { class: 'hint' }, 'Attach it to an email to the circle. Only the circle’s members can open it.'),
     r.unreadable_by?.length
       ? h('p', { class: 'note', id: 'unreadable-by' },
-        `${r.unreadable_by.join(', ')} cannot open it yet: Kinship can write to a new member once it has imported the first bundle they send. Ask them to share updates.`)
+        `${r.unreadable_by.join(', ')} cannot open it yet: this laptop has neither their laptop’s key (it comes with the first bundle they send) nor a current invite for them. Ask them to share updates, or invite them.`)
       : null,
     fileActions(form, r, 'Open email to the circle', ['email-circle', 'reveal-bundle']),
     r.armored ? armoredText(r.armored, status) : null);

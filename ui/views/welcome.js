@@ -1,7 +1,8 @@
 // First run: who are you? Creates this laptop's identity, then hands over to the circles view.
 // Or, with an invite from a circle: the invite file and its passphrase say who you are, and
-// joining creates the identity and opens the circle. Or, moving laptops: a JSON export of
-// all one's data brings everything (identity included) into this empty install.
+// joining creates the identity and ends on the circle's Sync screen, to send hello. Or, moving
+// laptops: a JSON export of all one's data brings everything (identity included) into this
+// empty install.
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -123,7 +124,8 @@ function importForm(status, onDone) {
 
 /** After joining from an invite: the circle's home, with the person the invite set up. */
 async function joined(circleId, onDone) {
-  // replaceState, not a hash change: onDone renders the address itself.
-  window.history.replaceState(null, '', `#/circle/${circleId}`);
+  // replaceState, not a hash change: onDone renders the address itself. Joining ends with
+  // one action, sending hello to the circle, on its Sync screen.
+  window.history.replaceState(null, '', `#/sync/${circleId}?hello`);
   onDone(await api.getIdentity());
 }

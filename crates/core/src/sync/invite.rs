@@ -367,8 +367,8 @@ impl Store {
                  that keeps our agenda and notes on our own laptops, with no accounts and no server).\n\n\
                  Open the attached invite with Kinship (\"I have an invite\" on its first screen, or double-click \
                  the file) and type the passphrase I will tell you by phone or in person. It is not in this \
-                 email, on purpose. The invite works once, until {until}.\n\nOnce you have joined, send the \
-                 circle your first updates from the Sync screen, so that we can send you ours.\n\n{}\n",
+                 email, on purpose. The invite works once, until {until}.\n\nOnce you have joined, Kinship asks \
+                 you to send hello to the circle: please do, so that our laptops learn yours.\n\n{}\n",
                 first_name(&member.name),
                 circle.name,
                 me.name
