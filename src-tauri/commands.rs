@@ -42,6 +42,7 @@ commands! {
     update_member(id: String, patch: MemberPatch) -> Member => |s| s.update_member(&id, &patch);
     remove_member(circle_id: String, id: String) -> Member => |s| s.remove_member(&circle_id, &id);
     revoke_laptop(circle_id: String, key_id: String) -> sync::keys::DeviceKey => |s| s.revoke_laptop(&circle_id, &key_id);
+    member_invites(circle_id: String) -> Vec<MemberInvite> => |s| s.member_invites(&circle_id);
 
     create_meetings(input: MeetingInput, count: usize) -> Vec<Meeting> => |s| s.create_series(&input, count);
     get_meeting(id: String) -> Meeting => |s| s.meeting(&id);
@@ -72,6 +73,7 @@ commands! {
 
     add_action_item(input: ActionItemInput) -> ActionItem => |s| s.add_action_item(&input);
     set_action_done(id: String, done: bool) -> ActionItem => |s| s.set_action_done(&id, done);
+    my_actions() -> Vec<CircleActions> => |s| s.my_actions();
 
     my_reflections() -> Vec<Reflection> => |s| s.my_reflections();
     circle_reflections(circle_id: String, filter: ReflectionFilter) -> CircleReflections => |s| s.circle_reflections(&circle_id, &filter);
@@ -92,7 +94,7 @@ commands! {
 
     mentoring_record(options: record::RecordOptions) -> record::RecordDocument => |s| s.mentoring_record(&options).map(|r| r.document());
     save_record(options: record::RecordOptions, format: String) -> String => |s| s.save_record(&options, &format);
-    record_reflection_choices(options: record::RecordOptions) -> Vec<Reflection> => |s| s.record_reflection_choices(&options);
+    record_reflection_choices(options: record::RecordOptions) -> Vec<record::ReflectionChoice> => |s| s.record_reflection_choices(&options);
     minutes(meeting_id: String) -> Minutes => |s| s.minutes(&meeting_id);
     save_minutes(meeting_id: String) -> String => |s| s.save_minutes(&meeting_id);
     save_circle_calendar(circle_id: String) -> String => |s| s.save_circle_calendar(&circle_id);

@@ -365,6 +365,16 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         "--due",
         "2026-01-27",
     ]);
+    let me = serde_json::from_str::<serde_json::Value>(&d.ok(&["--json", "member", "list", "--circle", &circle]))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "Ana Reyes")
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .unwrap();
+    // One of Ana's own, overdue, for My actions.
+    d.ok(&["action", "add", "--meeting", &ended, "--text", "Send the notes", "--owner", &me, "--due", "2026-01-20"]);
     d.ok(&["meeting", "end", "--meeting", &ended]);
     let running = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2026-02-10T18:00:00Z"]);
     d.ok(&["template", "apply", "--meeting", &running, "--template", "builtin:check-in"]);
@@ -408,6 +418,7 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         format!("#/reflect/{ended}"),
         "#/journal".into(),
         "#/goals".into(),
+        "#/actions".into(),
         format!("#/board/{circle}"),
         "#/search".into(),
         "#/record".into(),
@@ -430,6 +441,11 @@ async fn every_screen_passes_axe_in_light_and_dark() {
             }
             if theme == "dark" && screen == &format!("#/meeting/{ended}") {
                 app.screenshot("minutes-dark.png").await;
+            }
+            if screen == "#/actions" {
+                app.wait_for_text("#my-actions", "Send the notes").await;
+                app.client.execute("document.activeElement.blur()", vec![]).await.unwrap();
+                app.screenshot(&format!("my-actions-{theme}.png")).await;
             }
             if theme == "dark" && screen.starts_with("#/reflections/") {
                 app.screenshot("shared-reflections-dark.png").await;

@@ -137,7 +137,25 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.wait_for_text("#member-list .member.left", "Chioma Eze").await;
     app.wait_for_text("#member-list .member.left", "Left on").await;
     app.wait_for_text("#agreement", "What is said in the circle stays in the circle.").await;
-    app.wait_for_text("#open-actions", "Share job-talk slides").await;
+    let actions = app.wait_for_text("#open-actions", "Share job-talk slides").await;
+    assert!(actions.starts_with("Ben Okafor"), "open actions are listed under their owner: {actions}");
+
+    // Adding a member sits beside the member list: the new member shows, in view, and is announced.
+    app.fill("#member-form input[name=name]", "Dana Whitfield").await;
+    app.fill("#member-form input[name=email]", "dana@uni.edu").await;
+    click(&app, "#member-form button[type=submit]").await;
+    let added = app.wait_for_text("#member-list .member.just-added", "Dana Whitfield").await;
+    assert!(added.contains("just added"), "{added}");
+    wait_for_announcement(&app, "Dana Whitfield added to the circle.").await;
+    let script = "const r = document.querySelector('#member-list .just-added').getBoundingClientRect(); \
+                  return r.top >= 0 && r.bottom <= window.innerHeight;";
+    assert_eq!(app.client.execute(script, vec![]).await.unwrap(), true, "the new member is on screen");
+    let order = "const f = document.getElementById('member-form'); \
+                 return !!(document.getElementById('member-list').compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) \
+                   && !!(f.compareDocumentPosition(document.getElementById('schedule-form')) & Node.DOCUMENT_POSITION_FOLLOWING);";
+    assert_eq!(app.client.execute(order, vec![]).await.unwrap(), true, "list, then adding, then scheduling");
+    app.client.execute("document.activeElement.blur()", vec![]).await.unwrap();
+    app.screenshot("member-added.png").await;
 
     // Schedule a meeting: a start with no date says what to fix.
     click(&app, "#schedule-form button[type=submit]").await;
@@ -175,15 +193,24 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.wait_for_text("#agenda-total", "Timeboxes: 15 of 90 minutes").await;
     app.wait_for_text("#action-review", "Share job-talk slides").await;
 
-    // Apply the "Check-in circle" template.
+    // Apply the "Check-in circle" template: its 60 minutes stretch to the 75 the meeting has left.
     click(&app, "#template-form input[value='builtin:check-in']").await;
     click(&app, "#template-form button[type=submit]").await;
     wait_for_order(
         &app,
-        &["Conference proposal feedback", "Opening round", "Topic", "Topic", "Action review", "Closing round"],
+        &[
+            "Conference proposal feedback",
+            "Opening round",
+            "First topic",
+            "Second topic",
+            "Action review",
+            "Closing round",
+        ],
     )
     .await;
-    app.wait_for_text("#agenda-total", "Timeboxes: 75 of 90 minutes").await;
+    app.wait_for_text("#agenda-total", "Timeboxes: 90 of 90 minutes").await;
+    let first_topic = app.wait_for_text("#agenda-list .agenda-item:nth-child(3) .item-meta", "min").await;
+    assert!(first_topic.contains("25 min"), "20 minutes scaled by 75/60: {first_topic}");
     // Kinds read as the core words them, in the list and in the kind choice.
     let second = app.wait_for_text("#agenda-list .agenda-item:nth-child(2) .item-meta", "min").await;
     assert!(second.starts_with("Opening round · "), "{second}");
@@ -201,7 +228,7 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     let invalid = app.wait_for("#add-item-form input[name=title]").await.attr("aria-invalid").await.unwrap();
     assert_eq!(invalid.as_deref(), Some("true"));
 
-    // A member turn for Ben, 20 minutes: now the agenda runs 5 minutes over.
+    // A member turn for Ben, 20 minutes: now the agenda runs 20 minutes over. It goes before the closing round.
     app.fill("#add-item-form input[name=title]", "Job talk practice").await;
     app.fill("#add-item-form textarea[name=details]", "Ten minutes of my talk, then questions.").await;
     app.wait_for("#add-item-form select[name=kind]").await.select_by_value("member_turn").await.unwrap();
@@ -211,28 +238,32 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     click(&app, "#add-item-form input[name=confidential]").await;
     click(&app, "#add-item-form button[type=submit]").await;
     app.wait_for_text("#agenda-list", "Job talk practice").await;
-    let total = app.wait_for_text("#agenda-total", "Timeboxes: 95 of 90 minutes").await;
-    assert!(total.contains("5 minutes over"), "the total warns when over: {total}");
-    let added = app.wait_for_text("#agenda-list .agenda-item:last-child", "Job talk practice").await;
+    let total = app.wait_for_text("#agenda-total", "Timeboxes: 110 of 90 minutes").await;
+    assert!(
+        total.contains("20 minutes over. Shorten or remove a talking point."),
+        "the total warns when over: {total}"
+    );
+    app.wait_for_text("#agenda-list .agenda-item:last-child", "Closing round").await;
+    let added = app.wait_for_text("#agenda-list .agenda-item:nth-last-child(2)", "Job talk practice").await;
     assert!(added.contains("Ben Okafor’s turn") && added.contains("Stays in the circle"), "{added}");
     assert!(added.contains("wants feedback"), "the help wanted in the core's words: {added}");
 
     // Reorder from the keyboard: the Move up button, then Alt+ArrowUp; focus stays on the item.
-    click(&app, "#agenda-list .agenda-item:last-child .move-up").await;
+    click(&app, "#agenda-list .agenda-item:nth-last-child(2) .move-up").await;
     wait_for_order(
         &app,
         &[
             "Conference proposal feedback",
             "Opening round",
-            "Topic",
-            "Topic",
-            "Action review",
+            "First topic",
+            "Second topic",
             "Job talk practice",
+            "Action review",
             "Closing round",
         ],
     )
     .await;
-    wait_for_announcement(&app, "“Job talk practice” moved to place 6 of 7.").await;
+    wait_for_announcement(&app, "“Job talk practice” moved to place 5 of 7.").await;
     assert_eq!(focused_item_title(&app).await, "Job talk practice", "focus follows the moved item");
     let alt_up = KeyActions::new("keyboard".into())
         .then(KeyAction::Down { value: Key::Alt.into() })
@@ -245,9 +276,9 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
         &[
             "Conference proposal feedback",
             "Opening round",
-            "Topic",
-            "Topic",
+            "First topic",
             "Job talk practice",
+            "Second topic",
             "Action review",
             "Closing round",
         ],
@@ -276,6 +307,16 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.client.execute("document.activeElement.blur(); window.scrollTo(0, 0)", vec![]).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     app.screenshot("agenda.png").await;
+
+    // An ended meeting that ran over: the figures stay, the advice to shorten does not.
+    let over = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2027-02-09T18:00:00Z"]);
+    d.ok(&["agenda", "add", "--meeting", &over, "--title", "Everything at once", "--minutes", "80"]);
+    d.ok(&["meeting", "start", "--meeting", &over]);
+    d.ok(&["meeting", "end", "--meeting", &over]);
+    app.go(&format!("#/meeting/{over}/agenda")).await;
+    app.wait_for("#readonly-note").await;
+    let total = app.wait_for_text("#agenda-total", "Timeboxes: 80 of 60 minutes").await;
+    assert!(!total.contains("over") && !total.contains("Shorten"), "no advice on an ended meeting: {total}");
     app.quit().await;
 }
 

@@ -135,6 +135,11 @@ async fn a_person_previews_and_saves_their_record_then_backs_up_exports_and_rest
     // A reflection goes in only when its author ticks it.
     let offered = app.wait_for_text("#record-reflections", "PRIVATE-WORDS").await;
     assert!(offered.contains("None unless you tick them") && !offered.contains("Invalid"), "{offered}");
+    // Dated by the core, the day the reflection was written (today, in UTC).
+    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
+    assert!(offered.contains(&format!("{today}: PRIVATE-WORDS")), "{offered}");
+    app.client.execute("document.getElementById('record-reflections').scrollIntoView()", vec![]).await.unwrap();
+    app.screenshot("record-reflection-choices.png").await;
     click(&app, "#record-reflections input[name=reflection]").await;
     let text = app.wait_for_text("#record-preview", "PRIVATE-WORDS about my nerves").await;
     assert!(text.contains("Reflections"), "{text}");

@@ -8,6 +8,7 @@ use fantoccini::Locator;
 const NOTE: &str = "Everyone is settling into new roles";
 const DECISION: &str = "We present at the spring conference together";
 const ACTION: &str = "Draft the proposal abstract";
+const MINE: &str = "Book the room for January";
 const REFLECTION: &str = "I learned that asking for feedback early saves weeks";
 
 /// A circle with two members, the meeting to run (four items) and the one after it.
@@ -86,6 +87,11 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     click(&app, "#action-form button[type=submit]").await;
     app.wait_for_text("#action-list", "Ben Okafor").await;
     app.wait_for_text("#action-list", ACTION).await;
+    // And one of Ana's own, which she marks done from My actions after the meeting.
+    app.fill("#action-text", MINE).await;
+    app.wait_for("#action-owner").await.select_by_label("Ana Reyes").await.unwrap();
+    click(&app, "#action-form button[type=submit]").await;
+    app.wait_for_text("#action-list", MINE).await;
     shoot(&app, "run-mode.png").await;
 
     // Carry this one over; end during the third, so the fourth carries over too.
@@ -122,6 +128,18 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     click(&app, "#journal-list li:first-child .confirm button:not(.primary)").await;
     app.wait_for_text("#journal-list li:first-child .share-control", "Share with the circle").await;
     shoot(&app, "journal.png").await;
+
+    // My actions: Ana's own open action, by circle; Ben's is not hers.
+    app.go("#/actions").await;
+    let mine = app.wait_for_text("#my-actions", MINE).await;
+    assert!(mine.contains("Early-career librarians") && !mine.contains(ACTION), "{mine}");
+    let link = app.wait_for("#site-nav a[href='#/actions']").await.attr("aria-current").await.unwrap();
+    assert_eq!(link.as_deref(), Some("page"));
+    shoot(&app, "my-actions.png").await;
+    click(&app, "#my-actions button").await;
+    app.wait_for_text("#my-actions", "Nothing open").await;
+    let live = app.wait_for("#live-status").await.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(live.contains(&format!("Done: {MINE}")), "announced: {live:?}");
     app.quit().await;
 
     // What the circle would get: the note, decision and action, never the private reflection.
@@ -129,6 +147,9 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     assert!(dump.contains(NOTE), "the note was saved: {dump}");
     assert!(dump.contains(DECISION), "{dump}");
     assert!(dump.contains(ACTION), "{dump}");
+    let actions: serde_json::Value = serde_json::from_str(&dump).unwrap();
+    let done = actions["action_items"].as_array().unwrap().iter().find(|a| a["text"] == MINE).unwrap();
+    assert_eq!(done["done"], true, "marked done in the circle's shared state: {done}");
     assert!(!dump.contains(REFLECTION), "a private reflection never leaves the laptop");
     assert!(d.ok(&["reflection", "list"]).contains(REFLECTION), "kept on this laptop");
 }

@@ -42,6 +42,9 @@ mod e2e_record;
 /// Sync in the real window: share and import bundles, undo, conflicts, joining from an invite.
 mod e2e_sync;
 
+/// Members in the real window: an invite another member made, and a long name in the top bar.
+mod e2e_members;
+
 /// The circle's memory in the real window: a meeting's minutes, and another member's shared
 /// reflection on the Reflections page, in the minutes, on the home and in Search.
 mod e2e_memory;

@@ -38,6 +38,7 @@ export const api = {
   createCircle: (input) => call('create_circle', { input }),
   updateCircle: (id, patch) => call('update_circle', { id, patch }),
   circleHome: (circleId) => call('circle_home', { circleId }),
+  memberInvites: (circleId) => call('member_invites', { circleId }),
 
   addMember: (input) => call('add_member', { input }),
   updateMember: (id, patch) => call('update_member', { id, patch }),
@@ -76,6 +77,7 @@ export const api = {
 
   addActionItem: (input) => call('add_action_item', { input }),
   setActionDone: (id, done) => call('set_action_done', { id, done }),
+  myActions: () => call('my_actions'),
 
   /** Your own reflections, private and shared, newest first: your journal. */
   myReflections: () => call('my_reflections'),

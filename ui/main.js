@@ -19,6 +19,7 @@ const ROUTES = [
   [/^#\/reflections\/([0-9a-f-]{36})$/, './views/reflections.js'],
   [/^#\/journal$/, './views/journal.js'],
   [/^#\/goals$/, './views/goals.js'],
+  [/^#\/actions$/, './views/actions.js'],
   [/^#\/search$/, './views/search.js'],
   [/^#\/record$/, './views/record.js'],
   [/^#\/data$/, './views/data.js'],
@@ -29,6 +30,8 @@ const ROUTES = [
 
 function showIdentity(identity) {
   replace(whoami, identity.name, identity.pronouns ? h('span', { class: 'pronouns' }, ` (${identity.pronouns})`) : null);
+  // The whole name, for when the top bar cuts it short.
+  whoami.title = whoami.textContent;
 }
 
 function showFatal(title, err) {
@@ -39,10 +42,11 @@ function showFatal(title, err) {
 function markCurrentNav(hash) {
   const section = hash.startsWith('#/journal') || hash.startsWith('#/reflect/') ? '#/journal'
     : hash.startsWith('#/goals') ? '#/goals'
-      : hash.startsWith('#/search') ? '#/search'
-        : hash.startsWith('#/record') ? '#/record'
-          : hash.startsWith('#/data') ? '#/data'
-            : hash.startsWith('#/import') ? '#/import' : '#/';
+      : hash.startsWith('#/actions') ? '#/actions'
+        : hash.startsWith('#/search') ? '#/search'
+          : hash.startsWith('#/record') ? '#/record'
+            : hash.startsWith('#/data') ? '#/data'
+              : hash.startsWith('#/import') ? '#/import' : '#/';
   for (const link of document.querySelectorAll('#site-nav a')) {
     if (link.getAttribute('href') === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');

@@ -37,8 +37,9 @@ export async function render(main, [circleId]) {
   // Re-reads the circle and redraws every part; forms being typed in live outside the parts.
   async function refresh() {
     home = await api.circleHome(circleId);
-    // Who has joined (for the members list); the home still shows if sync cannot tell.
+    // Who has joined, and invites already made (for the members list); the home still shows if sync cannot tell.
     home.sync = await api.syncStatus(circleId).catch(() => null);
+    home.invites = await api.memberInvites(circleId).catch(() => []);
     const conflicts = home.sync?.conflicts.length ?? 0;
     replace(syncLink, 'Sync', conflicts ? h('span', { class: 'tag' }, conflicts === 1 ? '1 conflict' : `${conflicts} conflicts`) : null);
     replace(heading, home.circle.name);
@@ -61,8 +62,8 @@ export async function render(main, [circleId]) {
         h('div', { class: 'circle-main' }, slots.about, slots.next, slots.meetings, slots.actions, slots.reflections),
         h('div', { class: 'circle-side' },
           slots.members,
-          scheduleForm(circleId, () => home, { refresh, status }),
           memberForm(circleId, { refresh, status }),
+          scheduleForm(circleId, () => home, { refresh, status }),
           slots.deadlines)),
       status));
 }
@@ -127,14 +128,17 @@ function memberRow(m, home, ctx) {
     const isMe = m.id === home.me;
     const sync = home.sync?.members.find((s) => s.member_id === m.id);
     const notJoined = sync && !sync.joined && !m.left_at && !isMe;
+    const invite = notJoined ? home.invites.find((i) => i.member_id === m.id) : null;
     const buttons = m.left_at ? null : h('div', { class: 'row-actions' },
-      notJoined ? h('a', { class: 'link-button small', href: `#/sync/${home.circle.id}?invite=${m.id}`, 'aria-label': `Invite ${m.name}` }, 'Invite') : null,
+      notJoined ? h('a', { class: 'link-button small', href: `#/sync/${home.circle.id}?invite=${m.id}`, 'aria-label': `${invite ? 'Invite again' : 'Invite'} ${m.name}` },
+        invite ? 'Invite again' : 'Invite') : null,
       h('button', { type: 'button', class: 'small', 'aria-label': `Edit ${m.name}`, onclick: () => editMember(li, m, ctx, show) }, 'Edit'),
       isMe ? null : h('button', { type: 'button', class: 'small', 'aria-label': `Remove from circle: ${m.name}`, onclick: () => confirmRemove(li, m, ctx) }, 'Remove from circle'));
     replace(li,
       h('p', { class: 'member-name' }, m.name, isMe ? h('span', { class: 'tag' }, 'you') : null,
-        notJoined ? h('span', { class: 'tag not-joined' }, sync.invited ? 'invited, not joined yet' : 'not joined yet') : null),
+        notJoined ? h('span', { class: 'tag not-joined' }, invite ? 'invited, not joined yet' : 'not joined yet') : null),
       memberFacts(m),
+      invite ? h('p', { class: 'hint invite-note' }, invite.summary) : null,
       h('p', { class: 'member-contact' }, [m.email, m.contact].filter(Boolean).join(' · ')),
       m.left_at ? h('p', { class: 'left-note' }, `Left on ${formatDate(m.left_at)}`) : null,
       buttons);
@@ -205,14 +209,24 @@ function memberForm(circleId, ctx) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = values(form);
-    const ok = await submitting(form, () => api.addMember({
-      circle_id: circleId, name: v.name, email: v.email, pronouns: orNull(v.pronouns), institution: orNull(v.institution),
-    }));
+    let added = null;
+    const ok = await submitting(form, async () => {
+      added = await api.addMember({
+        circle_id: circleId, name: v.name, email: v.email, pronouns: orNull(v.pronouns), institution: orNull(v.institution),
+      });
+    });
     if (!ok) return;
     clearErrors(form);
     form.reset();
     await ctx.refresh();
-    announce(ctx.status, `${v.name} added to the circle.`);
+    announce(ctx.status, `${added.name} added to the circle.`);
+    // The new member, just above this form: marked for a moment, and in view.
+    const row = document.querySelector(`[data-member-id="${CSS.escape(added.id)}"]`);
+    if (row) {
+      row.classList.add('just-added');
+      row.querySelector('.member-name')?.append(h('span', { class: 'tag added' }, 'just added'));
+      row.scrollIntoView({ block: 'nearest' });
+    }
     form.querySelector('input').focus();
   });
   return form;
@@ -299,40 +313,55 @@ function scheduleForm(circleId, getHome, ctx) {
 // ── Action items and deadlines ───────────────────────────────────────────────────────
 
 /** One open action item: what, who, by when, from which meeting. Shared with the meeting view. */
-export function actionFacts(a) {
+export function actionFacts(a, withOwner = true) {
   return [
-    a.owner_name ? `Owner: ${a.owner_name}` : 'No owner yet',
+    !withOwner ? null : a.owner_name ? `Owner: ${a.owner_name}` : 'No owner yet',
     a.due ? `Due ${formatDay(a.due)}` : null,
     `From ${a.meeting_title}`,
   ].filter(Boolean).join(' · ');
 }
 
-function renderActions(slot, home, ctx) {
-  const rows = home.open_actions.map((a, index) => {
-    const id = `action-${a.id}`;
-    const box = h('input', { type: 'checkbox', id });
-    box.addEventListener('change', async () => {
-      box.disabled = true;
-      try {
-        await api.setActionDone(a.id, box.checked);
-      } catch (err) {
-        box.disabled = false;
-        box.checked = false;
-        announce(ctx.status, err.message);
-        return;
-      }
-      await ctx.refresh();
-      announce(ctx.status, `Done: ${a.text}`);
-      // Keep the keyboard where it was: the next item, or the heading when the list is empty.
-      const boxes = slot.querySelectorAll('input[type=checkbox]');
-      (boxes[Math.min(index, boxes.length - 1)] ?? slot.querySelector('h2')).focus();
-    });
-    return h('li', { class: 'action-row' }, box,
-      h('label', { for: id }, h('span', { class: 'action-text' }, a.text), h('span', { class: 'hint' }, actionFacts(a))));
+/** One open action with its checkbox; ticking it marks it done (a change that syncs). */
+export function actionRow(a, { onDone, status, showOwner = true }) {
+  const id = `action-${a.id}`;
+  const box = h('input', { type: 'checkbox', id });
+  box.addEventListener('change', async () => {
+    box.disabled = true;
+    try {
+      await api.setActionDone(a.id, box.checked);
+    } catch (err) {
+      box.disabled = false;
+      box.checked = false;
+      announce(status, err.message);
+      return;
+    }
+    await onDone(a);
   });
+  return h('li', { class: a.overdue ? 'action-row overdue' : 'action-row' }, box,
+    h('label', { for: id },
+      h('span', { class: 'action-text' }, a.text),
+      a.overdue ? h('span', { class: 'tag overdue' }, 'Overdue') : null,
+      h('span', { class: 'hint' }, actionFacts(a, showOwner))));
+}
+
+/** The open actions as the core groups them: by owner, overdue first within each. */
+function renderActions(slot, home, ctx) {
+  const onDone = async (a) => {
+    const boxes = [...slot.querySelectorAll('input[type=checkbox]')];
+    const index = boxes.findIndex((b) => b.id === `action-${a.id}`);
+    await ctx.refresh();
+    announce(ctx.status, `Done: ${a.text}`);
+    // Keep the keyboard where it was: the next item, or the heading when the list is empty.
+    const left = slot.querySelectorAll('input[type=checkbox]');
+    (left[Math.min(index, left.length - 1)] ?? slot.querySelector('h2')).focus();
+  };
+  const groups = home.actions_by_owner.map((g, i) => h('li', { class: 'owner-group' },
+    h('h3', { id: `owner-actions-${i}` }, g.owner_name),
+    h('ul', { class: 'action-list', 'aria-labelledby': `owner-actions-${i}` },
+      g.actions.map((a) => actionRow(a, { onDone, status: ctx.status, showOwner: false })))));
   replace(slot,
     h('h2', { id: 'actions-title', tabindex: '-1' }, 'Open action items'),
-    rows.length ? h('ul', { class: 'action-list', id: 'open-actions' }, rows) : h('p', { class: 'hint' }, 'Nothing open: every commitment is done.'));
+    groups.length ? h('ul', { class: 'owner-groups', id: 'open-actions' }, groups) : h('p', { class: 'hint' }, 'Nothing open: every commitment is done.'));
 }
 
 // ── Shared reflections ───────────────────────────────────────────────────────────────

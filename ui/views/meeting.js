@@ -134,11 +134,12 @@ function editDetails(ctx) {
 
 // ── Agenda list ──────────────────────────────────────────────────────────────────────
 
-function totalBar({ state: { planned: { total, length, over, percent } } }) {
+/** The total against the meeting's length; the core says whether there is advice to give. */
+function totalBar({ state: { planned: { total, length, over, percent, advice } } }) {
   return h('div', { class: over > 0 ? 'total over' : 'total' },
     h('p', { id: 'agenda-total' },
       `Timeboxes: ${total} of ${length} minutes`,
-      over > 0 ? h('strong', { class: 'over-warning' }, `${over} minutes over. Shorten or remove a talking point.`) : null),
+      advice ? h('strong', { class: 'over-warning' }, advice) : null),
     meter(percent));
 }
 
@@ -407,7 +408,7 @@ function renderTemplates(slot, ctx) {
             h('label', { for: id }, t.name),
             h('p', { class: 'hint', id: `${id}-about` }, t.description));
         }))),
-    h('p', { class: 'hint' }, 'Its talking points are added after the ones already on the agenda.'),
+    h('p', { class: 'hint' }, 'Its talking points are added after the ones already on the agenda, their timeboxes fitted to the minutes the meeting has left.'),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Apply template')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

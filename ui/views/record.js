@@ -6,7 +6,7 @@
 
 import { api } from '../api.js';
 import { documentNodes } from '../document.js';
-import { formatDate, h, replace } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { announce, clearErrors, errorSummary, field, liveRegion, orNull, showError, values } from '../forms.js';
 
 const FORMATS = [['md', 'Markdown'], ['csv', 'CSV'], ['html', 'HTML']];
@@ -89,7 +89,7 @@ export async function render(main) {
       const excerpt = r.text.length > 90 ? `${r.text.slice(0, 90)}…` : r.text;
       return h('div', { class: 'check' },
         h('input', { type: 'checkbox', name: 'reflection', id, value: r.id, checked: ticked.has(r.id) }),
-        h('label', { for: id }, `${formatDate(r.created_at)}${r.prompt ? ` — ${r.prompt}` : ''}: ${excerpt}`));
+        h('label', { for: id }, `${r.date}${r.prompt ? ` — ${r.prompt}` : ''}: ${excerpt}`));
     }));
   }
 

@@ -14,6 +14,8 @@ import { mailto } from '../mail.js';
 export async function render(main, [circleId, inviteMemberId, hello]) {
   const status = liveRegion();
   let st = await api.syncStatus(circleId);
+  // Invites already made for members not joined yet (here, or by others and received in a bundle).
+  let invites = await api.memberInvites(circleId);
   const slots = {
     conflicts: h('section', { class: 'card sync-section', id: 'conflicts', 'aria-labelledby': 'conflicts-title' }),
     members: h('section', { class: 'card sync-section', id: 'sync-members', 'aria-labelledby': 'sync-members-title' }),
@@ -21,7 +23,7 @@ export async function render(main, [circleId, inviteMemberId, hello]) {
   };
   const heading = h('h1', { id: 'sync-title' });
   const back = h('a', { href: `#/circle/${circleId}`, id: 'back-to-circle' });
-  const ctx = { circleId, status, refresh, get: () => st };
+  const ctx = { circleId, status, refresh, get: () => st, invites: () => invites };
   const share = shareForm(ctx);
   const { box: importPanel } = importBox({ status, circleId, onChange: refresh });
   const invite = inviteForm(ctx);
@@ -30,7 +32,7 @@ export async function render(main, [circleId, inviteMemberId, hello]) {
     hello ? helloCard(ctx, share) : null, share.form, importPanel, slots.conflicts);
 
   async function refresh() {
-    st = await api.syncStatus(circleId);
+    [st, invites] = await Promise.all([api.syncStatus(circleId), api.memberInvites(circleId)]);
     draw();
   }
   function draw() {
@@ -294,7 +296,7 @@ function renderMembers(slot, ctx, invite) {
   replace(slot,
     h('h2', { id: 'sync-members-title', tabindex: '-1' }, 'Who has what'),
     errorSummary(),
-    h('ul', { class: 'sync-member-list', id: 'sync-member-list' }, current.map((m) => memberRow(m, st, invite, laptops))),
+    h('ul', { class: 'sync-member-list', id: 'sync-member-list' }, current.map((m) => memberRow(m, st, ctx.invites(), invite, laptops))),
     left.length ? h('p', { class: 'hint' }, `Left the circle: ${left.map((m) => m.name).join(', ')}. New bundles are sealed without them.`) : null);
 }
 
@@ -346,7 +348,7 @@ function confirmRevoke({ li, button, l, whose, slot, ctx }) {
   li.append(panel);
 }
 
-function memberRow(m, st, invite, laptops) {
+function memberRow(m, st, invites, invite, laptops) {
   const li = h('li', { class: 'sync-member', 'data-member-id': m.member_id });
   const name = h('p', { class: 'member-name' }, m.name);
   if (m.member_id === st.my_member_id) {
@@ -355,11 +357,16 @@ function memberRow(m, st, invite, laptops) {
     return li;
   }
   if (!m.joined) {
-    name.append(h('span', { class: 'tag not-joined' }, m.invited ? 'invited, not joined yet' : 'not joined yet'));
+    // An invite someone already made is said, so nobody invites them twice unawares; a new
+    // one can still be made (the core refuses it if the rules do not allow it).
+    const made = invites.find((i) => i.member_id === m.member_id);
+    name.append(h('span', { class: 'tag not-joined' }, made ? 'invited, not joined yet' : 'not joined yet'));
+    const again = made ? 'Invite again' : 'Invite';
     replace(li, name,
+      made ? h('p', { class: 'invite-note', id: `invite-note-${m.member_id}` }, made.summary) : null,
       h('p', { class: 'hint' }, 'As far as this laptop knows. Once they join from an invite, the first bundle they send you lets them read yours.'),
       h('div', { class: 'row-actions' },
-        h('button', { type: 'button', class: 'small', 'aria-label': `Invite ${m.name}`, onclick: () => invite.start(m.member_id) }, 'Invite')));
+        h('button', { type: 'button', class: 'small', 'aria-label': `${again} ${m.name}`, onclick: () => invite.start(m.member_id) }, again)));
     return li;
   }
   replace(li, name,

@@ -36,6 +36,29 @@ pub(crate) fn append(tx: &mut Tx<'_>, circle_id: &str, item: AgendaItem) -> Resu
     Ok(item)
 }
 
+/// Inserts a new talking point at the end of its meeting's agenda, or just before a closing
+/// round that ends it. The closing item is known by its kind alone: the agenda's last item,
+/// of kind `closing_round` and not yet reached (every template ends with one, and a circle
+/// may add its own); it moves down one place. Anything else goes at the end.
+pub(crate) fn insert_talking_point(tx: &mut Tx<'_>, circle_id: &str, item: AgendaItem) -> Result<AgendaItem> {
+    let last: Option<AgendaItem> = rows::first(
+        tx,
+        "SELECT * FROM agenda_items WHERE meeting_id = ?1 ORDER BY position DESC, id DESC LIMIT 1",
+        [&item.meeting_id],
+    )?;
+    let Some(closing) = last.filter(|l| l.kind == "closing_round" && l.status == "open" && l.started_at.is_none())
+    else {
+        return append(tx, circle_id, item);
+    };
+    let mut fields = Map::new();
+    fields.insert("position".into(), json!(closing.position + 1));
+    tx.update("agenda_items", entity::AGENDA_ITEM, circle_id, &closing.id, fields)?;
+    let item = AgendaItem { position: closing.position, ..item };
+    let fields = rows::insert(tx, "agenda_items", &item)?;
+    tx.log(circle_id, entity::AGENDA_ITEM, &item.id, fields)?;
+    Ok(item)
+}
+
 /// A new, unstarted item for `meeting_id` with everything else at its default.
 pub(crate) fn blank_item(meeting_id: &str, title: String, kind: String, minutes: i64) -> AgendaItem {
     AgendaItem {
@@ -102,7 +125,8 @@ fn help_wanted(value: Option<&str>) -> Result<Option<String>> {
 }
 
 impl Store {
-    /// Adds a talking point at the end of a meeting's agenda, contributed by this laptop's person.
+    /// Adds a talking point to a meeting's agenda (at the end, before a closing round that
+    /// ends it), contributed by this laptop's person.
     pub fn add_agenda_item(&mut self, input: &AgendaItemInput) -> Result<AgendaItem> {
         let meeting = self.meeting(&crate::ids::parse_id("Meeting", &input.meeting_id)?)?;
         ensure_open(&meeting)?;
@@ -122,7 +146,7 @@ impl Store {
                 validate::minutes("Timebox", input.minutes.unwrap_or(DEFAULT_ITEM_MINUTES))?,
             )
         };
-        self.write(|tx| append(tx, &meeting.circle_id, item))
+        self.write(|tx| insert_talking_point(tx, &meeting.circle_id, item))
     }
 
     /// One agenda item by id.
@@ -279,7 +303,8 @@ impl Store {
     /// The agenda's timeboxes against the meeting's length, with how far over it runs.
     pub fn planned_minutes(&self, meeting_id: &str) -> Result<PlannedMinutes> {
         let (total, length) = self.agenda_minutes(meeting_id)?;
-        Ok(PlannedMinutes::new(total, length))
+        let open = ensure_open(&self.meeting(meeting_id)?).is_ok();
+        Ok(PlannedMinutes::new(total, length, open))
     }
 
     /// A meeting's agenda as screens show it: each item with its kind in words, and the
@@ -325,6 +350,55 @@ mod tests {
     }
 
     #[test]
+    fn a_new_talking_point_goes_before_the_closing_round() {
+        let (mut store, meeting) = store_with_meeting();
+        store.apply_template(&meeting, crate::templates::CHECK_IN).unwrap();
+        add(&mut store, &meeting, "Grant writing");
+        add(&mut store, &meeting, "Job talk");
+        let order: Vec<String> = titles(&store, &meeting).into_iter().map(|(_, t)| t).collect();
+        let expected = [
+            "Opening round",
+            "First topic",
+            "Second topic",
+            "Action review",
+            "Grant writing",
+            "Job talk",
+            "Closing round",
+        ];
+        assert_eq!(order, expected);
+        let positions: Vec<i64> = titles(&store, &meeting).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(positions, (0..7).collect::<Vec<_>>(), "places stay numbered one by one");
+        // With the closing round reached, a late point goes after it.
+        let (mut store, meeting) = store_with_meeting();
+        add(&mut store, &meeting, "Closing round"); // a topic named so is no closing round
+        add(&mut store, &meeting, "Late point");
+        assert_eq!(titles(&store, &meeting)[1].1, "Late point");
+    }
+
+    #[test]
+    fn an_ended_meeting_gets_no_advice_about_its_agenda() {
+        let (mut store, meeting) = store_with_meeting();
+        let long = AgendaItemInput {
+            meeting_id: meeting.clone(),
+            title: "Tenure files".into(),
+            minutes: Some(80),
+            ..Default::default()
+        };
+        store.add_agenda_item(&long).unwrap();
+        let advice = store.planned_minutes(&meeting).unwrap().advice;
+        assert_eq!(advice.as_deref(), Some("20 minutes over. Shorten or remove a talking point."));
+        store.start_meeting(&meeting, None).unwrap();
+        assert!(store.planned_minutes(&meeting).unwrap().advice.is_some(), "a running meeting can still change");
+        store.end_meeting(&meeting, "").unwrap();
+        let planned = store.planned_minutes(&meeting).unwrap();
+        assert_eq!((planned.over, planned.advice), (20, None), "the figures stay, the advice goes");
+        assert_eq!(
+            crate::PlannedMinutes::new(61, 60, true).advice.as_deref(),
+            Some("1 minute over. Shorten or remove a talking point.")
+        );
+    }
+
+    #[test]
     fn the_agenda_view_labels_kinds_and_says_how_far_over_the_plan_runs() {
         let (mut store, meeting) = store_with_meeting();
         let win = AgendaItemInput {
@@ -337,12 +411,13 @@ mod tests {
         let first = store.add_agenda_item(&win).unwrap();
         let view = store.agenda_view(&meeting).unwrap();
         assert_eq!(view.items[0].kind_label, "Win");
-        assert_eq!(view.planned, crate::PlannedMinutes { total: 25, length: 60, over: 0, percent: 42 });
+        assert_eq!(view.planned, crate::PlannedMinutes { total: 25, length: 60, over: 0, percent: 42, advice: None });
         for title in ["Job talk", "Tenure file"] {
             store.add_agenda_item(&AgendaItemInput { title: title.into(), ..win.clone() }).unwrap();
         }
         let view = store.agenda_view(&meeting).unwrap();
-        assert_eq!(view.planned, crate::PlannedMinutes { total: 75, length: 60, over: 15, percent: 100 });
+        let advice = Some("15 minutes over. Shorten or remove a talking point.".to_string());
+        assert_eq!(view.planned, crate::PlannedMinutes { total: 75, length: 60, over: 15, percent: 100, advice });
         // A reorder changes the order served, not the total.
         store.move_agenda_item(&first.id, 2).unwrap();
         let view = store.agenda_view(&meeting).unwrap();

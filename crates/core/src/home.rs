@@ -12,7 +12,23 @@ pub struct OpenAction {
     pub meeting_title: String,
     pub meeting_starts_at: String,
     pub owner_name: Option<String>,
+    /// Its due date is before today (UTC, as deadlines are judged).
+    pub overdue: bool,
 }
+
+/// One owner's open action items, as the circle home lists them.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerActions {
+    /// `None` for the actions nobody has taken on yet.
+    pub owner_id: Option<String>,
+    /// The owner's name, or "No owner yet".
+    pub owner_name: String,
+    /// Overdue first, then by due date, undated last.
+    pub actions: Vec<OpenAction>,
+}
+
+/// Heads the actions nobody owns.
+pub const NO_OWNER: &str = "No owner yet";
 
 /// The circle home screen.
 #[derive(Debug, Clone, Serialize)]
@@ -30,7 +46,10 @@ pub struct CircleHome {
     pub past: Vec<Meeting>,
     /// Every meeting, newest first (for screens that look a meeting up by id).
     pub meetings: Vec<Meeting>,
+    /// Every open action item, oldest due date first (undated last).
     pub open_actions: Vec<OpenAction>,
+    /// The same actions by owner: owners by name, then those with no owner.
+    pub actions_by_owner: Vec<OwnerActions>,
     /// Resources whose deadline is today or later, soonest first.
     pub upcoming_deadlines: Vec<Resource>,
     /// The latest [`LATEST_REFLECTIONS`] reflections shared with the circle, newest first.
@@ -53,25 +72,56 @@ pub fn is_upcoming(meeting: &Meeting, now: DateTime<Utc>) -> bool {
     }
 }
 
+/// Groups open actions by owner: owners by name (then id), the unowned last; each group keeps
+/// the order it is given.
+pub fn by_owner(actions: Vec<OpenAction>) -> Vec<OwnerActions> {
+    let mut groups: Vec<OwnerActions> = Vec::new();
+    for action in actions {
+        let owner_id = action.action.owner_id.clone();
+        match groups.iter_mut().find(|g| g.owner_id == owner_id) {
+            Some(group) => group.actions.push(action),
+            None => groups.push(OwnerActions {
+                owner_name: action.owner_name.clone().unwrap_or_else(|| NO_OWNER.to_string()),
+                owner_id,
+                actions: vec![action],
+            }),
+        }
+    }
+    groups.sort_by(|a, b| {
+        (a.owner_id.is_none(), &a.owner_name, &a.owner_id).cmp(&(b.owner_id.is_none(), &b.owner_name, &b.owner_id))
+    });
+    groups
+}
+
 impl Store {
-    /// Open action items of a circle, oldest due date first (undated last).
-    pub fn open_actions(&self, circle_id: &str) -> Result<Vec<OpenAction>> {
-        let mut stmt = self.conn().prepare(
+    /// Open action items matching `filter` (SQL over `a`, the action, and `m`, its meeting),
+    /// overdue first, then by due date, undated last.
+    pub(crate) fn open_actions_where(&self, filter: &str, params: impl rusqlite::Params) -> Result<Vec<OpenAction>> {
+        let today = crate::clock::to_stored(self.now())[..10].to_string();
+        let sql = format!(
             "SELECT a.*, m.title AS meeting_title, m.starts_at AS meeting_starts_at, o.name AS owner_name
              FROM action_items a
              JOIN meetings m ON m.id = a.meeting_id LEFT JOIN members o ON o.id = a.owner_id
-             WHERE m.circle_id = ?1 AND a.done = 0
-             ORDER BY a.due IS NULL, a.due, m.starts_at, a.id",
-        )?;
-        let rows = stmt.query_map([circle_id], |r| {
+             WHERE a.done = 0 AND ({filter})
+             ORDER BY a.due IS NULL, a.due, m.starts_at, a.id"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params, |r| {
+            let action: ActionItem = crate::rows::from_row(r)?;
             Ok(OpenAction {
-                action: crate::rows::from_row(r)?,
+                overdue: action.due.as_deref().is_some_and(|due| due < today.as_str()),
+                action,
                 meeting_title: r.get("meeting_title")?,
                 meeting_starts_at: r.get("meeting_starts_at")?,
                 owner_name: r.get("owner_name")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Open action items of a circle, overdue first, then by due date, undated last.
+    pub fn open_actions(&self, circle_id: &str) -> Result<Vec<OpenAction>> {
+        self.open_actions_where("m.circle_id = ?1", [circle_id])
     }
 
     /// The circle home screen's data.
@@ -93,9 +143,11 @@ impl Store {
             .filter(|r| r.deadline.as_deref().is_some_and(|d| d >= today))
             .collect();
         upcoming_deadlines.sort_by(|a, b| a.deadline.cmp(&b.deadline));
+        let open_actions = self.open_actions(&circle.id)?;
         Ok(CircleHome {
             me: self.my_member_id(&circle.id)?,
-            open_actions: self.open_actions(&circle.id)?,
+            actions_by_owner: by_owner(open_actions.clone()),
+            open_actions,
             latest_reflections: self.shared_reflections_with(&circle.id, None, None, LATEST_REFLECTIONS)?,
             circle,
             members,
@@ -140,6 +192,57 @@ mod tests {
         assert_eq!(home.open_actions[0].owner_name, None);
         let titles: Vec<_> = home.upcoming_deadlines.iter().map(|r| r.title.as_str()).collect();
         assert_eq!(titles, ["ACRL 2027"]);
+    }
+
+    #[test]
+    fn the_home_lists_open_actions_by_owner_overdue_first() {
+        // Today is 4 March 2026; the meeting is on the 5th.
+        let (mut store, clock, meeting) = store_with_meeting_and_clock();
+        let circle = store.meeting(&meeting).unwrap().circle_id;
+        let me = store.my_member_id(&circle).unwrap();
+        let input = crate::MemberInput {
+            circle_id: circle.clone(),
+            name: "Ben Okafor".into(),
+            email: "ben@x.org".into(),
+            ..Default::default()
+        };
+        let ben = store.add_member(&input).unwrap().id;
+        for (text, owner, due) in [
+            ("Ben undated", Some(&ben), None),
+            ("Nobody's", None, Some("2026-03-06")),
+            ("Ana later", Some(&me), Some("2026-04-01")),
+            ("Ben late", Some(&ben), Some("2026-03-06")),
+            ("Ana late", Some(&me), Some("2026-03-07")),
+        ] {
+            let input = ActionItemInput {
+                meeting_id: meeting.clone(),
+                text: text.into(),
+                owner_id: owner.cloned(),
+                due: due.map(String::from),
+                agenda_item_id: None,
+            };
+            store.add_action_item(&input).unwrap();
+        }
+        clock.set(t("2026-03-10T08:00:00Z"));
+        let home = store.circle_home(&circle).unwrap();
+        let groups: Vec<(&str, Vec<(&str, bool)>)> = home
+            .actions_by_owner
+            .iter()
+            .map(|g| (g.owner_name.as_str(), g.actions.iter().map(|a| (a.action.text.as_str(), a.overdue)).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("Ana Reyes", vec![("Ana late", true), ("Ana later", false)]),
+                ("Ben Okafor", vec![("Ben late", true), ("Ben undated", false)]),
+                (crate::home::NO_OWNER, vec![("Nobody's", true)]),
+            ]
+        );
+        assert_eq!(home.actions_by_owner[1].owner_id.as_deref(), Some(ben.as_str()));
+        // Due today is not late.
+        clock.set(t("2026-03-07T23:00:00Z"));
+        let home = store.circle_home(&circle).unwrap();
+        assert!(!home.actions_by_owner[0].actions[0].overdue, "due today is not overdue yet");
     }
 
     #[test]

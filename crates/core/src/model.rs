@@ -279,7 +279,7 @@ pub struct AgendaEntry {
 }
 
 /// The timeboxes of an agenda against its meeting's length, in minutes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedMinutes {
     /// Every item's timebox except skipped ones.
     pub total: i64,
@@ -289,13 +289,22 @@ pub struct PlannedMinutes {
     pub over: i64,
     /// How much of the length the total fills, 0 to 100 (capped), for a bar.
     pub percent: i64,
+    /// What to do about an agenda that runs over, while it can still be changed; `None` when
+    /// it fits, and for a meeting that ended or was cancelled (its agenda is history).
+    pub advice: Option<String>,
 }
 
 impl PlannedMinutes {
-    /// `total` minutes of timeboxes in a meeting of `length` minutes.
-    pub fn new(total: i64, length: i64) -> Self {
+    /// `total` minutes of timeboxes in a meeting of `length` minutes; `open` when its agenda
+    /// can still be changed.
+    pub fn new(total: i64, length: i64, open: bool) -> Self {
         let percent = (total * 100 + length.max(1) / 2) / length.max(1);
-        PlannedMinutes { total, length, over: (total - length).max(0), percent: percent.clamp(0, 100) }
+        let over = (total - length).max(0);
+        let advice = (open && over > 0).then(|| {
+            let minutes = if over == 1 { "1 minute".to_string() } else { format!("{over} minutes") };
+            format!("{minutes} over. Shorten or remove a talking point.")
+        });
+        PlannedMinutes { total, length, over, percent: percent.clamp(0, 100), advice }
     }
 }
 

@@ -140,6 +140,16 @@ pub struct RecordReflection {
     pub text: String,
 }
 
+/// A reflection a record offers to include, as the choice shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReflectionChoice {
+    pub id: String,
+    /// The day it was written, in words ("4 March 2026").
+    pub date: String,
+    pub prompt: Option<String>,
+    pub text: String,
+}
+
 /// What confidential items show instead of their title.
 pub const STAYS_IN_THE_CIRCLE: &str = "(stays in the circle)";
 
@@ -307,7 +317,7 @@ impl Store {
 
     /// The reflections a record offers to include: the person's own (private or shared) in
     /// the member's circle and period, newest first; none when the record is someone else's.
-    pub fn record_reflection_choices(&self, options: &RecordOptions) -> Result<Vec<crate::Reflection>> {
+    pub fn record_reflection_choices(&self, options: &RecordOptions) -> Result<Vec<ReflectionChoice>> {
         let member = self.member(&crate::ids::parse_id("Member", &options.member_id)?)?;
         let me = self.require_identity()?;
         if member.person_id.as_deref() != Some(me.person_id.as_str()) {
@@ -319,7 +329,16 @@ impl Store {
              ORDER BY r.created_at DESC, r.id",
             crate::reflections::MINE
         );
-        Ok(crate::rows::all(self.conn(), &sql, (&member.circle_id, &lower, &upper))?)
+        let offered: Vec<crate::Reflection> = crate::rows::all(self.conn(), &sql, (&member.circle_id, &lower, &upper))?;
+        Ok(offered
+            .into_iter()
+            .map(|r| ReflectionChoice {
+                date: long_date(&day(&r.created_at)),
+                id: r.id,
+                prompt: r.prompt,
+                text: r.text,
+            })
+            .collect())
     }
 
     /// The reflections picked for a record: each must be this laptop's person's own, and the

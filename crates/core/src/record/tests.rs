@@ -328,7 +328,12 @@ fn member_text_with_markup_goes_into_the_markdown_as_text() {
 fn the_record_offers_only_ones_own_reflections() {
     let f = crate::minutes::tests::fixture();
     let anas = RecordOptions { member_id: f.me.clone(), ..Default::default() };
-    let mut offered: Vec<String> = f.ana.record_reflection_choices(&anas).unwrap().into_iter().map(|r| r.id).collect();
+    let choices = f.ana.record_reflection_choices(&anas).unwrap();
+    let written = f.ana.reflection(&choices[0].id).unwrap().created_at;
+    let day = chrono::NaiveDate::parse_from_str(&written[..10], "%Y-%m-%d").unwrap();
+    assert_eq!(choices[0].date, day.format("%-d %B %Y").to_string(), "each choice is dated in words");
+    assert!(choices.iter().all(|c| c.date.ends_with(" 2026")), "{choices:?}");
+    let mut offered: Vec<String> = choices.into_iter().map(|r| r.id).collect();
     offered.sort();
     let mut own = vec![f.ana_private.clone(), f.ana_shared.clone()];
     own.sort();
