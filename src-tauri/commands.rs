@@ -28,7 +28,7 @@ macro_rules! commands {
 commands! {
     // Declared in sync_commands.rs (they keep state between a preview and its apply).
     sync: [sync_status, share_updates, preview_bundle, apply_bundle, cancel_bundle, undo_import,
-           resolve_conflict, dismiss_conflict, create_invite, add_my_laptop, preview_invite, join_circle];
+           resolve_conflict, dismiss_conflict, create_invite, add_my_laptop, preview_invite, join_circle, email_saved_file];
 
     get_identity() -> Option<Identity> => |s| s.identity();
     create_identity(input: IdentityInput) -> Identity => |s| s.create_identity(&input);

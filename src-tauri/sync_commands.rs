@@ -1,9 +1,12 @@
 //! Sync commands: share updates, preview then apply a received bundle, undo, conflicts,
 //! invites and joining. A preview's opened bundle (or an opened invite) is kept here under a
-//! token until the person applies or cancels it, so nothing is decrypted twice. What each
-//! command does is decided by the core; this file keeps files and saves them.
+//! token until the person applies or cancels it, so nothing is decrypted twice. A saved
+//! file's email is kept the same way, so the window can ask for it to be opened but never
+//! name another file or other addresses. What each command does is decided by the core;
+//! this file keeps files and saves them.
 
 use crate::{AppState, CommandError};
+use kinship_core::mail::{Email, Handed};
 use kinship_core::sync::invite::{open_invite, Invite, Invitee};
 use kinship_core::sync::share::{Applied, Incoming, SyncStatus, Undone};
 use kinship_core::sync::{armor, ImportReport};
@@ -22,6 +25,8 @@ type Reply<T> = Result<T, CommandError>;
 pub struct Pending {
     bundles: Mutex<HashMap<String, Incoming>>,
     invites: Mutex<HashMap<String, Invite>>,
+    /// Saved files' emails, for "Email it" (opened as often as the person asks).
+    emails: Mutex<HashMap<String, Email>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -51,6 +56,8 @@ pub struct SavedFile {
     member_id: Option<String>,
     /// When an invite stops working (RFC 3339 UTC).
     expires_at: Option<String>,
+    /// Opens the email with the file attached (`email_saved_file`); none when nobody has an address.
+    email_token: Option<String>,
 }
 
 /// What a received bundle would do, before the person decides.
@@ -95,7 +102,15 @@ impl SavedFile {
             unreadable_by: Vec::new(),
             member_id: None,
             expires_at: None,
+            email_token: None,
         })
+    }
+
+    /// Keeps the email this file goes with, for `email_saved_file`.
+    fn with_email(mut self, pending: &Pending) -> Self {
+        let email = Email::new(self.to.clone(), self.subject.clone(), self.body.clone(), Path::new(&self.path));
+        self.email_token = email.ok().map(|email| keep(&pending.emails, email));
+        self
     }
 }
 
@@ -125,8 +140,14 @@ pub fn sync_status(state: State<'_, AppState>, circle_id: String) -> Reply<SyncS
 
 /// Seals a bundle for the circle and saves it among the person's documents.
 #[tauri::command]
-pub async fn share_updates(state: State<'_, AppState>, circle_id: String, full: bool, armor: bool) -> Reply<SavedFile> {
-    state.with_store(|s| {
+pub async fn share_updates(
+    state: State<'_, AppState>,
+    pending: State<'_, Pending>,
+    circle_id: String,
+    full: bool,
+    armor: bool,
+) -> Reply<SavedFile> {
+    let saved = state.with_store(|s| {
         let shared = s.share_bundle(&circle_id, full)?;
         let saved = SavedFile::save(&shared.file_name, &shared.bytes, shared.to, shared.subject, shared.body)?;
         Ok(SavedFile {
@@ -135,6 +156,23 @@ pub async fn share_updates(state: State<'_, AppState>, circle_id: String, full: 
             unreadable_by: shared.unreadable_by,
             ..saved
         })
+    })?;
+    Ok(saved.with_email(&pending))
+}
+
+/// Opens a new message in the person's email app with a saved file attached. `no_mail_app`
+/// tells the window to fall back to a `mailto:` link and "Show the file".
+#[tauri::command]
+pub async fn email_saved_file(pending: State<'_, Pending>, token: String) -> Reply<Handed> {
+    let email = lock(&pending.emails).get(&token).cloned().ok_or_else(|| {
+        CommandError::from(Error::Invalid {
+            field: "Email",
+            reason: "this file is no longer known: save it again".into(),
+        })
+    })?;
+    // The email app may take seconds to say no: wait off the window's thread.
+    tauri::async_runtime::spawn_blocking(move || email.hand_to_mail_app()).await.map_err(|_| {
+        CommandError::from(Error::Invalid { field: "Email", reason: "Kinship could not open your email app".into() })
     })
 }
 
@@ -212,23 +250,28 @@ pub fn dismiss_conflict(state: State<'_, AppState>, circle_id: String, entity: S
 /// Makes the invite for `invitee` and saves it among the person's documents, with its email.
 fn save_invite(
     state: State<'_, AppState>,
+    pending: State<'_, Pending>,
     circle_id: &str,
     invitee: &Invitee,
     passphrase: &str,
     expires_in_days: Option<i64>,
 ) -> Reply<SavedFile> {
-    state.with_store(|s| {
-        let made = s.invite(circle_id, invitee, passphrase, expires_in_days)?;
-        let message = s.invite_message(circle_id, &made.member.id, &made.expires_at)?;
-        let saved = SavedFile::save(&message.file_name, &made.sealed, vec![message.to], message.subject, message.body)?;
-        Ok(SavedFile { member_id: Some(made.member.id), expires_at: Some(made.expires_at), ..saved })
-    })
+    state
+        .with_store(|s| {
+            let made = s.invite(circle_id, invitee, passphrase, expires_in_days)?;
+            let message = s.invite_message(circle_id, &made.member.id, &made.expires_at)?;
+            let saved =
+                SavedFile::save(&message.file_name, &made.sealed, vec![message.to], message.subject, message.body)?;
+            Ok(SavedFile { member_id: Some(made.member.id), expires_at: Some(made.expires_at), ..saved })
+        })
+        .map(|saved| saved.with_email(&pending))
 }
 
 /// Invites a member who has not joined (`member_id`), or a new person (`name`, `email`).
 #[tauri::command]
 pub async fn create_invite(
     state: State<'_, AppState>,
+    pending: State<'_, Pending>,
     circle_id: String,
     member_id: Option<String>,
     name: Option<String>,
@@ -237,18 +280,19 @@ pub async fn create_invite(
     expires_in_days: Option<i64>,
 ) -> Reply<SavedFile> {
     let invitee = Invitee::from_input(member_id, name, email)?;
-    save_invite(state, &circle_id, &invitee, &passphrase, expires_in_days)
+    save_invite(state, pending, &circle_id, &invitee, &passphrase, expires_in_days)
 }
 
 /// "Add another laptop of mine": an invite for this laptop's own member, to open on the other laptop.
 #[tauri::command]
 pub async fn add_my_laptop(
     state: State<'_, AppState>,
+    pending: State<'_, Pending>,
     circle_id: String,
     passphrase: String,
     expires_in_days: Option<i64>,
 ) -> Reply<SavedFile> {
-    save_invite(state, &circle_id, &Invitee::MyOtherLaptop, &passphrase, expires_in_days)
+    save_invite(state, pending, &circle_id, &Invitee::MyOtherLaptop, &passphrase, expires_in_days)
 }
 
 /// Unlocks an invite with its passphrase and says who it is for; writes nothing.

@@ -115,6 +115,89 @@ impl Pair {
     }
 }
 
+/// A stand-in email app: a desktop entry made the default `mailto` handler (with `xdg-mime`,
+/// in a home of its own) whose program writes down the address it is opened with.
+struct FakeMailApp {
+    home: tempfile::TempDir,
+}
+
+impl FakeMailApp {
+    fn install() -> FakeMailApp {
+        let home = tempfile::tempdir().unwrap();
+        let (data, config) = (home.path().join("data"), home.path().join("config"));
+        std::fs::create_dir_all(data.join("applications")).unwrap();
+        std::fs::create_dir_all(&config).unwrap();
+        let program = home.path().join("record-mail");
+        let calls = home.path().join("calls.txt");
+        std::fs::write(&program, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n", calls.display())).unwrap();
+        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        std::fs::write(
+            data.join("applications/fake-mail.desktop"),
+            format!(
+                "[Desktop Entry]\nType=Application\nName=Fake mail\nExec={} %u\nMimeType=x-scheme-handler/mailto;\n",
+                program.display()
+            ),
+        )
+        .unwrap();
+        let app = FakeMailApp { home };
+        let made = Command::new("xdg-mime")
+            .args(["default", "fake-mail.desktop", "x-scheme-handler/mailto"])
+            .envs(app.env())
+            .status()
+            .expect("xdg-mime (xdg-utils; the README's test command installs it)");
+        assert!(made.success());
+        app
+    }
+
+    /// The environment under which the app finds this email app.
+    fn env(&self) -> Vec<(&'static str, String)> {
+        let at = |dir: &str| self.home.path().join(dir).display().to_string();
+        vec![("XDG_DATA_HOME", at("data")), ("XDG_CONFIG_HOME", at("config")), ("XDG_CURRENT_DESKTOP", String::new())]
+    }
+
+    /// The one `mailto:` address it was opened with, once it has been.
+    fn opened_with(&self) -> String {
+        let calls = self.home.path().join("calls.txt");
+        let started = Instant::now();
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&calls) {
+                if text.ends_with('\n') {
+                    let lines: Vec<&str> = text.lines().collect();
+                    assert_eq!(lines.len(), 1, "opened once: {text}");
+                    return lines[0].to_string();
+                }
+            }
+            assert!(started.elapsed() < WAIT, "the email app was never opened");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// A `mailto:` address's recipients and its `attach` file, percent-decoded.
+fn recipients_and_attachment(mailto: &str) -> (Vec<String>, PathBuf) {
+    let rest = mailto.strip_prefix("mailto:").expect(mailto);
+    let (to, query) = rest.split_once('?').expect(mailto);
+    let to = to.split(',').map(percent_decode).collect();
+    let attach = query.split('&').find_map(|p| p.strip_prefix("attach=")).expect("a file attached");
+    (to, PathBuf::from(percent_decode(attach)))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
 async fn click(app: &App, css: &str) {
     app.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("could not click {css}: {e}"));
 }
@@ -188,7 +271,11 @@ async fn ana_shares_updates_and_ben_previews_applies_and_undoes_them() {
     let display = Display::get();
 
     // Ana's laptop: from the circle home to the Sync screen, and share.
-    let app = App::launch_with_env(&display, p.ana.path(), &[("KINSHIP_EXPORT_DIR", arg(saves.path()))]).await;
+    let mail = FakeMailApp::install();
+    let mail_env = mail.env();
+    let mut env: Vec<(&str, &str)> = mail_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.push(("KINSHIP_EXPORT_DIR", arg(saves.path())));
+    let app = App::launch_with_env(&display, p.ana.path(), &env).await;
     app.wait_for("#circle-list").await;
     app.go(&format!("#/circle/{}", p.circle)).await;
     click(&app, "#sync-link").await;
@@ -201,7 +288,12 @@ async fn ana_shares_updates_and_ben_previews_applies_and_undoes_them() {
     assert!(said.contains(".kinship") && said.contains("change"), "{said}");
     let bundle = only_bundle(saves.path());
     assert!(said.contains(bundle.file_name().unwrap().to_str().unwrap()), "{said}");
-    app.wait_for_text("#email-circle", "Open email to the circle").await;
+    // Share updates opened a new email to the circle's other members with the bundle attached.
+    let (to, attached) = recipients_and_attachment(&mail.opened_with());
+    assert_eq!(to, vec!["ben@college.edu".to_string()], "the current members but Ana");
+    assert_eq!(std::fs::read(&attached).unwrap(), std::fs::read(&bundle).unwrap(), "the sealed bundle itself");
+    app.wait_for_text("#email-circle-said", "attached").await;
+    app.wait_for_text("#email-circle", "Open the email again").await;
     app.wait_for("#reveal-bundle").await;
     settle_for_screenshot(&app, "body").await;
     app.screenshot("sync-shared.png").await;
@@ -332,7 +424,7 @@ async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passp
     let said = app.wait_for_text("#share-saved", "Saved ").await;
     let bundle = only_bundle(saves.path());
     assert!(said.contains(bundle.file_name().unwrap().to_str().unwrap()), "{said}");
-    app.wait_for_text("#email-circle", "Open email to the circle").await;
+    app.wait_for_text("#email-circle", "Open the email again").await;
     app.wait_for_text("#hello-text", "Your hello is saved").await;
     assert!(app.client.find_all(Locator::Css("#send-hello")).await.unwrap().is_empty(), "sent once");
     assert!(!hash(&app).await.contains("hello"), "the address no longer asks for it: {}", hash(&app).await);

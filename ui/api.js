@@ -133,6 +133,8 @@ export const api = {
   syncStatus: (circleId) => call('sync_status', { circleId }),
   /** Saves a sealed bundle in Documents; `armor` also returns it as pasteable text. */
   shareUpdates: (circleId, full, armor) => call('share_updates', { circleId, full, armor }),
+  /** Opens a saved file's email (`email_token` of a saved file) with the file attached: 'opened' or 'no_mail_app'. */
+  emailSavedFile: (token) => call('email_saved_file', { token }),
   /** Reads a bundle without changing anything; give exactly one of `path`, `text`, `bytes`. */
   previewBundle: ({ path = null, text = null, bytes = null }) => call('preview_bundle', { path, text, bytes }),
   // `onProgress({done, total})` hears how far a large import is while it runs.

@@ -80,13 +80,41 @@ function savedLines(id, saidFirst, r) {
   ];
 }
 
-/** "Open email to …" and "Show the file" buttons; errors go to `box`'s summary. */
-function fileActions(box, r, emailLabel, ids) {
+/**
+ * "Email …" and "Show the file" buttons; errors go to `box`'s summary. `emailNow` opens the
+ * email at once too (Share updates: saving is only half of sending).
+ */
+function fileActions(box, r, emailLabel, ids, emailNow = false) {
   const email = h('button', { type: 'button', class: 'primary', id: ids[0] }, emailLabel);
   const reveal = h('button', { type: 'button', id: ids[1] }, 'Show the file');
-  email.addEventListener('click', () => api.openLink(mailto(r.to, r.subject, r.body)).catch((err) => showError(box, err)));
+  const said = h('p', { class: 'hint email-said', id: `${ids[0]}-said`, role: 'status' });
+  email.addEventListener('click', () => emailFile(box, r, said));
   reveal.addEventListener('click', () => api.revealFile(r.path).catch((err) => showError(box, err)));
-  return h('div', { class: 'actions wrap' }, email, reveal);
+  if (emailNow) emailFile(box, r, said);
+  return h('div', {}, h('div', { class: 'actions wrap' }, email, reveal), said);
+}
+
+/**
+ * Opens a new message in the person's email app with the saved file attached. Where no email
+ * app takes attachments, a plain email (mailto:) and a line saying to attach the file by hand.
+ */
+async function emailFile(box, r, said) {
+  try {
+    const handed = r.email_token ? await api.emailSavedFile(r.email_token) : 'no_mail_app';
+    if (handed === 'opened') {
+      said.textContent = `Your email app has a new message with ${r.file_name} attached. Check it, then send it.`;
+      return;
+    }
+  } catch (err) {
+    showError(box, err);
+    return;
+  }
+  try {
+    await api.openLink(mailto(r.to, r.subject, r.body));
+    said.textContent = `Your email app could not take the file: attach ${r.file_name} to the email yourself (Show the file finds it).`;
+  } catch {
+    said.textContent = `Kinship could not open an email app. Write an email to the circle and attach ${r.file_name} (Show the file finds it).`;
+  }
 }
 
 /** A checkbox with its label and a hint beside it. */
@@ -161,8 +189,8 @@ function helloCard(ctx, share) {
     }
     // Sent once: the address no longer asks for it, and the card says what is left to do.
     window.history.replaceState(null, '', `#/sync/${ctx.circleId}`);
-    replace(text, 'Your hello is saved. Attach it to an email to the circle (Open email to the circle, below); '
-      + 'once it reaches them, they write to this laptop’s own key.');
+    replace(text, 'Your hello is saved and waits in an email to the circle: check it and send it. '
+      + 'Once it reaches them, they write to this laptop’s own key.');
     send.remove();
     later.textContent = 'Go to the circle';
   });
@@ -174,12 +202,12 @@ function showShared(form, result, r, status) {
   const [saved, path] = savedLines('share-saved', said, r);
   replace(result,
     saved, path,
-    h('p', { class: 'hint' }, 'Attach it to an email to the circle. Only the circle’s members can open it.'),
+    h('p', { class: 'hint' }, 'It goes attached to an email to the circle. Only the circle’s members can open it.'),
     r.unreadable_by?.length
       ? h('p', { class: 'note', id: 'unreadable-by' },
         `${r.unreadable_by.join(', ')} cannot open it yet: this laptop has neither their laptop’s key (it comes with the first bundle they send) nor a current invite for them. Ask them to share updates, or invite them.`)
       : null,
-    fileActions(form, r, 'Open email to the circle', ['email-circle', 'reveal-bundle']),
+    fileActions(form, r, 'Open the email again', ['email-circle', 'reveal-bundle'], true),
     r.armored ? armoredText(r.armored, status) : null);
   result.hidden = false;
   saved.focus();
