@@ -6,7 +6,7 @@
 //! in light and dark.
 
 use crate::e2e::{App, Display, KillOnDrop, ONE_AT_A_TIME, WAIT};
-use crate::util::{kinship_bin, DataDir};
+use crate::util::{kinship_bin, recipients_and_attachment, DataDir, FakeMailApp};
 use fantoccini::Locator;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -113,89 +113,6 @@ impl Pair {
         let file = self.export(&self.ben, "notes-from-ben.txt", &["--armor"]);
         std::fs::read_to_string(file).unwrap()
     }
-}
-
-/// A stand-in email app: a desktop entry made the default `mailto` handler (with `xdg-mime`,
-/// in a home of its own) whose program writes down the address it is opened with.
-struct FakeMailApp {
-    home: tempfile::TempDir,
-}
-
-impl FakeMailApp {
-    fn install() -> FakeMailApp {
-        let home = tempfile::tempdir().unwrap();
-        let (data, config) = (home.path().join("data"), home.path().join("config"));
-        std::fs::create_dir_all(data.join("applications")).unwrap();
-        std::fs::create_dir_all(&config).unwrap();
-        let program = home.path().join("record-mail");
-        let calls = home.path().join("calls.txt");
-        std::fs::write(&program, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n", calls.display())).unwrap();
-        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-        std::fs::write(
-            data.join("applications/fake-mail.desktop"),
-            format!(
-                "[Desktop Entry]\nType=Application\nName=Fake mail\nExec={} %u\nMimeType=x-scheme-handler/mailto;\n",
-                program.display()
-            ),
-        )
-        .unwrap();
-        let app = FakeMailApp { home };
-        let made = Command::new("xdg-mime")
-            .args(["default", "fake-mail.desktop", "x-scheme-handler/mailto"])
-            .envs(app.env())
-            .status()
-            .expect("xdg-mime (xdg-utils; the README's test command installs it)");
-        assert!(made.success());
-        app
-    }
-
-    /// The environment under which the app finds this email app.
-    fn env(&self) -> Vec<(&'static str, String)> {
-        let at = |dir: &str| self.home.path().join(dir).display().to_string();
-        vec![("XDG_DATA_HOME", at("data")), ("XDG_CONFIG_HOME", at("config")), ("XDG_CURRENT_DESKTOP", String::new())]
-    }
-
-    /// The one `mailto:` address it was opened with, once it has been.
-    fn opened_with(&self) -> String {
-        let calls = self.home.path().join("calls.txt");
-        let started = Instant::now();
-        loop {
-            if let Ok(text) = std::fs::read_to_string(&calls) {
-                if text.ends_with('\n') {
-                    let lines: Vec<&str> = text.lines().collect();
-                    assert_eq!(lines.len(), 1, "opened once: {text}");
-                    return lines[0].to_string();
-                }
-            }
-            assert!(started.elapsed() < WAIT, "the email app was never opened");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-/// A `mailto:` address's recipients and its `attach` file, percent-decoded.
-fn recipients_and_attachment(mailto: &str) -> (Vec<String>, PathBuf) {
-    let rest = mailto.strip_prefix("mailto:").expect(mailto);
-    let (to, query) = rest.split_once('?').expect(mailto);
-    let to = to.split(',').map(percent_decode).collect();
-    let attach = query.split('&').find_map(|p| p.strip_prefix("attach=")).expect("a file attached");
-    (to, PathBuf::from(percent_decode(attach)))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 async fn click(app: &App, css: &str) {

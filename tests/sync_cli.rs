@@ -1,4 +1,4 @@
-use crate::util::DataDir;
+use crate::util::{recipients_and_attachment, DataDir, FakeMailApp};
 use serde_json::Value;
 use std::path::Path;
 
@@ -545,4 +545,27 @@ fn ben_revokes_his_lost_laptop_and_the_circle_stops_reading_and_taking_from_it()
     let line = status.lines().map(str::trim).find(|l| l.starts_with("Laptop 2 ")).unwrap_or(&status);
     assert!(line.contains(", revoked on ") && line.contains(&format!("; id {lost_key}): ")), "{status}");
     assert!(line.ends_with("): added from Ben's other laptop"), "{status}");
+}
+
+#[test]
+fn export_with_email_hands_the_bundle_to_the_email_app_attached_or_says_to_attach_it() {
+    let (ana, _ben, circle, _, files) = ana_and_ben();
+    let mail = FakeMailApp::install();
+    let mut env: Vec<(&str, &str)> = mail.env().iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();
+    // The stand-in email app needs no screen, but xdg-open asks for one before it looks.
+    env.push(("DISPLAY", ":0"));
+    let out = files.path().join("emailed.kinship");
+    let said = ana.run_with_env(&["export", "--circle", &circle, "--out", path_str(&out), "--email"], &env).success();
+    assert!(said.contains("new message with it attached"), "{said}");
+    let (to, attached) = recipients_and_attachment(&mail.opened_with());
+    assert_eq!(to, ["ben@uni.edu"]);
+    assert_eq!(std::fs::read(attached).unwrap(), std::fs::read(&out).unwrap());
+
+    // Nowhere to hand it: the file is saved all the same, and the person is told what to do.
+    let bare = DataDir::new();
+    let none = [("XDG_DATA_HOME", path_str(bare.path())), ("XDG_CONFIG_HOME", path_str(bare.path())), ("DISPLAY", "")];
+    let out = files.path().join("by-hand.kinship");
+    let said = ana.run_with_env(&["export", "--circle", &circle, "--out", path_str(&out), "--email"], &none).success();
+    assert!(said.contains("attach it to an email to ben@uni.edu yourself"), "{said}");
+    assert!(out.exists());
 }

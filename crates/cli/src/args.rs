@@ -134,6 +134,9 @@ pub enum Command {
         /// As text to paste into an email body (-----BEGIN KINSHIP BUNDLE-----).
         #[arg(long)]
         armor: bool,
+        /// Then open a new email to the circle in your email app with the file attached.
+        #[arg(long, conflicts_with = "armor")]
+        email: bool,
     },
     /// Bring in a sync bundle (a .kinship file, or a text file with a pasted bundle).
     Import {

@@ -379,7 +379,7 @@ fn run(cli: Cli) -> Result<Output> {
         }
         Command::Laptop(LaptopCommand::Revoke { circle, laptop }) => sync::revoke_laptop(store, &circle, &laptop)?,
         Command::Join { file } => sync::join(store, &file)?,
-        Command::Export { circle, out, full, armor } => sync::export(store, &circle, &out, full, armor)?,
+        Command::Export { circle, out, full, armor, email } => sync::export(store, &circle, &out, full, armor, email)?,
         Command::Import { file, dry_run } => sync::import(store, &file, dry_run)?,
         Command::Sync(command) => sync::sync_command(store, command)?,
         Command::Data(DataCommand::Export { out, markdown }) => {

@@ -2,6 +2,7 @@
 
 use crate::args::SyncCommand;
 use crate::{output, plural, write_new_bytes, Output};
+use kinship_core::mail::{Email, Handed};
 use kinship_core::sync::invite::{day_of, open_invite, Invitee};
 use kinship_core::sync::share::SyncStatus;
 use kinship_core::sync::{armor, ImportReport};
@@ -74,18 +75,33 @@ pub fn join(store: &mut Store, file: &Path) -> Result<Output> {
     Ok(output(&joined, text))
 }
 
-pub fn export(store: &mut Store, circle: &str, out: &Path, full: bool, as_text: bool) -> Result<Output> {
+pub fn export(store: &mut Store, circle: &str, out: &Path, full: bool, as_text: bool, email: bool) -> Result<Output> {
     let shared = store.share_bundle(circle, full)?;
     let bytes = if as_text { armor::armor(&shared.bytes).into_bytes() } else { shared.bytes.clone() };
     write_new_bytes(out, &bytes)?;
-    let text = format!(
-        "Saved {} ({} bytes) to {}. Send it to {}.",
-        plural(shared.changes as i64, "change"),
-        bytes.len(),
-        out.display(),
-        shared.to.join(", ")
-    );
-    Ok(output(json!({ "path": out, "bytes": bytes.len(), "changes": shared.changes, "to": shared.to }), text))
+    let saved =
+        format!("Saved {} ({} bytes) to {}.", plural(shared.changes as i64, "change"), bytes.len(), out.display());
+    let to = shared.to.join(", ");
+    // The file is saved whatever the email app does: say what is left to do.
+    let (emailed, next) = if email {
+        let handed = Email::new(shared.to.clone(), shared.subject, shared.body, out).map(|m| m.hand_to_mail_app());
+        let (handed, next) = match handed {
+            Ok(Handed::Opened) => {
+                (Handed::Opened, "Your email app has a new message with it attached: check it, then send it.".into())
+            }
+            Ok(Handed::NoMailApp) => {
+                (Handed::NoMailApp, format!("No email app took the file: attach it to an email to {to} yourself."))
+            }
+            Err(why) => (Handed::NoMailApp, format!("Kinship could not write the email: {why}")),
+        };
+        (Some(handed), next)
+    } else {
+        (None, format!("Send it to {to}."))
+    };
+    Ok(output(
+        json!({ "path": out, "bytes": bytes.len(), "changes": shared.changes, "to": shared.to, "email": emailed }),
+        format!("{saved} {next}"),
+    ))
 }
 
 fn kinds(counts: &std::collections::BTreeMap<String, usize>) -> String {

@@ -4,11 +4,9 @@
 //! invite the same person unawares. Whether a new invite may be made is still decided only
 //! where invites are made (`sync::invite`, under the rules of `sync::keys`).
 
-use crate::changelog::entity;
 use crate::record::long_date;
-use crate::sync::keys::invite_expiry;
+use crate::sync::keys::{invite_author, invite_expiry};
 use crate::{Result, Store};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 /// The latest invite for a member who has not joined yet.
@@ -65,20 +63,12 @@ impl Store {
     }
 
     /// The name of the member whose laptop first logged the invite, if that laptop has a key
-    /// in the circle (the same reading key checks make of who wrote an invite).
+    /// in the circle (the key checks' own reading of who wrote an invite).
     fn invite_writer(&self, circle_id: &str, invite_id: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT m.name FROM change_log l
-                 JOIN device_keys k ON k.circle_id = l.circle_id AND k.device_id = l.author_device
-                 JOIN members m ON m.id = k.member_id
-                 WHERE l.circle_id = ?1 AND l.entity = ?2 AND l.entity_id = ?3 AND l.op = 'put'
-                 ORDER BY l.hlc LIMIT 1",
-                (circle_id, entity::INVITE, invite_id),
-                |r| r.get(0),
-            )
-            .optional()?)
+        match invite_author(self.conn(), circle_id, invite_id)? {
+            Some(member) => Ok(Some(self.member(&member)?.name)),
+            None => Ok(None),
+        }
     }
 }
 
