@@ -551,7 +551,8 @@ fn ben_revokes_his_lost_laptop_and_the_circle_stops_reading_and_taking_from_it()
 fn export_with_email_hands_the_bundle_to_the_email_app_attached_or_says_to_attach_it() {
     let (ana, _ben, circle, _, files) = ana_and_ben();
     let mail = FakeMailApp::install();
-    let mut env: Vec<(&str, &str)> = mail.env().iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();
+    let mail_env = mail.env();
+    let mut env: Vec<(&str, &str)> = mail_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // The stand-in email app needs no screen, but xdg-open asks for one before it looks.
     env.push(("DISPLAY", ":0"));
     let out = files.path().join("emailed.kinship");
