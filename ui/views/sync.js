@@ -392,7 +392,7 @@ function memberRow(m, st, invites, invite, laptops) {
     const again = made ? 'Invite again' : 'Invite';
     replace(li, name,
       made ? h('p', { class: 'invite-note', id: `invite-note-${m.member_id}` }, made.summary) : null,
-      h('p', { class: 'hint' }, 'As far as this laptop knows. Once they join from an invite, the first bundle they send you lets them read yours.'),
+      h('p', { class: 'hint' }, 'As far as this laptop knows. Once they join from an invite they can read what you send, and the first bundle they send brings you their laptop’s key.'),
       h('div', { class: 'row-actions' },
         h('button', { type: 'button', class: 'small', 'aria-label': `${again} ${m.name}`, onclick: () => invite.start(m.member_id) }, again)));
     return li;
