@@ -321,8 +321,8 @@ export function actionFacts(a, withOwner = true) {
   ].filter(Boolean).join(' · ');
 }
 
-/** One open action with its checkbox; ticking it marks it done (a change that syncs). */
-export function actionRow(a, { onDone, status, showOwner = true }) {
+/** One open action in its owner's group, with its checkbox; ticking it marks it done (a change that syncs). */
+function actionRow(a, { onDone, status }) {
   const id = `action-${a.id}`;
   const box = h('input', { type: 'checkbox', id });
   box.addEventListener('change', async () => {
@@ -341,7 +341,7 @@ export function actionRow(a, { onDone, status, showOwner = true }) {
     h('label', { for: id },
       h('span', { class: 'action-text' }, a.text),
       a.overdue ? h('span', { class: 'tag overdue' }, 'Overdue') : null,
-      h('span', { class: 'hint' }, actionFacts(a, showOwner))));
+      h('span', { class: 'hint' }, actionFacts(a, false))));
 }
 
 /** The open actions as the core groups them: by owner, overdue first within each. */
@@ -358,7 +358,7 @@ function renderActions(slot, home, ctx) {
   const groups = home.actions_by_owner.map((g, i) => h('li', { class: 'owner-group' },
     h('h3', { id: `owner-actions-${i}` }, g.owner_name),
     h('ul', { class: 'action-list', 'aria-labelledby': `owner-actions-${i}` },
-      g.actions.map((a) => actionRow(a, { onDone, status: ctx.status, showOwner: false })))));
+      g.actions.map((a) => actionRow(a, { onDone, status: ctx.status })))));
   replace(slot,
     h('h2', { id: 'actions-title', tabindex: '-1' }, 'Open action items'),
     groups.length ? h('ul', { class: 'owner-groups', id: 'open-actions' }, groups) : h('p', { class: 'hint' }, 'Nothing open: every commitment is done.'));

@@ -30,7 +30,11 @@ pub(crate) fn append(tx: &mut Tx<'_>, circle_id: &str, item: AgendaItem) -> Resu
         [&item.meeting_id],
         |r| r.get(0),
     )?;
-    let item = AgendaItem { position, ..item };
+    insert_at(tx, circle_id, AgendaItem { position, ..item })
+}
+
+/// Writes and logs a new agenda item at the place it already carries.
+fn insert_at(tx: &mut Tx<'_>, circle_id: &str, item: AgendaItem) -> Result<AgendaItem> {
     let fields = rows::insert(tx, "agenda_items", &item)?;
     tx.log(circle_id, entity::AGENDA_ITEM, &item.id, fields)?;
     Ok(item)
@@ -53,10 +57,7 @@ pub(crate) fn insert_talking_point(tx: &mut Tx<'_>, circle_id: &str, item: Agend
     let mut fields = Map::new();
     fields.insert("position".into(), json!(closing.position + 1));
     tx.update("agenda_items", entity::AGENDA_ITEM, circle_id, &closing.id, fields)?;
-    let item = AgendaItem { position: closing.position, ..item };
-    let fields = rows::insert(tx, "agenda_items", &item)?;
-    tx.log(circle_id, entity::AGENDA_ITEM, &item.id, fields)?;
-    Ok(item)
+    insert_at(tx, circle_id, AgendaItem { position: closing.position, ..item })
 }
 
 /// A new, unstarted item for `meeting_id` with everything else at its default.
