@@ -442,13 +442,10 @@ impl Store {
         if nothing_new {
             // A bundle imported twice: nothing to write or rebuild but what its sender holds.
             if let Some(history) = history.filter(|_| !preview) {
-                super::claims::record_holdings(
-                    self.conn(),
-                    self.device_id(),
-                    self.now(),
-                    bundle,
-                    history.sender_member,
-                )?;
+                let holdings = self.conn().unchecked_transaction()?;
+                super::claims::record_holdings(&holdings, self.device_id(), self.now(), bundle, history.sender_member)?;
+                super::newcomers::forget_spent_invite_identities(&holdings, &circle_id, self.device_id(), self.now())?;
+                holdings.commit()?;
             }
             report.gaps = if preview { Vec::new() } else { self.gaps_in(&circle_id)? };
             progress(total, total);
@@ -543,6 +540,8 @@ impl Store {
             // commit with the import: a crash leaves all of it or none.
             if let Some(history) = history {
                 super::claims::record_holdings(tx, tx.device_id(), now, bundle, history.sender_member)?;
+                // What the sender holds may show that the circle now knows this laptop's key.
+                super::newcomers::forget_spent_invite_identities(tx, &circle_id, tx.device_id(), now)?;
             }
             if let Some(history) = history.filter(|_| report.new_changes > 0) {
                 tx.execute(

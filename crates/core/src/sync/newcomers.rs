@@ -21,7 +21,7 @@ use super::claims;
 use super::keys::{self, invite_expiry};
 use super::seal;
 use crate::changelog::entity;
-use crate::{Result, Store};
+use crate::Result;
 use age::secrecy::ExposeSecret;
 use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
@@ -125,34 +125,38 @@ fn everyone_holds_key_of(conn: &Connection, circle_id: &str, device: &str, my_me
     Ok(true)
 }
 
-impl Store {
-    /// Forgets the invite identities no laptop seals to any more: expired ones, and in
-    /// `circle_id` the one of this laptop's first entry once every other member holds its key.
-    pub(crate) fn forget_spent_invite_identities(&self, circle_id: &str) -> Result<()> {
-        let now = crate::clock::to_stored(self.now());
-        self.conn().execute("DELETE FROM invite_identities WHERE expires_at <= ?1", [&now])?;
-        let kept: Vec<String> = self
-            .conn()
-            .prepare("SELECT invite_id FROM invite_identities WHERE circle_id = ?1")?
-            .query_map([circle_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let Ok(me) = self.my_member_id(circle_id) else { return Ok(()) };
-        for invite_id in kept {
-            // "Another laptop of mine": my own laptops' knowledge of this one is not tracked
-            // apart from mine, so that identity is kept until its invite expires.
-            let first_laptop = keys::invite_author(self.conn(), circle_id, &invite_id)?.is_some_and(|a| a != me);
-            if first_laptop && everyone_holds_key_of(self.conn(), circle_id, self.device_id(), &me)? {
-                self.conn().execute(
-                    "DELETE FROM invite_identities WHERE circle_id = ?1 AND invite_id = ?2",
-                    (circle_id, &invite_id),
-                )?;
-            }
+/// Forgets the invite identities no laptop seals to any more: expired ones, and in
+/// `circle_id` the one of this laptop's (`my_device`) first entry once every other member
+/// holds its key. Runs inside an import's transaction, so a crash keeps both or neither.
+pub(crate) fn forget_spent_invite_identities(
+    conn: &Connection,
+    circle_id: &str,
+    my_device: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    conn.execute("DELETE FROM invite_identities WHERE expires_at <= ?1", [crate::clock::to_stored(now)])?;
+    let kept: Vec<String> = conn
+        .prepare("SELECT invite_id FROM invite_identities WHERE circle_id = ?1")?
+        .query_map([circle_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some(me) = keys::member_of_device(conn, circle_id, my_device)? else { return Ok(()) };
+    for invite_id in kept {
+        // "Another laptop of mine": my own laptops' knowledge of this one is not tracked
+        // apart from mine, so that identity is kept until its invite expires.
+        let first_laptop = keys::invite_author(conn, circle_id, &invite_id)?.is_some_and(|a| a != me);
+        if first_laptop && everyone_holds_key_of(conn, circle_id, my_device, &me)? {
+            conn.execute(
+                "DELETE FROM invite_identities WHERE circle_id = ?1 AND invite_id = ?2",
+                (circle_id, &invite_id),
+            )?;
         }
-        Ok(())
     }
+    Ok(())
+}
 
+#[cfg(test)]
+impl crate::Store {
     /// How many invite identities this laptop keeps (for tests of when they are forgotten).
-    #[cfg(test)]
     pub(crate) fn kept_invite_identities(&self) -> usize {
         self.conn().query_row("SELECT count(*) FROM invite_identities", [], |r| r.get::<_, i64>(0)).unwrap() as usize
     }

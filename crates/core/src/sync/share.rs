@@ -420,8 +420,6 @@ impl Store {
         }
         let import_id =
             if report.new_changes == 0 { None } else { self.last_import_row(&bundle.circle_id)?.map(|row| row.0) };
-        // What the sender says it holds may show that the circle now knows this laptop's key.
-        self.forget_spent_invite_identities(&bundle.circle_id)?;
         Ok(Applied { report, import_id, backup_file })
     }
 
