@@ -15,6 +15,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("v7.sql")),
     M::up(include_str!("v8.sql")),
     M::up(include_str!("v9.sql")),
+    M::up(include_str!("v10.sql")),
 ];
 
 /// The schema version this build writes.

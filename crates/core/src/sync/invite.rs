@@ -485,6 +485,8 @@ impl Store {
         if let Some(inviter) = self.member_of_device(&header.circle_id, &invite.bundle.sender_device)? {
             self.note_member_has(&header.circle_id, &inviter, &invite.bundle.have, true)?;
         }
+        // The circle as it was when joining is the starting point, not news.
+        self.mark_seen(&header.circle_id, None)?;
         Ok(Joined {
             circle_id: header.circle_id.clone(),
             circle_name: self.circle(&header.circle_id)?.name,
