@@ -570,3 +570,34 @@ fn export_with_email_hands_the_bundle_to_the_email_app_attached_or_says_to_attac
     assert!(said.contains("attach it to an email to ben@uni.edu yourself"), "{said}");
     assert!(out.exists());
 }
+
+#[test]
+fn kinship_new_lists_what_an_import_brought_until_marked_seen() {
+    let (ana, ben, circle, meeting, files) = ana_and_ben();
+    // What the invite brought (Ana's talking point) counts as seen once joined.
+    let empty = ben.ok(&["new", "--circle", &circle]);
+    assert_eq!(empty, "Since you last looked: Nothing new since you last looked.");
+
+    ana.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Library job market"]);
+    ana.ok(&["reflect", "--circle", &circle, "--meeting", &meeting, "--share", "--text", "Good to be heard."]);
+    ben.ok(&["agenda", "add", "--meeting", &meeting, "--title", "Ben's own point"]);
+    send(&ana, &ben, &circle, &files, "news.kinship");
+
+    let text = ben.ok(&["new", "--circle", &circle]);
+    assert!(text.starts_with("Since you last looked: 2 new things from Ana Reyes"), "{text}");
+    assert!(text.contains("New talking points\n  Library job market · For "), "{text}");
+    assert!(text.contains("Shared reflections\n  Good to be heard. · Shared by Ana Reyes"), "{text}");
+    assert!(!text.contains("Ben's own point"), "what Ben wrote is not news to him: {text}");
+
+    let listed = json(&ben.ok(&["--json", "new", "--circle", &circle, "--mark-seen"]));
+    assert_eq!(listed["total"], 2);
+    assert_eq!(listed["groups"][0]["kind"], "talking_points");
+    assert_eq!(
+        listed["groups"][0]["items"][0]["opens"],
+        serde_json::json!({"screen": "meeting", "meeting_id": meeting})
+    );
+    let after = json(&ben.ok(&["--json", "new", "--circle", &circle]));
+    assert_eq!(after["total"], 0, "marked as seen: {after}");
+    // Ana's laptop never heard of it: marks are this laptop's own.
+    assert_eq!(json(&ana.ok(&["--json", "new", "--circle", &circle]))["total"], 0);
+}

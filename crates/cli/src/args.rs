@@ -148,6 +148,15 @@ pub enum Command {
     /// A circle's sync state, undo of the last import, and conflicts.
     #[command(subcommand)]
     Sync(SyncCommand),
+    /// What others brought to a circle since you last looked on this laptop: new talking
+    /// points, decisions, actions for you, shared reflections, resources, dates and deadlines.
+    New {
+        #[arg(long)]
+        circle: String,
+        /// Then count all of it as seen (this laptop only; nothing is sent).
+        #[arg(long)]
+        mark_seen: bool,
+    },
 }
 
 #[derive(Subcommand)]

@@ -381,6 +381,14 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Join { file } => sync::join(store, &file)?,
         Command::Export { circle, out, full, armor, email } => sync::export(store, &circle, &out, full, armor, email)?,
         Command::Import { file, dry_run } => sync::import(store, &file, dry_run)?,
+        Command::New { circle, mark_seen } => {
+            let since = store.since_last_looked(&circle)?;
+            if mark_seen {
+                store.mark_seen(&circle, Some(&since.seen_upto))?;
+            }
+            let text = since_text(&since, mark_seen);
+            output(&since, text)
+        }
         Command::Sync(command) => sync::sync_command(store, command)?,
         Command::Data(DataCommand::Export { out, markdown }) => {
             let text = if markdown { store.export_markdown()? } else { store.export_json()? };
@@ -515,4 +523,23 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// "Since you last looked" as lines: the summary, then each kind with its entries.
+fn since_text(since: &kinship_core::SinceLastLooked, marked: bool) -> String {
+    let mut lines = vec![format!("{}: {}", since.heading, since.summary)];
+    for group in &since.groups {
+        lines.push(String::new());
+        lines.push(group.label.to_string());
+        for item in &group.items {
+            let when = item.starts_at.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+            lines.push(format!("  {}{when} · {}", item.text, item.detail));
+        }
+        lines.extend(group.more_label.clone().map(|more| format!("  {more}")));
+    }
+    if marked && since.total > 0 {
+        lines.push(String::new());
+        lines.push("Marked as seen on this laptop.".into());
+    }
+    lines.join("\n")
 }
