@@ -28,7 +28,8 @@ macro_rules! commands {
 commands! {
     // Declared in sync_commands.rs (they keep state between a preview and its apply).
     sync: [sync_status, share_updates, preview_bundle, apply_bundle, cancel_bundle, undo_import,
-           resolve_conflict, dismiss_conflict, create_invite, add_my_laptop, preview_invite, join_circle, email_saved_file];
+           resolve_conflict, dismiss_conflict, create_invite, add_my_laptop, preview_invite, join_circle, email_saved_file,
+           save_minutes_for_email];
 
     get_identity() -> Option<Identity> => |s| s.identity();
     create_identity(input: IdentityInput) -> Identity => |s| s.create_identity(&input);
@@ -37,6 +38,8 @@ commands! {
     create_circle(input: CircleInput) -> Circle => |s| s.create_circle(&input);
     update_circle(id: String, patch: CirclePatch) -> Circle => |s| s.update_circle(&id, &patch);
     circle_home(circle_id: String) -> CircleHome => |s| s.circle_home(&circle_id);
+    since_last_looked(circle_id: String) -> SinceLastLooked => |s| s.since_last_looked(&circle_id);
+    mark_seen(circle_id: String, upto: std::collections::BTreeMap<String, i64>) -> () => |s| s.mark_seen(&circle_id, Some(&upto));
 
     add_member(input: MemberInput) -> Member => |s| s.add_member(&input);
     update_member(id: String, patch: MemberPatch) -> Member => |s| s.update_member(&id, &patch);

@@ -160,6 +160,30 @@ pub async fn share_updates(
     Ok(saved.with_email(&pending))
 }
 
+/// Saves a meeting's minutes as Markdown among the person's documents, with the email that
+/// takes them to the circle: the file attached, the minutes as text in the body (what a plain
+/// `mailto:` carries where no email app takes the file).
+#[tauri::command]
+pub async fn save_minutes_for_email(
+    state: State<'_, AppState>,
+    pending: State<'_, Pending>,
+    meeting_id: String,
+) -> Reply<SavedFile> {
+    state
+        .with_store(|s| {
+            let minutes = s.minutes(&meeting_id)?;
+            let markdown = minutes.render("md")?;
+            SavedFile::save(
+                &minutes.file_name(),
+                markdown.as_bytes(),
+                minutes.recipients,
+                minutes.subject,
+                minutes.text,
+            )
+        })
+        .map(|saved| saved.with_email(&pending))
+}
+
 /// Opens a new message in the person's email app with a saved file attached. `no_mail_app`
 /// tells the window to fall back to a `mailto:` link and "Show the file".
 #[tauri::command]

@@ -38,6 +38,8 @@ export const api = {
   createCircle: (input) => call('create_circle', { input }),
   updateCircle: (id, patch) => call('update_circle', { id, patch }),
   circleHome: (circleId) => call('circle_home', { circleId }),
+  sinceLastLooked: (circleId) => call('since_last_looked', { circleId }),
+  markSeen: (circleId, upto) => call('mark_seen', { circleId, upto }),
   memberInvites: (circleId) => call('member_invites', { circleId }),
 
   addMember: (input) => call('add_member', { input }),
@@ -122,6 +124,7 @@ export const api = {
   minutes: (meetingId) => call('minutes', { meetingId }),
   /** Saves the minutes as Markdown in Documents (else Downloads); resolves to the path. */
   saveMinutes: (meetingId) => call('save_minutes', { meetingId }),
+  saveMinutesForEmail: (meetingId) => call('save_minutes_for_email', { meetingId }),
   saveCircleCalendar: (circleId) => call('save_circle_calendar', { circleId }),
   backups: () => call('backups'),
   backupNow: () => call('backup_now'),

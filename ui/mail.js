@@ -1,5 +1,8 @@
-// Handing text to the person's other apps: their email app through a mailto: address, and
-// the clipboard.
+// Handing text and files to the person's other apps: their email app (a saved file attached,
+// or a mailto: address), and the clipboard.
+
+import { api } from './api.js';
+import { showError } from './forms.js';
 
 /**
  * A mailto: address for the system's email app. Every part is percent-encoded, each address
@@ -23,5 +26,30 @@ export async function copyText(text, area) {
     area.focus();
     area.select();
     return document.execCommand('copy') ? null : 'Kinship could not copy it. The text is selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+  }
+}
+
+/**
+ * Opens a new message in the person's email app with a saved file attached (`r`: a saved
+ * file with its email, from the core). Where no email app takes attachments, a plain email
+ * (mailto:) with `r.body`, and `said` tells what is left to do: by default, to attach the
+ * file by hand; `fallbackSaid` when the body already carries everything. Errors go to `box`.
+ */
+export async function emailFile(box, r, said, fallbackSaid = null) {
+  try {
+    const handed = r.email_token ? await api.emailSavedFile(r.email_token) : 'no_mail_app';
+    if (handed === 'opened') {
+      said.textContent = `Your email app has a new message with ${r.file_name} attached. Check it, then send it.`;
+      return;
+    }
+  } catch (err) {
+    showError(box, err);
+    return;
+  }
+  try {
+    await api.openLink(mailto(r.to, r.subject, r.body));
+    said.textContent = fallbackSaid ?? `Your email app could not take the file: attach ${r.file_name} to the email yourself (Show the file finds it).`;
+  } catch {
+    said.textContent = `Kinship could not open an email app. Write an email to the circle and attach ${r.file_name} (Show the file finds it).`;
   }
 }

@@ -4,6 +4,7 @@
 
 import { api } from '../api.js';
 import { sharedReflection } from './reflections.js';
+import { renderSince } from './since.js';
 import { formatDate, formatDateTime, formatDay, h, localToRfc3339, replace } from '../dom.js';
 import {
   announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, orNull, showError, submitting, values, wholeNumber,
@@ -22,6 +23,7 @@ export const MEETING_STATUS = { scheduled: 'Scheduled', running: 'Running now', 
 export async function render(main, [circleId]) {
   const status = liveRegion();
   const slots = {
+    since: h('section', { class: 'card since', id: 'since-panel', 'aria-labelledby': 'since-title', hidden: true }),
     about: h('section', { class: 'card about', 'aria-labelledby': 'about-title' }),
     members: h('section', { class: 'card', 'aria-labelledby': 'members-title' }),
     next: h('section', { class: 'card next-meeting', 'aria-labelledby': 'next-title' }),
@@ -30,13 +32,14 @@ export async function render(main, [circleId]) {
     reflections: h('section', { class: 'card', id: 'latest-reflections', 'aria-labelledby': 'latest-reflections-title' }),
     deadlines: h('section', { class: 'card', 'aria-labelledby': 'deadlines-title' }),
   };
-  const heading = h('h1', { id: 'circle-title' });
+  const heading = h('h1', { id: 'circle-title', tabindex: '-1' });
   const syncLink = h('a', { class: 'link-button', href: `#/sync/${circleId}`, id: 'sync-link' }, 'Sync');
   let home = null;
 
   // Re-reads the circle and redraws every part; forms being typed in live outside the parts.
   async function refresh() {
     home = await api.circleHome(circleId);
+    home.since = await api.sinceLastLooked(circleId);
     // Who has joined, and invites already made (for the members list); the home still shows if sync cannot tell.
     home.sync = await api.syncStatus(circleId).catch(() => null);
     home.invites = await api.memberInvites(circleId).catch(() => []);
@@ -44,6 +47,7 @@ export async function render(main, [circleId]) {
     replace(syncLink, 'Sync', conflicts ? h('span', { class: 'tag' }, conflicts === 1 ? '1 conflict' : `${conflicts} conflicts`) : null);
     replace(heading, home.circle.name);
     document.title = `${home.circle.name} · Kinship`;
+    renderSince(slots.since, home.since, { status, onSeen: () => heading.focus() });
     renderAbout(slots.about, home, { refresh, status });
     renderMembers(slots.members, home, { refresh, status });
     renderNext(slots.next, home);
@@ -59,7 +63,7 @@ export async function render(main, [circleId]) {
       h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, '← All circles')),
       h('div', { class: 'section-head' }, heading, syncLink),
       h('div', { class: 'circle-grid' },
-        h('div', { class: 'circle-main' }, slots.about, slots.next, slots.meetings, slots.actions, slots.reflections),
+        h('div', { class: 'circle-main' }, slots.since, slots.about, slots.next, slots.meetings, slots.actions, slots.reflections),
         h('div', { class: 'circle-side' },
           slots.members,
           memberForm(circleId, { refresh, status }),

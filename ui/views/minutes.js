@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { documentNodes } from '../document.js';
 import { h, replace } from '../dom.js';
 import { announce, errorSummary, liveRegion, showError } from '../forms.js';
-import { copyText, mailto } from '../mail.js';
+import { copyText, emailFile } from '../mail.js';
 
 export async function render(main, [meetingId]) {
   const minutes = await api.minutes(meetingId);
@@ -54,12 +54,18 @@ export async function render(main, [meetingId]) {
       tell('Nobody else in the circle has an email address yet. Add theirs on the circle page.');
       return;
     }
+    // The Markdown file attached, the same path bundles take; where no email app takes a
+    // file, a plain email with the minutes as its text.
+    let saved;
     try {
-      await api.openLink(mailto(minutes.recipients, minutes.subject, minutes.text));
-      tell('Your email app has the minutes. Check them and send.');
+      saved = await api.saveMinutesForEmail(meeting.id);
     } catch (err) {
       showError(tools, err);
+      return;
     }
+    await emailFile(tools, saved, said, 'Your email app has the minutes as text (it could not take the file). Check them and send.');
+    said.hidden = false;
+    announce(status, said.textContent);
   }
 
   replace(main,

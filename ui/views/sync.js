@@ -9,7 +9,7 @@ import { api } from '../api.js';
 import { formatDate, formatDateTime, h, replace } from '../dom.js';
 import { announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, showError, submitting, values } from '../forms.js';
 import { count, fileSize, gapRange, importBox, passphraseField, undoImport } from './import.js';
-import { mailto } from '../mail.js';
+import { emailFile } from '../mail.js';
 
 export async function render(main, [circleId, inviteMemberId, hello]) {
   const status = liveRegion();
@@ -92,29 +92,6 @@ function fileActions(box, r, emailLabel, ids, emailNow = false) {
   reveal.addEventListener('click', () => api.revealFile(r.path).catch((err) => showError(box, err)));
   if (emailNow) emailFile(box, r, said);
   return h('div', {}, h('div', { class: 'actions wrap' }, email, reveal), said);
-}
-
-/**
- * Opens a new message in the person's email app with the saved file attached. Where no email
- * app takes attachments, a plain email (mailto:) and a line saying to attach the file by hand.
- */
-async function emailFile(box, r, said) {
-  try {
-    const handed = r.email_token ? await api.emailSavedFile(r.email_token) : 'no_mail_app';
-    if (handed === 'opened') {
-      said.textContent = `Your email app has a new message with ${r.file_name} attached. Check it, then send it.`;
-      return;
-    }
-  } catch (err) {
-    showError(box, err);
-    return;
-  }
-  try {
-    await api.openLink(mailto(r.to, r.subject, r.body));
-    said.textContent = `Your email app could not take the file: attach ${r.file_name} to the email yourself (Show the file finds it).`;
-  } catch {
-    said.textContent = `Kinship could not open an email app. Write an email to the circle and attach ${r.file_name} (Show the file finds it).`;
-  }
 }
 
 /** A checkbox with its label and a hint beside it. */

@@ -167,6 +167,8 @@ fn main() {
             "journal": time(|| store.my_reflections().unwrap()),
             "shared_reflections_page": time(|| store.circle_reflections(&circle, &first_page).unwrap()),
             "minutes_of_largest_meeting": time(|| store.minutes(&largest).unwrap().text.len()),
+            // What "Email the minutes to the circle" attaches: the minutes written as Markdown.
+            "minutes_markdown_of_largest_meeting": time(|| store.minutes(&largest).unwrap().render("md").unwrap().len()),
             "search": time(|| store.search(&word, None).unwrap()),
             "search_shared_reflections": time(|| store.search(&shared_word, None).unwrap()),
             "dump": time(|| store.dump(&circle).unwrap().len()),

@@ -301,6 +301,8 @@ fn once(workload: &Value, edits: &Value) -> Figures {
     let mut f = Figures::default();
 
     f.time("load_history_into_a", || a.import_bundle(&history, false).unwrap());
+    // A's person has looked at the circle as it was: what B sends later is what is new.
+    a.mark_seen(&circle, None).unwrap();
     let full = f.time("full_export", || encode(&a.export_bundle(&circle, None).unwrap()).unwrap());
     f.set("full_bundle_bytes", full.len());
     f.set("full_bundle_sealed_bytes", sealed_len(&full));
@@ -336,6 +338,16 @@ fn once(workload: &Value, edits: &Value) -> Figures {
         })
         .collect();
     f.0.extend(median(&reimports));
+    // "Since you last looked" on A after the import: read-only, so repeated; the median.
+    let looks: Vec<Figures> = (0..REIMPORTS)
+        .map(|_| {
+            let mut one = Figures::default();
+            let since = one.time("since_last_looked_after_100_edits", || a.since_last_looked(&circle).unwrap());
+            one.set("since_last_looked_entries", since.total as f64);
+            one
+        })
+        .collect();
+    f.0.extend(median(&looks));
     f.set("a_equals_b_after_incremental", a.dump(&circle).unwrap() == b.dump(&circle).unwrap());
     f
 }

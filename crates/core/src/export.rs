@@ -304,8 +304,7 @@ impl Store {
     /// Saves a meeting's minutes as a new Markdown file (see [`Store::save_record`]).
     pub fn save_minutes(&self, meeting_id: &str) -> Result<String> {
         let minutes = self.minutes(meeting_id)?;
-        let name = format!("minutes-{}.md", slug(&minutes.meeting.title));
-        Ok(save_new_file(&name, minutes.render("md")?.as_bytes())?.display().to_string())
+        Ok(save_new_file(&minutes.file_name(), minutes.render("md")?.as_bytes())?.display().to_string())
     }
 
     /// Saves a circle's meetings as a new `.ics` file (see [`Store::save_record`]).
@@ -320,6 +319,13 @@ impl Store {
         let (text, ext) = if markdown { (self.export_markdown()?, "md") } else { (self.export_json()?, "json") };
         let name = format!("kinship-data-{}.{ext}", self.now().date_naive());
         Ok(save_new_file(&name, text.as_bytes())?.display().to_string())
+    }
+}
+
+impl crate::Minutes {
+    /// The name their Markdown file is saved under ("minutes-<meeting title>.md").
+    pub fn file_name(&self) -> String {
+        format!("minutes-{}.md", slug(&self.meeting.title))
     }
 }
 
