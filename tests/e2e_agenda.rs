@@ -94,7 +94,7 @@ async fn wait_for_order(app: &App, expected: &[&str]) {
 }
 
 /// Waits until the polite live region says `expected` (it is visually hidden, so read its textContent).
-async fn wait_for_announcement(app: &App, expected: &str) {
+pub(crate) async fn wait_for_announcement(app: &App, expected: &str) {
     let started = Instant::now();
     loop {
         let said = app

@@ -161,7 +161,7 @@ async fn settle_for_screenshot(app: &App, css: &str) {
 
 /// Checks the screen with axe (`what` names it in a failure), then takes its screenshot
 /// scrolled to `settle_css`.
-async fn accessible_screenshot(app: &App, what: &str, settle_css: &str, png: &str) {
+pub(crate) async fn accessible_screenshot(app: &App, what: &str, settle_css: &str, png: &str) {
     let problems = app.axe_violations().await;
     assert!(problems.is_empty(), "accessibility problems {what}:\n{}", problems.join("\n"));
     settle_for_screenshot(app, settle_css).await;

@@ -49,6 +49,10 @@ mod e2e_members;
 /// reflection on the Reflections page, in the minutes, on the home and in Search.
 mod e2e_memory;
 
+/// "Since you last looked" in the real window: what Ben's bundle brought, listed on Ana's
+/// circle home after she imports it, each entry opening its place, until she marks it seen.
+mod e2e_since;
+
 /// Crash safety: the CLI killed with SIGKILL mid-import, mid-undo and mid-edit leaves a sound
 /// database holding all of the command's writes or none, with log and records in agreement.
 mod crash;

@@ -229,6 +229,11 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
     announce(status, summary.textContent);
   }
 
+  /** The circle's home, where "Since you last looked" lists what the import brought. */
+  function whatsNewLink(p) {
+    return h('a', { class: 'link-button', id: 'whats-new-link', href: `#/circle/${p.circle_id}` }, `See what’s new in ${p.circle_name}`);
+  }
+
   function showResult(p, done) {
     const conflicts = done.report.conflicts?.length ?? 0;
     const heading = h('h3', { id: 'result-title', tabindex: '-1' }, 'Imported');
@@ -250,7 +255,7 @@ export function importBox({ status, circleId = null, onChange = async () => {}, 
         : null,
       h('div', { class: 'actions' },
         undo,
-        circleId === p.circle_id ? null : h('a', { class: 'link-button', href: `#/circle/${p.circle_id}` }, `Open ${p.circle_name}`)));
+        whatsNewLink(p)));
     resultSlot.hidden = false;
     heading.focus();
     announce(status, said);
