@@ -25,6 +25,17 @@ async fn shoot(app: &App, name: &str) {
     app.screenshot(name).await;
 }
 
+/// An `xdg-email` in `dir` that writes its arguments, one a line, to `xdg-email-args.txt`
+/// and exits with `status` (not 0: no email app here takes a file).
+fn write_mail_tool(dir: &std::path::Path, status: i32) {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("xdg-email");
+    let record = dir.join("xdg-email-args.txt");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nexit {status}\n", record.display()))
+        .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// Every element's text on the page.
 async fn page_text(app: &App) -> String {
     app.wait_for("#main").await.text().await.unwrap()
@@ -64,7 +75,15 @@ async fn minutes_and_shared_reflections_are_there_after_the_meeting() {
     let saved = tempfile::tempdir().unwrap();
     let export_dir = saved.path().to_str().unwrap();
     let (opener, opened) = crate::e2e_agenda::recording_opener();
-    let path = format!("{}:{}", opener.path().display(), std::env::var("PATH").unwrap_or_default());
+    // A stand-in email app that takes attachments (xdg-email), first found on the PATH.
+    let mail_tool = tempfile::tempdir().unwrap();
+    write_mail_tool(mail_tool.path(), 0);
+    let path = format!(
+        "{}:{}:{}",
+        mail_tool.path().display(),
+        opener.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let app = App::launch_with_env(&display, ana.path(), &[("KINSHIP_EXPORT_DIR", export_dir), ("PATH", &path)]).await;
     app.wait_for("#circle-list").await;
 
@@ -125,9 +144,23 @@ async fn minutes_and_shared_reflections_are_there_after_the_meeting() {
     let md = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert!(md.starts_with("# Minutes: ") && md.contains("### 2. Budget worries \\[Stays in the circle\\]"), "{md}");
     assert!(md.contains("\\<b\\>band\\</b\\>"), "member text is escaped in the Markdown: {md}");
-    // The email goes to Ben (Ana's only fellow member), every part percent-encoded.
+    // The email goes to Ben (Ana's only fellow member) with the minutes attached as Markdown,
+    // through the email app, as bundles go.
+    let email_args = mail_tool.path().join("xdg-email-args.txt");
     click(&app, "#email-minutes").await;
-    app.wait_for_text("#minutes-said", "Your email app has the minutes").await;
+    app.wait_for_text("#minutes-said", "attached").await;
+    let handed = std::fs::read_to_string(&email_args).unwrap();
+    let args: Vec<&str> = handed.lines().collect();
+    let at = |flag: &str| args[args.iter().position(|a| *a == flag).unwrap() + 1];
+    assert!(at("--subject").starts_with("Minutes: "), "{handed}");
+    assert_eq!(*args.last().unwrap(), "mailto:ben@college.edu", "{handed}");
+    let attached = std::fs::read_to_string(at("--attach")).unwrap();
+    assert!(attached.starts_with("# Minutes: ") && attached.contains("\\[Stays in the circle\\]"), "{attached}");
+    assert!(!attached.contains("PRIVATE") && !handed.contains("PRIVATE"), "{handed}");
+    // Where no email app takes a file: a plain email with the minutes as its text.
+    write_mail_tool(mail_tool.path(), 1);
+    click(&app, "#email-minutes").await;
+    app.wait_for_text("#minutes-said", "Your email app has the minutes as text").await;
     let started = std::time::Instant::now();
     let mail = loop {
         let handed = std::fs::read_to_string(&opened).unwrap_or_default();
