@@ -112,11 +112,21 @@ pub(crate) mod test_support {
         ana_clock: std::sync::Arc<crate::FixedClock>,
         ben_clock: std::sync::Arc<crate::FixedClock>,
     ) -> (Store, Store, String, String) {
+        ana_and_ben_after(ana_clock, ben_clock, |_, _| {})
+    }
+
+    /// Like [`ana_and_ben`], with `before` run on Ana's laptop and circle before Ben is invited.
+    pub fn ana_and_ben_after(
+        ana_clock: std::sync::Arc<crate::FixedClock>,
+        ben_clock: std::sync::Arc<crate::FixedClock>,
+        before: impl FnOnce(&mut Store, &str),
+    ) -> (Store, Store, String, String) {
         let mut ana = as_ana(Store::open_in_memory_with_clock(ana_clock).unwrap());
         let circle = ana
             .create_circle(&CircleInput { name: "Early-career librarians".into(), ..Default::default() })
             .unwrap()
             .id;
+        before(&mut ana, &circle);
         let input = crate::MemberInput {
             circle_id: circle.clone(),
             name: "Ben Okafor".into(),

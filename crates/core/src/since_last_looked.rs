@@ -376,7 +376,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::{ana_and_ben, deliver, t};
+    use crate::test_support::{ana_and_ben, ana_and_ben_after, deliver, t};
     use crate::{ActionItemInput, AgendaItemInput, FixedClock, MeetingInput, ReflectionInput, ResourceInput, Store};
     use std::sync::Arc;
 
@@ -534,34 +534,18 @@ mod tests {
         assert_eq!(ana.changes(&circle).unwrap(), log, "nothing was logged, so no bundle carries it");
         assert_eq!(ana.export_json().unwrap(), export, "the data export is the same");
         assert!(super::has_marks(&ana, &circle));
-        // Ben's laptop still counts it as new for Ana's person? No: Ben wrote it; his list is empty.
+        // Ben wrote it: it was never news on his laptop.
         assert_eq!(ben.since_last_looked(&circle).unwrap().total, 0);
     }
 
     #[test]
     fn joining_counts_the_circle_as_it_was_as_seen() {
         let (ana_clock, ben_clock) = clocks();
-        let mut ana = Store::open_in_memory_with_clock(ana_clock).unwrap();
-        let who = |name: &str, email: &str| crate::IdentityInput {
-            name: name.into(),
-            email: email.into(),
-            ..Default::default()
-        };
-        ana.create_identity(&who("Ana Reyes", "ana@uni.edu")).unwrap();
-        let circle = ana.create_circle(&crate::CircleInput { name: "Circle".into(), ..Default::default() }).unwrap().id;
-        let march = meeting(&mut ana, &circle, "2026-03-10T18:00:00Z");
-        talking_point(&mut ana, &march, "Before Ben joined");
-        let input = crate::MemberInput {
-            circle_id: circle.clone(),
-            name: "Ben Okafor".into(),
-            email: "ben@college.edu".into(),
-            ..Default::default()
-        };
-        let ben_member = ana.add_member(&input).unwrap().id;
-        let mut ben = Store::open_in_memory_with_clock(ben_clock).unwrap();
-        ben.create_identity(&who("Ben Okafor", "ben@college.edu")).unwrap();
-        let (invite, _, _) = ana.prepare_invite(&circle, &ben_member, None).unwrap();
-        ben.join(&invite, None).unwrap();
+        let mut march = String::new();
+        let (mut ana, mut ben, circle, _) = ana_and_ben_after(ana_clock, ben_clock, |ana, circle| {
+            march = meeting(ana, circle, "2026-03-10T18:00:00Z");
+            talking_point(ana, &march, "Before Ben joined");
+        });
         assert!(super::has_marks(&ben, &circle));
         assert_eq!(ben.since_last_looked(&circle).unwrap().total, 0, "ten years of history are not news");
         talking_point(&mut ana, &march, "After Ben joined");
