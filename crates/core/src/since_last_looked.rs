@@ -533,7 +533,7 @@ mod tests {
         assert_eq!(ana.dump(&circle).unwrap(), dump, "the dump is the same");
         assert_eq!(ana.changes(&circle).unwrap(), log, "nothing was logged, so no bundle carries it");
         assert_eq!(ana.export_json().unwrap(), export, "the data export is the same");
-        assert!(super::has_marks(&ana, &circle));
+        assert!(has_marks(&ana, &circle));
         // Ben wrote it: it was never news on his laptop.
         assert_eq!(ben.since_last_looked(&circle).unwrap().total, 0);
     }
@@ -546,7 +546,7 @@ mod tests {
             march = meeting(ana, circle, "2026-03-10T18:00:00Z");
             talking_point(ana, &march, "Before Ben joined");
         });
-        assert!(super::has_marks(&ben, &circle));
+        assert!(has_marks(&ben, &circle));
         assert_eq!(ben.since_last_looked(&circle).unwrap().total, 0, "ten years of history are not news");
         talking_point(&mut ana, &march, "After Ben joined");
         deliver(&ana, &mut ben, &circle);
@@ -570,14 +570,13 @@ mod tests {
         );
         assert_eq!(since.total, super::GROUP_LIMIT + 3 + 1, "the points and the meeting");
     }
-}
 
-/// Whether a circle has marks at all (tests: a joined circle starts as seen).
-#[cfg(test)]
-fn has_marks(store: &Store, circle_id: &str) -> bool {
-    store
-        .conn()
-        .query_row("SELECT count(*) FROM seen_marks WHERE circle_id = ?1", [circle_id], |r| r.get::<_, i64>(0))
-        .unwrap()
-        > 0
+    /// Whether a circle has marks at all (tests: a joined circle starts as seen).
+    fn has_marks(store: &Store, circle_id: &str) -> bool {
+        store
+            .conn()
+            .query_row("SELECT count(*) FROM seen_marks WHERE circle_id = ?1", [circle_id], |r| r.get::<_, i64>(0))
+            .unwrap()
+            > 0
+    }
 }
