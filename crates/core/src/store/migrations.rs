@@ -21,6 +21,11 @@ const MIGRATIONS: &[M<'static>] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The newest schema version that changed what a bundle carries, written in each bundle's
+/// head. A migration that adds only device state (v9's invite identities, v10's seen marks)
+/// leaves it, so a laptop a version behind still takes this laptop's bundles.
+pub const SHARED_SCHEMA: i64 = 8;
+
 /// The schema version recorded in a database.
 pub fn schema_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)

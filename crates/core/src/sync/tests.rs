@@ -264,11 +264,23 @@ fn every_truncation_and_bit_flip_is_refused_and_changes_nothing() {
 }
 
 #[test]
+fn a_bundle_names_the_schema_of_what_it_carries_so_device_state_updates_need_no_circle_update() {
+    let (ana, _ben, circle, _, _) = two_laptops();
+    let bundle = ana.export_bundle(&circle, None).unwrap();
+    assert_eq!(bundle.schema, crate::store::SHARED_SCHEMA);
+    assert!(crate::store::SHARED_SCHEMA < crate::store::SCHEMA_VERSION, "the latest migrations add device state only");
+    // A laptop a version ahead that added only device state writes the same: taken here.
+    let mut ahead = bundle.clone();
+    ahead.schema = crate::store::SCHEMA_VERSION;
+    assert_eq!(decode(&encode(&ahead).unwrap()).unwrap().schema, crate::store::SCHEMA_VERSION);
+}
+
+#[test]
 fn a_bundle_from_a_newer_kinship_or_with_an_altered_change_is_refused_whole() {
     let (ana, mut ben, circle, _, _) = two_laptops();
     let before = ben.dump(&circle).unwrap();
     let mut newer = ana.export_bundle(&circle, None).unwrap();
-    newer.schema += 1;
+    newer.schema = crate::store::SCHEMA_VERSION + 1;
     assert_eq!(decode(&encode(&newer).unwrap()).unwrap_err().code(), "newer_bundle");
 
     let mut altered = ana.export_bundle(&circle, None).unwrap();
