@@ -42,10 +42,12 @@ commands! {
     mark_seen(circle_id: String, upto: std::collections::BTreeMap<String, i64>) -> () => |s| s.mark_seen(&circle_id, Some(&upto));
 
     add_member(input: MemberInput) -> Member => |s| s.add_member(&input);
+    add_members(circle_id: String, people: Vec<MemberInput>) -> Vec<Member> => |s| s.add_members(&circle_id, &people);
     update_member(id: String, patch: MemberPatch) -> Member => |s| s.update_member(&id, &patch);
     remove_member(circle_id: String, id: String) -> Member => |s| s.remove_member(&circle_id, &id);
     revoke_laptop(circle_id: String, key_id: String) -> sync::keys::DeviceKey => |s| s.revoke_laptop(&circle_id, &key_id);
     member_invites(circle_id: String) -> Vec<MemberInvite> => |s| s.member_invites(&circle_id);
+    share_reminder(circle_id: String) -> Option<ShareReminder> => |s| s.share_reminder(&circle_id);
 
     create_meetings(input: MeetingInput, count: usize) -> Vec<Meeting> => |s| s.create_series(&input, count);
     get_meeting(id: String) -> Meeting => |s| s.meeting(&id);

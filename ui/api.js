@@ -41,8 +41,12 @@ export const api = {
   sinceLastLooked: (circleId) => call('since_last_looked', { circleId }),
   markSeen: (circleId, upto) => call('mark_seen', { circleId, upto }),
   memberInvites: (circleId) => call('member_invites', { circleId }),
+  /** Members with a laptop who lack changes this laptop has: `{members, changes, text}`, or null. */
+  shareReminder: (circleId) => call('share_reminder', { circleId }),
 
   addMember: (input) => call('add_member', { input }),
+  /** Adds several people at once, all or none; `people` is the form's rows (blank rows are skipped). */
+  addMembers: (circleId, people) => call('add_members', { circleId, people }),
   updateMember: (id, patch) => call('update_member', { id, patch }),
   removeMember: (circleId, id) => call('remove_member', { circleId, id }),
 

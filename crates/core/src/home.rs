@@ -54,6 +54,41 @@ pub struct CircleHome {
     pub upcoming_deadlines: Vec<Resource>,
     /// The latest [`LATEST_REFLECTIONS`] reflections shared with the circle, newest first.
     pub latest_reflections: Vec<SharedReflection>,
+    /// What is left to get the circle going; `None` once every step is done.
+    pub setup_checklist: Option<SetupChecklist>,
+}
+
+/// The steps from a new circle to a running one, each ticked from what the circle holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupChecklist {
+    /// "2 of 4 done".
+    pub progress: String,
+    pub steps: Vec<SetupStep>,
+}
+
+/// One step of the [`SetupChecklist`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupStep {
+    /// `members`, `invites`, `meeting` or `agenda`: which action the screen offers.
+    pub key: &'static str,
+    /// "Add the members".
+    pub label: &'static str,
+    pub done: bool,
+    /// What is done or left, in a line ("Ben Okafor and Cam Lee added").
+    pub detail: String,
+    /// The button that does it ("Add members"); `None` when done.
+    pub action: Option<&'static str>,
+    /// For the agenda step: the meeting whose agenda to open.
+    pub meeting_id: Option<String>,
+}
+
+/// "Ben Okafor", "Ben Okafor and Cam Lee", "Ben Okafor, Cam Lee and Dee Park".
+pub fn name_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// How many shared reflections the circle home shows (the reflections page has them all).
@@ -149,6 +184,7 @@ impl Store {
             actions_by_owner: by_owner(open_actions.clone()),
             open_actions,
             latest_reflections: self.shared_reflections_with(&circle.id, None, None, LATEST_REFLECTIONS)?,
+            setup_checklist: self.setup_checklist(&circle.id, &members, upcoming.first().or(meetings.first()))?,
             circle,
             members,
             next_meeting: upcoming.first().cloned(),
@@ -157,6 +193,101 @@ impl Store {
             meetings,
             upcoming_deadlines,
         })
+    }
+}
+
+impl Store {
+    /// The circle's set-up steps as they stand: members added, invites made for everyone who
+    /// has not joined, a meeting scheduled, talking points on an agenda. `None` when all are done.
+    fn setup_checklist(
+        &self,
+        circle_id: &str,
+        members: &[Member],
+        next: Option<&Meeting>,
+    ) -> Result<Option<SetupChecklist>> {
+        let me = self.my_member_id(circle_id)?;
+        let others: Vec<&Member> = members.iter().filter(|m| m.left_at.is_none() && m.id != me).collect();
+        let invites = self.member_invites(circle_id)?;
+        let mut waiting = Vec::new();
+        for m in &others {
+            let joined: bool = self.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM device_keys WHERE circle_id = ?1 AND member_id = ?2)",
+                (circle_id, &m.id),
+                |r| r.get(0),
+            )?;
+            let invited = invites.iter().any(|i| i.member_id == m.id && !i.expired);
+            if !joined && !invited {
+                waiting.push(m.name.clone());
+            }
+        }
+        let meetings: i64 =
+            self.conn().query_row("SELECT count(*) FROM meetings WHERE circle_id = ?1", [circle_id], |r| r.get(0))?;
+        let points: i64 = self.conn().query_row(
+            "SELECT count(*) FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE m.circle_id = ?1",
+            [circle_id],
+            |r| r.get(0),
+        )?;
+        let names: Vec<String> = others.iter().map(|m| m.name.clone()).collect();
+        let steps = vec![
+            SetupStep {
+                key: "members",
+                label: "Add the members",
+                done: !others.is_empty(),
+                detail: if others.is_empty() {
+                    "Nobody but you yet.".into()
+                } else {
+                    format!("{} in the circle with you.", name_list(&names))
+                },
+                action: Some("Add members"),
+                meeting_id: None,
+            },
+            SetupStep {
+                key: "invites",
+                label: "Make their invites",
+                done: !others.is_empty() && waiting.is_empty(),
+                detail: if others.is_empty() {
+                    "Once they are added, each gets an invite file to open Kinship with.".into()
+                } else if waiting.is_empty() {
+                    "Everyone has joined or has an invite.".into()
+                } else {
+                    format!("No invite yet for {}.", name_list(&waiting))
+                },
+                action: Some("Make invites"),
+                meeting_id: None,
+            },
+            SetupStep {
+                key: "meeting",
+                label: "Schedule the first meeting",
+                done: meetings > 0,
+                detail: match next {
+                    Some(m) => format!("{} is on the calendar.", m.title),
+                    None => "Pick a date; a template can fill its agenda.".into(),
+                },
+                action: Some("Schedule the first meeting"),
+                meeting_id: None,
+            },
+            SetupStep {
+                key: "agenda",
+                label: "Start the agenda",
+                done: points > 0,
+                detail: if points > 0 {
+                    "Talking points are on the agenda.".into()
+                } else if next.is_some() {
+                    "Add a first talking point.".into()
+                } else {
+                    "Once a meeting is scheduled, add a first talking point.".into()
+                },
+                action: next.map(|_| "Add a talking point"),
+                meeting_id: next.map(|m| m.id.clone()),
+            },
+        ];
+        let done = steps.iter().filter(|s| s.done).count();
+        if done == steps.len() {
+            return Ok(None);
+        }
+        let steps =
+            steps.into_iter().map(|s| SetupStep { action: if s.done { None } else { s.action }, ..s }).collect();
+        Ok(Some(SetupChecklist { progress: format!("{done} of 4 done"), steps }))
     }
 }
 
@@ -318,5 +449,64 @@ mod tests {
         let home = f.ana.circle_home(&f.circle).unwrap();
         let texts: Vec<_> = home.latest_reflections.iter().map(|s| s.reflection.text.as_str()).collect();
         assert_eq!(texts, ["Three", "Two", "One"], "the latest three, newest first");
+    }
+
+    #[test]
+    fn the_setup_checklist_ticks_each_step_from_what_the_circle_holds_and_goes_when_done() {
+        let (mut store, circle) = crate::test_support::store_with_circle();
+        let steps = |store: &crate::Store| -> Option<Vec<(&'static str, bool)>> {
+            let list = store.circle_home(&circle).unwrap().setup_checklist?;
+            Some(list.steps.iter().map(|s| (s.key, s.done)).collect())
+        };
+        let all = |done: [bool; 4]| {
+            Some(vec![("members", done[0]), ("invites", done[1]), ("meeting", done[2]), ("agenda", done[3])])
+        };
+        assert_eq!(steps(&store), all([false, false, false, false]), "a new circle: nothing done");
+        let fresh = store.circle_home(&circle).unwrap().setup_checklist.unwrap();
+        assert_eq!(fresh.progress, "0 of 4 done");
+        assert_eq!(fresh.steps[3].action, None, "no agenda to open before a meeting");
+
+        let person = |name: &str, email: &str| crate::MemberInput {
+            circle_id: circle.clone(),
+            name: name.into(),
+            email: email.into(),
+            ..Default::default()
+        };
+        let added =
+            store.add_members(&circle, &[person("Ben Okafor", "ben@x.org"), person("Cam Lee", "cam@x.org")]).unwrap();
+        assert_eq!(steps(&store), all([true, false, false, false]));
+        let list = store.circle_home(&circle).unwrap().setup_checklist.unwrap();
+        assert_eq!(list.steps[0].detail, "Ben Okafor and Cam Lee in the circle with you.");
+        assert_eq!(list.steps[0].action, None, "a done step offers no action");
+        assert_eq!(list.steps[1].detail, "No invite yet for Ben Okafor and Cam Lee.");
+
+        // One invite is not all of them.
+        store.prepare_invite(&circle, &added[0].id, None).unwrap();
+        assert_eq!(steps(&store), all([true, false, false, false]));
+        assert_eq!(
+            store.circle_home(&circle).unwrap().setup_checklist.unwrap().steps[1].detail,
+            "No invite yet for Cam Lee."
+        );
+        store.prepare_invite(&circle, &added[1].id, None).unwrap();
+        assert_eq!(steps(&store), all([true, true, false, false]));
+
+        let input =
+            MeetingInput { circle_id: circle.clone(), starts_at: "2027-03-09T18:00:00Z".into(), ..Default::default() };
+        let meeting = store.create_meeting(&input).unwrap();
+        assert_eq!(steps(&store), all([true, true, true, false]));
+        let agenda = store.circle_home(&circle).unwrap().setup_checklist.unwrap().steps.pop().unwrap();
+        assert_eq!(
+            (agenda.action, agenda.meeting_id.as_deref()),
+            (Some("Add a talking point"), Some(meeting.id.as_str()))
+        );
+
+        let point =
+            crate::AgendaItemInput { meeting_id: meeting.id.clone(), title: "Job talk".into(), ..Default::default() };
+        store.add_agenda_item(&point).unwrap();
+        assert_eq!(steps(&store), None, "gone once every step is done");
+
+        // Someone added later, without an invite: the checklist is back for them.
+        store.add_member(&person("Dee Park", "dee@x.org")).unwrap();
+        assert_eq!(steps(&store), all([true, false, true, true]));
     }
 }

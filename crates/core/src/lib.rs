@@ -38,6 +38,7 @@ mod resources;
 mod rows;
 pub mod runner;
 pub mod search;
+pub mod share_reminder;
 pub mod since_last_looked;
 mod sql;
 pub mod templates;
@@ -53,6 +54,7 @@ pub use model::*;
 pub use my_actions::CircleActions;
 pub use runner::{EndSummary, RunView, Timer};
 pub use search::SearchHit;
+pub use share_reminder::ShareReminder;
 pub use since_last_looked::SinceLastLooked;
 pub use store::Store;
 

@@ -14,26 +14,108 @@ pub(crate) fn insert(tx: &mut Tx<'_>, m: &Member) -> Result<()> {
     tx.log(&m.circle_id, entity::MEMBER, &m.id, fields)
 }
 
+/// The most people one form adds at once (a circle is a handful of colleagues).
+pub const PEOPLE_MAX: usize = 20;
+
+/// Each person's fields in a form that adds several ("Person 2" holds the second row's
+/// name and email), so an error is shown beside its row.
+const PERSON_FIELDS: [&str; PEOPLE_MAX] = [
+    "Person 1",
+    "Person 2",
+    "Person 3",
+    "Person 4",
+    "Person 5",
+    "Person 6",
+    "Person 7",
+    "Person 8",
+    "Person 9",
+    "Person 10",
+    "Person 11",
+    "Person 12",
+    "Person 13",
+    "Person 14",
+    "Person 15",
+    "Person 16",
+    "Person 17",
+    "Person 18",
+    "Person 19",
+    "Person 20",
+];
+
 impl Store {
     /// Adds a person to a circle.
     pub fn add_member(&mut self, input: &MemberInput) -> Result<Member> {
         let circle = self.circle(&crate::ids::parse_id("Circle", &input.circle_id)?)?;
+        let member = self.checked_member(&circle.id, input)?;
+        self.write(|tx| {
+            let member = Member { joined_at: tx.now(), ..member };
+            insert(tx, &member)?;
+            Ok(member)
+        })
+    }
+
+    /// Adds several people to a circle at once, all or none. A row whose name and email are
+    /// both blank is skipped; a bad row refuses the whole batch, with an error whose field is
+    /// its row ("Person 2") and whose message says which person and what to fix.
+    pub fn add_members(&mut self, circle_id: &str, people: &[MemberInput]) -> Result<Vec<Member>> {
+        let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
+        if people.len() > PEOPLE_MAX {
+            return Err(Error::invalid("People", format!("add at most {PEOPLE_MAX} people at a time")));
+        }
+        let mut members: Vec<Member> = Vec::new();
+        for (row, input) in people.iter().enumerate() {
+            if input.name.trim().is_empty() && input.email.trim().is_empty() {
+                continue;
+            }
+            let field = PERSON_FIELDS[row];
+            // "Person 3 is not valid: Email: 'cam' does not look like an email address …"
+            let in_row = |e: Error| match e {
+                Error::Invalid { field: inner, reason } => Error::invalid(field, format!("{inner}: {reason}")),
+                other => Error::invalid(field, other.to_string()),
+            };
+            let member = self.checked_member(&circle.id, input).map_err(in_row)?;
+            if let Some(twin) = members.iter().find(|m| m.email.eq_ignore_ascii_case(&member.email)) {
+                return Err(in_row(Error::invalid(
+                    "Email",
+                    format!("{} is also given for {}", member.email, twin.name),
+                )));
+            }
+            members.push(member);
+        }
+        if members.is_empty() {
+            return Err(Error::invalid(PERSON_FIELDS[0], "write a name and an email for at least one person"));
+        }
+        self.write(|tx| {
+            let now = tx.now();
+            let mut added = Vec::with_capacity(members.len());
+            for member in members {
+                let member = Member { joined_at: now.clone(), ..member };
+                insert(tx, &member)?;
+                added.push(member);
+            }
+            Ok(added)
+        })
+    }
+
+    /// A new member of `circle_id` from a form's input, checked (an email another current
+    /// member uses is refused), not yet written.
+    fn checked_member(&self, circle_id: &str, input: &MemberInput) -> Result<Member> {
         let name = validate::required("Name", &input.name, NAME_MAX)?;
         let email = validate::email("Email", &input.email)?;
         let taken: Option<String> = self
             .conn()
             .query_row(
                 "SELECT name FROM members WHERE circle_id = ?1 AND lower(email) = lower(?2) AND left_at IS NULL",
-                (&circle.id, &email),
+                (circle_id, &email),
                 |r| r.get(0),
             )
             .optional()?;
         if let Some(who) = taken {
             return Err(Error::invalid("Email", format!("{who} already uses {email} in this circle")));
         }
-        let member = Member {
+        Ok(Member {
             id: crate::ids::new_id(),
-            circle_id: circle.id,
+            circle_id: circle_id.to_string(),
             person_id: None,
             name,
             email,
@@ -43,11 +125,6 @@ impl Store {
             contact: validate::optional("Contact", input.contact.as_deref(), LINE_MAX)?,
             joined_at: String::new(),
             left_at: None,
-        };
-        self.write(|tx| {
-            let member = Member { joined_at: tx.now(), ..member };
-            insert(tx, &member)?;
-            Ok(member)
         })
     }
 
@@ -147,6 +224,46 @@ mod tests {
         let bad = store.add_member(&MemberInput { email: "ben".into(), ..ben }).unwrap_err();
         assert_eq!(bad.field(), Some("Email"));
         assert_eq!(store.members(&circle).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn several_people_are_added_at_once_or_none_are() {
+        let (mut store, circle) = store_with_circle();
+        let person = |name: &str, email: &str| MemberInput {
+            circle_id: circle.clone(),
+            name: name.into(),
+            email: email.into(),
+            ..Default::default()
+        };
+        let log = |store: &crate::Store| store.changes(&circle).unwrap().len();
+        let logged = log(&store);
+        // The third row's email is bad: nobody is added, and the error names that row.
+        let rows = [person("Ben Okafor", "ben@college.edu"), person("", ""), person("Cam Lee", "cam")];
+        let err = store.add_members(&circle, &rows).unwrap_err();
+        assert_eq!((err.code(), err.field()), ("invalid", Some("Person 3")));
+        assert!(err.to_string().starts_with("Person 3 is not valid: Email: 'cam' does not look like"), "{err}");
+        assert_eq!(store.members(&circle).unwrap().len(), 1, "only Ana, still");
+        assert_eq!(log(&store), logged, "nothing was logged");
+        // The same email twice in one batch is refused on the second row.
+        let twice = [person("Ben Okafor", "ben@college.edu"), person("Benjamin", "BEN@college.edu")];
+        let err = store.add_members(&circle, &twice).unwrap_err();
+        assert_eq!(err.field(), Some("Person 2"));
+        assert!(err.to_string().contains("also given for Ben Okafor"), "{err}");
+        // Empty rows are skipped; the others are added together.
+        let rows = [person("Ben Okafor", "ben@college.edu"), person(" ", ""), person("Cam Lee", "cam@uni.edu")];
+        let added = store.add_members(&circle, &rows).unwrap();
+        let names: Vec<_> = added.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Ben Okafor", "Cam Lee"]);
+        assert_eq!(store.members(&circle).unwrap().len(), 3);
+        assert_eq!(log(&store), logged + 2, "one logged change each");
+        // Nothing but empty rows: says what to write.
+        let err = store.add_members(&circle, &[person("", "")]).unwrap_err();
+        assert_eq!(err.field(), Some("Person 1"));
+        // An email already in the circle refuses its row.
+        let err =
+            store.add_members(&circle, &[person("Dee", "dee@uni.edu"), person("Ben", "ben@college.edu")]).unwrap_err();
+        assert!(err.to_string().starts_with("Person 2 is not valid: Email: Ben Okafor already uses"), "{err}");
+        assert_eq!(store.members(&circle).unwrap().len(), 3);
     }
 
     #[test]
