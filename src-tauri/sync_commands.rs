@@ -150,6 +150,7 @@ pub async fn share_updates(
     let saved = state.with_store(|s| {
         let shared = s.share_bundle(&circle_id, full)?;
         let saved = SavedFile::save(&shared.file_name, &shared.bytes, shared.to, shared.subject, shared.body)?;
+        s.note_shared(&circle_id)?;
         Ok(SavedFile {
             changes: shared.changes,
             armored: armor.then(|| armor::armor(&shared.bytes)),

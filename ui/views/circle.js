@@ -1,10 +1,13 @@
-// Circle home (#/circle/<id>): the circle's agreement, members, meetings, open action
-// items, the latest shared reflections and upcoming deadlines, with forms to edit the
-// circle, add members and schedule.
+// Circle home (#/circle/<id>, or …?hello right after joining): the set-up checklist while a
+// circle is new, the circle's agreement, members, meetings, open action items, the latest
+// shared reflections and upcoming deadlines, with forms to edit the circle, add people and
+// schedule, and "Share updates" offered when members lack changes.
 
 import { api } from '../api.js';
 import { sharedReflection } from './reflections.js';
 import { renderSince } from './since.js';
+import { peopleCard, renderChecklist } from './setup.js';
+import { shareBar } from './share-bar.js';
 import { formatDate, formatDateTime, formatDay, h, localToRfc3339, replace } from '../dom.js';
 import {
   announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, orNull, showError, submitting, values, wholeNumber,
@@ -20,9 +23,10 @@ const ROLE_LABEL = Object.fromEntries(ROLES);
 /** Meeting statuses as people say them. Shared with the meeting view. */
 export const MEETING_STATUS = { scheduled: 'Scheduled', running: 'Running now', ended: 'Ended', cancelled: 'Cancelled' };
 
-export async function render(main, [circleId]) {
+export async function render(main, [circleId, hello]) {
   const status = liveRegion();
   const slots = {
+    setup: h('section', { class: 'card setup', id: 'setup-checklist', 'aria-labelledby': 'setup-title', hidden: true }),
     since: h('section', { class: 'card since', id: 'since-panel', 'aria-labelledby': 'since-title', hidden: true }),
     about: h('section', { class: 'card about', 'aria-labelledby': 'about-title' }),
     members: h('section', { class: 'card', 'aria-labelledby': 'members-title' }),
@@ -35,6 +39,17 @@ export async function render(main, [circleId]) {
   const heading = h('h1', { id: 'circle-title', tabindex: '-1' });
   const syncLink = h('a', { class: 'link-button', href: `#/sync/${circleId}`, id: 'sync-link' }, 'Sync');
   let home = null;
+  const share = shareBar(circleId, { hello });
+  const ctx = { refresh, status };
+  const people = peopleCard(circleId, ctx);
+  const schedule = scheduleForm(circleId, () => home, ctx);
+  // What each checklist step's button does: the form for it, or the agenda to start.
+  const act = (step) => {
+    if (step.key === 'members') people.focusFirstEmpty();
+    else if (step.key === 'invites') people.offerInvites(step.member_ids.map((id) => home.members.find((m) => m.id === id)));
+    else if (step.key === 'meeting') { schedule.scrollIntoView({ block: 'nearest' }); schedule.querySelector('input').focus(); }
+    else if (step.key === 'agenda') window.location.hash = `#/meeting/${step.meeting_id}?add-point`;
+  };
 
   // Re-reads the circle and redraws every part; forms being typed in live outside the parts.
   async function refresh() {
@@ -48,6 +63,8 @@ export async function render(main, [circleId]) {
     replace(heading, home.circle.name);
     document.title = `${home.circle.name} · Kinship`;
     renderSince(slots.since, home.since, { status, onSeen: () => heading.focus() });
+    renderChecklist(slots.setup, home.setup_checklist, act);
+    await Promise.all([share.refresh(), schedule.prepare(home)]);
     renderAbout(slots.about, home, { refresh, status });
     renderMembers(slots.members, home, { refresh, status });
     renderNext(slots.next, home);
@@ -63,11 +80,11 @@ export async function render(main, [circleId]) {
       h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, '← All circles')),
       h('div', { class: 'section-head' }, heading, syncLink),
       h('div', { class: 'circle-grid' },
-        h('div', { class: 'circle-main' }, slots.since, slots.about, slots.next, slots.meetings, slots.actions, slots.reflections),
+        h('div', { class: 'circle-main' }, share.element, slots.setup, slots.since, slots.about, slots.next, slots.meetings, slots.actions, slots.reflections),
         h('div', { class: 'circle-side' },
           slots.members,
-          memberForm(circleId, { refresh, status }),
-          scheduleForm(circleId, () => home, { refresh, status }),
+          people.card,
+          schedule,
           slots.deadlines)),
       status));
 }
@@ -201,41 +218,6 @@ function editMember(li, m, ctx, show) {
   form.querySelector('input').focus();
 }
 
-function memberForm(circleId, ctx) {
-  const form = h('form', { class: 'card', id: 'member-form', novalidate: true, 'aria-labelledby': 'member-form-title' },
-    h('h2', { id: 'member-form-title' }, 'Add member'),
-    errorSummary(),
-    field({ name: 'name', label: 'Name', required: true, maxlength: 120, autocomplete: 'off' }),
-    field({ name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'off' }),
-    field({ name: 'pronouns', label: 'Pronouns' }),
-    field({ name: 'institution', label: 'Institution' }),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add member')));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const v = values(form);
-    let added = null;
-    const ok = await submitting(form, async () => {
-      added = await api.addMember({
-        circle_id: circleId, name: v.name, email: v.email, pronouns: orNull(v.pronouns), institution: orNull(v.institution),
-      });
-    });
-    if (!ok) return;
-    clearErrors(form);
-    form.reset();
-    await ctx.refresh();
-    announce(ctx.status, `${added.name} added to the circle.`);
-    // The new member, just above this form: marked for a moment, and in view.
-    const row = document.querySelector(`[data-member-id="${CSS.escape(added.id)}"]`);
-    if (row) {
-      row.classList.add('just-added');
-      row.querySelector('.member-name')?.append(h('span', { class: 'tag added' }, 'just added'));
-      row.scrollIntoView({ block: 'nearest' });
-    }
-    form.querySelector('input').focus();
-  });
-  return form;
-}
-
 // ── Meetings ─────────────────────────────────────────────────────────────────────────
 
 function meetingFacts(m) {
@@ -275,22 +257,47 @@ function renderMeetings(slot, { upcoming, past }) {
     h('h3', {}, 'Past'), list(past, 'No past meetings yet.', 'past-meetings'));
 }
 
+/** "YYYY-MM-DDTHH:MM" a week from now at 18:00, local time: a start to change or keep. */
+function aWeekFromNow() {
+  const d = new Date();
+  d.setDate(d.getDate() + 7);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T18:00`;
+}
+
+/**
+ * Schedules one meeting (or a series), its agenda started from a template if one is chosen.
+ * One meeting opens its agenda, the cursor in "Add a talking point". `form.prepare(home)`
+ * offers the circle's templates: the first for a circle's first meeting, else none.
+ */
 function scheduleForm(circleId, getHome, ctx) {
+  const template = field({ name: 'template', label: 'Agenda', field: 'Template', options: [['', 'An empty agenda']],
+    hint: 'A template puts its talking points on the agenda, fitted to the meeting’s length.' });
   const form = h('form', { class: 'card', id: 'schedule-form', novalidate: true, 'aria-labelledby': 'schedule-title' },
     h('h2', { id: 'schedule-title' }, 'Schedule meetings'),
     errorSummary(),
-    field({ name: 'starts_at', label: 'Starts', field: 'Start', type: 'datetime-local', required: true, hint: 'In your own time zone.' }),
+    field({ name: 'starts_at', label: 'Starts', field: 'Start', type: 'datetime-local', required: true, hint: 'In your own time zone.', value: aWeekFromNow() }),
     field({ name: 'minutes', label: 'Length in minutes', field: 'Length', type: 'number', required: true, value: '60' }),
+    template,
     field({ name: 'place', label: 'Place or link', field: 'Place or link', hint: 'A room, or a video-call link (shown as text).' }),
     field({ name: 'title', label: 'Title', field: 'Title', hint: 'Left blank, it is named after the circle and the date.' }),
     field({ name: 'count', label: 'How many meetings', field: 'Count', type: 'number', required: true, value: '1',
       hint: '1 schedules one meeting; more schedule a series that follows the circle’s rhythm.' }),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Schedule')));
-  for (const name of ['minutes', 'count']) {
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'schedule-meeting' }, 'Schedule')));
+  for (const name of ['starts_at', 'minutes', 'count']) {
     const input = form.querySelector(`input[name=${name}]`);
-    input.min = '1';
-    input.defaultValue = input.value; // so form.reset() goes back to 60 minutes, 1 meeting
+    if (name !== 'starts_at') input.min = '1';
+    input.defaultValue = input.value; // so form.reset() goes back to a week from now, 60 minutes, 1 meeting
   }
+  const select = template.querySelector('select');
+  let meetingsSeen = null;
+  form.prepare = async (home) => {
+    if (meetingsSeen === home.meetings.length) return; // keep what the person chose
+    meetingsSeen = home.meetings.length;
+    const templates = await api.templates(circleId).catch(() => []);
+    replace(select, h('option', { value: '' }, 'An empty agenda'), templates.map((t) => h('option', { value: t.id }, t.name)));
+    select.value = home.meetings.length === 0 && templates.length ? templates[0].id : '';
+  };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = values(form);
@@ -302,13 +309,18 @@ function scheduleForm(circleId, getHome, ctx) {
       created = await api.createMeetings({
         circle_id: circleId, starts_at: startsAt, minutes: wholeNumber(v.minutes, 'Length'), place: orNull(v.place), title: orNull(v.title),
       }, count);
+      for (const m of v.template ? created : []) await api.applyTemplate(m.id, v.template);
     });
     if (!ok) return;
     clearErrors(form);
     form.reset();
+    if (created.length === 1) {
+      window.location.hash = `#/meeting/${created[0].id}?add-point`;
+      return;
+    }
     await ctx.refresh();
     const cadence = CADENCE_LABEL[getHome().circle.cadence]?.toLowerCase();
-    announce(ctx.status, created.length === 1 ? `Meeting scheduled for ${formatDateTime(created[0].starts_at)}.` : `${created.length} meetings scheduled, ${cadence}.`);
+    announce(ctx.status, `${created.length} meetings scheduled, ${cadence}.`);
     document.querySelector('#upcoming-meetings a')?.focus();
   });
   return form;

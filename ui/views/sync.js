@@ -73,7 +73,7 @@ function folderOf(path, fileName) {
 }
 
 /** Where a file was saved: a line to read, and its full path as a hint. */
-function savedLines(id, saidFirst, r) {
+export function savedLines(id, saidFirst, r) {
   return [
     h('p', { class: 'sync-saved', id, tabindex: '-1' }, `${saidFirst} in ${folderOf(r.path, r.file_name)}.`),
     h('p', { class: 'hint file-path' }, r.path),
@@ -84,7 +84,7 @@ function savedLines(id, saidFirst, r) {
  * "Email …" and "Show the file" buttons; errors go to `box`'s summary. `emailNow` opens the
  * email at once too (Share updates: saving is only half of sending).
  */
-function fileActions(box, r, emailLabel, ids, emailNow = false) {
+export function fileActions(box, r, emailLabel, ids, emailNow = false) {
   const email = h('button', { type: 'button', class: 'primary', id: ids[0] }, emailLabel);
   const reveal = h('button', { type: 'button', id: ids[1] }, 'Show the file');
   const said = h('p', { class: 'hint email-said', id: `${ids[0]}-said`, role: 'status' });

@@ -79,6 +79,7 @@ pub fn export(store: &mut Store, circle: &str, out: &Path, full: bool, as_text: 
     let shared = store.share_bundle(circle, full)?;
     let bytes = if as_text { armor::armor(&shared.bytes).into_bytes() } else { shared.bytes.clone() };
     write_new_bytes(out, &bytes)?;
+    store.note_shared(circle)?;
     let saved =
         format!("Saved {} ({} bytes) to {}.", plural(shared.changes as i64, "change"), bytes.len(), out.display());
     let to = shared.to.join(", ");

@@ -80,6 +80,8 @@ pub struct SetupStep {
     pub action: Option<&'static str>,
     /// For the agenda step: the meeting whose agenda to open.
     pub meeting_id: Option<String>,
+    /// For the invites step: the members still without a joined laptop or a live invite.
+    pub member_ids: Vec<String>,
 }
 
 /// "Ben Okafor", "Ben Okafor and Cam Lee", "Ben Okafor, Cam Lee and Dee Park".
@@ -217,7 +219,7 @@ impl Store {
             )?;
             let invited = invites.iter().any(|i| i.member_id == m.id && !i.expired);
             if !joined && !invited {
-                waiting.push(m.name.clone());
+                waiting.push((m.id.clone(), m.name.clone()));
             }
         }
         let meetings: i64 =
@@ -228,6 +230,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let names: Vec<String> = others.iter().map(|m| m.name.clone()).collect();
+        let (waiting_ids, waiting): (Vec<String>, Vec<String>) = waiting.into_iter().unzip();
         let steps = vec![
             SetupStep {
                 key: "members",
@@ -240,6 +243,7 @@ impl Store {
                 },
                 action: Some("Add members"),
                 meeting_id: None,
+                member_ids: Vec::new(),
             },
             SetupStep {
                 key: "invites",
@@ -254,6 +258,7 @@ impl Store {
                 },
                 action: Some("Make invites"),
                 meeting_id: None,
+                member_ids: waiting_ids,
             },
             SetupStep {
                 key: "meeting",
@@ -265,6 +270,7 @@ impl Store {
                 },
                 action: Some("Schedule the first meeting"),
                 meeting_id: None,
+                member_ids: Vec::new(),
             },
             SetupStep {
                 key: "agenda",
@@ -279,6 +285,7 @@ impl Store {
                 },
                 action: next.map(|_| "Add a talking point"),
                 meeting_id: next.map(|m| m.id.clone()),
+                member_ids: Vec::new(),
             },
         ];
         let done = steps.iter().filter(|s| s.done).count();
@@ -479,6 +486,7 @@ mod tests {
         assert_eq!(list.steps[0].detail, "Ben Okafor and Cam Lee in the circle with you.");
         assert_eq!(list.steps[0].action, None, "a done step offers no action");
         assert_eq!(list.steps[1].detail, "No invite yet for Ben Okafor and Cam Lee.");
+        assert_eq!(list.steps[1].member_ids, [added[0].id.clone(), added[1].id.clone()]);
 
         // One invite is not all of them.
         store.prepare_invite(&circle, &added[0].id, None).unwrap();
