@@ -140,24 +140,26 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     let actions = app.wait_for_text("#open-actions", "Share job-talk slides").await;
     assert!(actions.starts_with("Ben Okafor"), "open actions are listed under their owner: {actions}");
 
-    // Adding a member sits beside the member list: the new member shows, in view, and is announced.
-    app.fill("#member-form input[name=name]", "Dana Whitfield").await;
-    app.fill("#member-form input[name=email]", "dana@uni.edu").await;
-    click(&app, "#member-form button[type=submit]").await;
+    // Adding people sits beside the member list: the new member shows, marked, and is announced;
+    // the invite for them is offered in the same place.
+    app.fill("#people-form .person-row:nth-child(1) input[name=name]", "Dana Whitfield").await;
+    app.fill("#people-form .person-row:nth-child(1) input[name=email]", "dana@uni.edu").await;
+    click(&app, "#add-people").await;
     let added = app.wait_for_text("#member-list .member.just-added", "Dana Whitfield").await;
     assert!(added.contains("just added"), "{added}");
-    wait_for_announcement(&app, "Dana Whitfield added to the circle.").await;
-    let script = "const r = document.querySelector('#member-list .just-added').getBoundingClientRect(); \
-                  return r.top >= 0 && r.bottom <= window.innerHeight;";
-    assert_eq!(app.client.execute(script, vec![]).await.unwrap(), true, "the new member is on screen");
-    let order = "const f = document.getElementById('member-form'); \
+    wait_for_announcement(&app, "Added to the circle: Dana Whitfield.").await;
+    app.wait_for_text("#invite-batch-who", "For Dana Whitfield.").await;
+    let order = "const f = document.getElementById('people-card'); \
                  return !!(document.getElementById('member-list').compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) \
                    && !!(f.compareDocumentPosition(document.getElementById('schedule-form')) & Node.DOCUMENT_POSITION_FOLLOWING);";
     assert_eq!(app.client.execute(order, vec![]).await.unwrap(), true, "list, then adding, then scheduling");
     app.client.execute("document.activeElement.blur()", vec![]).await.unwrap();
     app.screenshot("member-added.png").await;
 
-    // Schedule a meeting: a start with no date says what to fix.
+    // Schedule a meeting: the start comes filled in; cleared, the error says what to fix.
+    let start = app.wait_for("#schedule-form input[name=starts_at]").await.prop("value").await.unwrap().unwrap();
+    assert!(start.ends_with("T18:00"), "a start a week from now at six: {start}");
+    app.set_value("#schedule-form input[name=starts_at]", "").await;
     click(&app, "#schedule-form button[type=submit]").await;
     app.wait_for_text("#schedule-form .error-summary", "Start cannot be empty").await;
     // WebKitGTK shows datetime-local as month/day/year, hour:minute fields (C locale).
@@ -167,7 +169,19 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.fill("#schedule-form input[name=minutes]", "90").await;
     app.fill("#schedule-form input[name=place]", "Library room 204").await;
     app.fill("#schedule-form input[name=title]", "December check-in").await;
+    let template = app.wait_for("#schedule-form select[name=template]").await.prop("value").await.unwrap();
+    assert_eq!(template.as_deref(), Some(""), "not the circle's first meeting: an empty agenda unless chosen");
     click(&app, "#schedule-form button[type=submit]").await;
+    // One meeting scheduled: its agenda opens, ready for a talking point.
+    app.wait_for_text("#meeting-title", "December check-in").await;
+    let started = Instant::now();
+    while app.focused_id().await
+        != app.wait_for("#add-item-form input[name=title]").await.attr("id").await.unwrap().unwrap()
+    {
+        assert!(started.elapsed() < WAIT, "the cursor never went to Add a talking point");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.go(&format!("#/circle/{circle}")).await;
     app.wait_for_text("#upcoming-meetings", "December check-in").await;
     app.wait_for_text(".next-meeting", "December check-in").await;
     app.wait_for_text(".next-meeting", "Library room 204").await;

@@ -53,6 +53,10 @@ mod e2e_memory;
 /// circle home after she imports it, each entry opening its place, until she marks it seen.
 mod e2e_since;
 
+/// From install to a running circle, counted: the organiser's path in at most 15 actions, a
+/// member's in at most 5 (the set-up checklist, several people at once, the share offer).
+mod e2e_steps;
+
 /// Crash safety: the CLI killed with SIGKILL mid-import, mid-undo and mid-edit leaves a sound
 /// database holding all of the command's writes or none, with log and records in agreement.
 mod crash;

@@ -12,7 +12,9 @@ const whoami = document.getElementById('whoami');
 // Address → view module. The first match wins; its capture groups become params.
 const ROUTES = [
   [/^#\/circle\/([0-9a-f-]{36})$/, './views/circle.js'],
+  [/^#\/circle\/([0-9a-f-]{36})\?(hello)$/, './views/circle.js'],
   [/^#\/meeting\/([0-9a-f-]{36})(\/agenda)?$/, './views/meeting.js'],
+  [/^#\/meeting\/([0-9a-f-]{36})()\?(add-point|hello)$/, './views/meeting.js'],
   [/^#\/run\/([0-9a-f-]{36})$/, './views/run.js'],
   [/^#\/reflect\/([0-9a-f-]{36})$/, './views/reflect.js'],
   [/^#\/board\/([0-9a-f-]{36})$/, './views/board.js'],

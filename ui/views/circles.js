@@ -1,4 +1,4 @@
-// Home: the person's circles, and the form to start a new one.
+// Home: the person's circles, and the form to start a new one (which opens the new circle).
 
 import { api } from '../api.js';
 import { formatDate, formatDateTime, h, replace } from '../dom.js';
@@ -57,9 +57,8 @@ export async function render(main) {
       const circle = await api.createCircle({ name: v.name, purpose: v.purpose, cadence: v.cadence });
       clearErrors(form);
       form.reset();
-      await refresh();
-      status.textContent = `Circle “${circle.name}” created.`;
-      form.querySelector('input').focus();
+      // The new circle opens, with its set-up checklist.
+      window.location.hash = `#/circle/${circle.id}`;
     });
   });
 

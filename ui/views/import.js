@@ -320,80 +320,69 @@ export function passphraseField({ name = 'passphrase', label = 'Passphrase', hin
 }
 
 /**
- * Joining a circle from an invite: the file (unless `source` already names it), its
- * passphrase, what the invite is, then "Join the circle". When this laptop has nobody set up
- * yet, the form also asks who you are (prefilled from the invite). `onJoined(circleId)`
- * runs after joining (both callers go on to the circle's Sync screen, to send hello).
+ * Joining a circle from an invite, in one step: the file (unless `source` already names it)
+ * and its passphrase, then "Join the circle", which opens the invite and joins as the person
+ * it was made for. When this laptop has nobody set up yet (`newcomer`), optional details
+ * about you go with it; your name and email are the ones the invite was made for. An invite
+ * to a circle you are already in says so and joins nothing. `onJoined(circleId)` runs after
+ * joining (see `joinedAddress`).
  */
-export function joinForm({ source = null, status, onJoined }) {
+export function joinForm({ source = null, status, onJoined, newcomer = false }) {
   const form = h('form', { class: 'card join-form', id: 'join-form', novalidate: true, 'aria-labelledby': 'join-title' });
   const fileField = source ? null : field({ name: 'invite_file', label: 'Invite file', field: 'Invite file', type: 'file', required: true,
     hint: 'The .kinship file someone in the circle emailed you.' });
   if (fileField) fileField.querySelector('input').accept = '.kinship';
   const details = h('div', { class: 'invite-details', id: 'invite-details', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'primary', id: 'join-submit' }, 'Open the invite');
-  let invite = null;
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'join-submit' }, 'Join the circle');
+  const aboutYou = newcomer ? h('details', { class: 'about-you' },
+    h('summary', {}, 'About you (optional)'),
+    h('p', { class: 'hint' }, 'The circle knows you by the name and email your invite was made for; you can add these now or later.'),
+    field({ name: 'pronouns', label: 'Pronouns', field: 'Pronouns', hint: 'For example she/her, he/him, they/them.' }),
+    field({ name: 'institution', label: 'Institution', field: 'Institution', autocomplete: 'organization' }),
+    field({ name: 'career_stage', label: 'Role or career stage', field: 'Role or career stage' })) : null;
 
-  function reset() {
-    if (!invite) return;
-    invite = null;
-    details.hidden = true;
-    replace(details);
-    submit.textContent = 'Open the invite';
-  }
-  form.addEventListener('input', (event) => { if (!details.contains(event.target)) reset(); });
-  form.addEventListener('change', (event) => { if (!details.contains(event.target)) reset(); });
+  form.addEventListener('input', () => { details.hidden = true; replace(details); });
 
-  function showInvite(inv) {
-    invite = inv;
-    clearErrors(form);
-    const summary = inv.adds_a_laptop
+  /** What the invite is, said before joining only when it joins nothing. */
+  function summary(inv) {
+    return inv.adds_a_laptop
       ? `This invite adds this laptop to ${inv.circle_name} as another laptop of ${inv.member_name} (${inv.member_email}). It works until ${formatDate(inv.expires_at)}.`
       : `${inv.inviter_name} invites you (${inv.member_name}, ${inv.member_email}) to ${inv.circle_name}. It works until ${formatDate(inv.expires_at)}.`;
-    replace(details,
-      h('p', { id: 'invite-summary', class: 'invite-summary' }, summary),
-      inv.already_in_circle ? h('p', { class: 'note' }, `You are already in ${inv.circle_name} on this laptop.`) : null,
-      inv.has_identity ? null : h('fieldset', {},
-        h('legend', {}, 'About you'),
-        h('p', { class: 'hint' }, 'Check your details: the circle sees them.'),
-        field({ name: 'name', label: 'Your name', field: 'Name', required: true, autocomplete: 'name', maxlength: 120, value: inv.member_name }),
-        field({ name: 'email', label: 'Email', field: 'Email', type: 'email', required: true, autocomplete: 'email', value: inv.member_email }),
-        field({ name: 'pronouns', label: 'Pronouns', field: 'Pronouns', hint: 'For example she/her, he/him, they/them.' }),
-        field({ name: 'institution', label: 'Institution', field: 'Institution', autocomplete: 'organization' }),
-        field({ name: 'career_stage', label: 'Role or career stage', field: 'Role or career stage' })));
-    details.hidden = false;
-    submit.textContent = 'Join the circle';
-    submit.hidden = inv.already_in_circle;
-    announce(status, summary);
-    (details.querySelector('input') ?? submit).focus();
   }
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = values(form);
     await submitting(form, async () => {
-      if (!invite) {
-        let from = source;
-        if (!from) {
-          const file = fileField.querySelector('input').files[0];
-          if (!file) throw { field: 'Invite file', message: 'Choose the invite file first: the .kinship file from the email.' };
-          from = { bytes: await fileBytes(file) };
-        }
-        if (!v.passphrase) throw { field: 'Passphrase', message: 'Type the passphrase you were told by phone or in person.' };
-        submit.textContent = 'Opening the invite…';
-        try {
-          showInvite(await api.previewInvite({ ...from, passphrase: v.passphrase }));
-        } finally {
-          if (!invite) submit.textContent = 'Open the invite';
-        }
-        return;
+      let from = source;
+      if (!from) {
+        const file = fileField.querySelector('input').files[0];
+        if (!file) throw { field: 'Invite file', message: 'Choose the invite file first: the .kinship file from the email.' };
+        from = { bytes: await fileBytes(file) };
       }
-      const identity = invite.has_identity ? null : {
-        name: v.name, email: v.email, pronouns: orNull(v.pronouns), institution: orNull(v.institution), career_stage: orNull(v.career_stage),
-      };
-      const joined = await api.joinCircle(invite.token, identity);
-      announce(status, `You joined ${invite.circle_name}.`);
-      await onJoined(joined.circle_id);
+      if (!v.passphrase) throw { field: 'Passphrase', message: 'Type the passphrase you were told by phone or in person.' };
+      submit.textContent = 'Opening the invite…';
+      try {
+        const invite = await api.previewInvite({ ...from, passphrase: v.passphrase });
+        if (invite.already_in_circle) {
+          replace(details,
+            h('p', { id: 'invite-summary', class: 'invite-summary' }, summary(invite)),
+            h('p', { class: 'note' }, `You are already in ${invite.circle_name} on this laptop.`));
+          details.hidden = false;
+          announce(status, `You are already in ${invite.circle_name} on this laptop.`);
+          return;
+        }
+        submit.textContent = 'Joining…';
+        const identity = invite.has_identity ? null : {
+          name: invite.member_name, email: invite.member_email,
+          pronouns: orNull(v.pronouns), institution: orNull(v.institution), career_stage: orNull(v.career_stage),
+        };
+        const joined = await api.joinCircle(invite.token, identity);
+        announce(status, `You joined ${invite.circle_name}. ${summary(invite)}`);
+        await onJoined(joined.circle_id);
+      } finally {
+        submit.textContent = 'Join the circle';
+      }
     });
   });
 
@@ -403,9 +392,19 @@ export function joinForm({ source = null, status, onJoined }) {
     h('p', { class: 'hint' }, 'Someone in the circle emailed you an invite file and told you its passphrase by phone or in person.'),
     fileField,
     passphraseField({ hint: 'Exactly as you were told it.' }),
+    aboutYou,
     details,
     h('div', { class: 'actions' }, submit));
   return form;
+}
+
+/**
+ * Where joining lands: the next meeting's agenda, ready for a first talking point, else the
+ * circle home; either way with "Send hello to the circle" offered (`?hello`).
+ */
+export async function joinedAddress(circleId) {
+  const home = await api.circleHome(circleId);
+  return home.next_meeting ? `#/meeting/${home.next_meeting.id}?hello` : `#/circle/${circleId}?hello`;
 }
 
 /**
@@ -419,7 +418,7 @@ export async function render(main) {
   const { box, preview, state } = importBox({
     status,
     onInvite: (source) => {
-      const form = joinForm({ source, status, onJoined: (circleId) => { window.location.hash = `#/sync/${circleId}?hello`; } });
+      const form = joinForm({ source, status, onJoined: async (circleId) => { window.location.hash = await joinedAddress(circleId); } });
       replace(joinSlot, h('p', { class: 'note', id: 'is-invite' }, 'This file is an invite to join a circle. Type the passphrase you were told to open it.'), form);
       form.querySelector('input').focus();
     },

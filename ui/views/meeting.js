@@ -1,6 +1,8 @@
 // A meeting's agenda (#/meeting/<id>): roles, templates, talking points in order (drag and
 // drop or keyboard), the timebox total, and the action items to review from earlier meetings.
 // An ended meeting opens on its minutes; its agenda as it was is at #/meeting/<id>/agenda.
+// #/meeting/<id>?add-point (just scheduled) and …?hello (just joined) open with the cursor in
+// "Add a talking point"; "Share updates" is offered above the agenda after a change.
 
 import { api } from '../api.js';
 import { formatDateTime, h, replace } from '../dom.js';
@@ -9,6 +11,7 @@ import {
 } from '../forms.js';
 import { MEETING_STATUS, actionFacts } from './circle.js';
 import { callLink, detailsForm } from './meeting-details.js';
+import { shareBar } from './share-bar.js';
 
 const ITEM_STATUS = { open: 'Open', done: 'Done', skipped: 'Skipped', carried: 'Carried to next meeting' };
 const ROLES = [['facilitator_id', 'Facilitator'], ['timekeeper_id', 'Timekeeper'], ['note_taker_id', 'Note-taker']];
@@ -32,7 +35,7 @@ function linkTurnFields(form) {
   sync();
 }
 
-export async function render(main, [meetingId, agendaAsItWas]) {
+export async function render(main, [meetingId, agendaAsItWas, arrival]) {
   const meeting = await api.getMeeting(meetingId);
   if (meeting.status === 'ended' && !agendaAsItWas) {
     const minutes = await import('./minutes.js');
@@ -53,11 +56,15 @@ export async function render(main, [meetingId, agendaAsItWas]) {
     help: [['', 'Not said yet'], ...choices.help_wanted.map((c) => [c.value, c.label])],
     helpLabels: Object.fromEntries(choices.help_wanted.map((c) => [c.value, c.label])) };
   // After any change the agenda is read again: the core orders it and adds up its minutes.
+  const share = shareBar(meeting.circle_id, { hello: arrival === 'hello' });
+  // Every change to the agenda goes through here: after it, sharing it may be offered.
   ctx.reloadAgenda = async () => {
     const fresh = await api.agenda(meetingId);
     state.items = fresh.items;
     state.planned = fresh.planned;
+    await share.refresh();
   };
+  await share.refresh();
 
   const agendaSlot = h('div', { class: 'agenda-slot' });
   const templateSlot = h('div', {});
@@ -69,6 +76,7 @@ export async function render(main, [meetingId, agendaAsItWas]) {
   replace(main,
     h('div', { class: 'meeting-page' },
       header(ctx),
+      share.element,
       h('div', { class: 'meeting-grid' },
         h('div', { class: 'meeting-main' },
           h('section', { class: 'card agenda-card', id: 'agenda-section', 'aria-labelledby': 'agenda-title' },
@@ -82,6 +90,9 @@ export async function render(main, [meetingId, agendaAsItWas]) {
           editable ? templateSlot : null,
           actionReview(ctx))),
       status));
+  // After the router has focused <main> for the new page: then the cursor goes to the form.
+  const title = document.querySelector('#add-item-form input[name=title]');
+  if (arrival && title) setTimeout(() => { title.scrollIntoView({ block: 'center' }); title.focus(); }, 0);
 }
 
 // ── Header ───────────────────────────────────────────────────────────────────────────

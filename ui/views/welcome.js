@@ -1,6 +1,6 @@
 // First run: who are you? Creates this laptop's identity, then hands over to the circles view.
 // Or, with an invite from a circle: the invite file and its passphrase say who you are, and
-// joining creates the identity and ends on the circle's Sync screen, to send hello. Or, moving
+// joining creates the identity and lands on the next meeting's agenda, hello offered there. Or, moving
 // laptops: a JSON export of all one's data brings everything (identity included) into this
 // empty install.
 
@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { announce, errorSummary, field, liveRegion, orNull, submitting, values } from '../forms.js';
 import { addWaiting, fileName, takeWaiting } from '../opened-files.js';
-import { joinForm } from './import.js';
+import { joinForm, joinedAddress } from './import.js';
 
 /**
  * Renders the first screen. `onDone(identity)` runs once the person is set up. Returns
@@ -46,7 +46,7 @@ export function renderWelcome(main, { onDone }) {
   // Each choice swaps the form below; choosing it again goes back to setting up afresh.
   const onJoined = (circleId) => joined(circleId, onDone);
   const choices = [
-    [haveInvite, 'I have an invite', () => joinForm({ status, onJoined })],
+    [haveInvite, 'I have an invite', () => joinForm({ status, onJoined, newcomer: true })],
     [haveExport, 'Bring in my data from another laptop', () => importForm(status, onDone)],
   ];
   /** Shows `content` below the choices, with `button` as the open one (none: the set-up form). */
@@ -94,7 +94,7 @@ export function renderWelcome(main, { onDone }) {
       };
       show(haveInvite, h('div', {},
         h('p', { class: 'note', id: 'opened-file' }, note),
-        joinForm({ source: { path }, status, onJoined: joinedWithIt })));
+        joinForm({ source: { path }, status, onJoined: joinedWithIt, newcomer: true })));
       announce(status, note);
     },
   };
@@ -122,10 +122,9 @@ function importForm(status, onDone) {
   return form;
 }
 
-/** After joining from an invite: the circle's home, with the person the invite set up. */
+/** After joining from an invite: the next meeting's agenda (or the circle), as the person the invite set up. */
 async function joined(circleId, onDone) {
-  // replaceState, not a hash change: onDone renders the address itself. Joining ends with
-  // one action, sending hello to the circle, on its Sync screen.
-  window.history.replaceState(null, '', `#/sync/${circleId}?hello`);
+  // replaceState, not a hash change: onDone renders the address itself.
+  window.history.replaceState(null, '', await joinedAddress(circleId));
   onDone(await api.getIdentity());
 }
