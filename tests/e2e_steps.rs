@@ -212,8 +212,8 @@ async fn a_member_joins_and_shares_a_first_talking_point_in_at_most_five_actions
     wait_for_focus(&app, "#add-item-form input[name=title]").await;
     let hello = app.wait_for_text("#hello-line", "Send hello to the circle").await;
     assert!(hello.contains("You joined the circle"), "{hello}");
-    let link = app.wait_for("#send-hello-link").await.attr("href").await.unwrap();
-    assert_eq!(link, Some(format!("#/sync/{circle}?hello")), "the hello card is one click away");
+    let link = app.wait_for("#send-hello-link").await.attr("href").await.unwrap().unwrap_or_default();
+    assert!(link.ends_with(&format!("#/sync/{circle}?hello")), "the hello card is one click away: {link}");
     person.type_here("Job talk nerves").await;
     person.press_enter().await;
     app.wait_for_text("#agenda-list", "Job talk nerves").await;

@@ -30,11 +30,14 @@ export function renderChecklist(slot, checklist, act) {
 
 /** One row of the people form: a name and an email, with the row's own error line. */
 function personRow(n) {
-  return h('fieldset', { class: 'field person-row', 'data-field': `Person ${n}` },
+  const row = h('fieldset', { class: 'field person-row', 'data-field': `Person ${n}` },
     h('legend', {}, `Person ${n}`),
     h('p', { class: 'field-error', hidden: true }),
     field({ name: 'name', label: 'Name', maxlength: 120, autocomplete: 'off' }),
     field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'off' }));
+  // A row is whole or empty, not half optional: the hint above says empty rows are skipped.
+  for (const optional of row.querySelectorAll('.optional')) optional.remove();
+  return row;
 }
 
 /**
