@@ -378,9 +378,11 @@ async fn an_invite_opened_before_anyone_is_set_up_goes_straight_to_joining() {
     click(&app, "#join-submit").await;
     app.wait_for_text("#hello-line", "Send hello to the circle").await;
     app.wait_for_text("#whoami", "Ben Okafor").await;
-    // Set-up ends by focusing the page, then opens any file left unused: none here.
+    // Set-up ends with the cursor in the agenda's "Add a talking point", then opens any file
+    // left unused: none here.
+    let title = app.wait_for("#add-item-form input[name=title]").await.attr("id").await.unwrap().unwrap();
     let started = Instant::now();
-    while app.focused_id().await != "main" {
+    while app.focused_id().await != title {
         assert!(started.elapsed() < WAIT, "set-up never finished");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
