@@ -45,7 +45,8 @@ export async function render(main, [circleId, hello]) {
   const schedule = scheduleForm(circleId, () => home, ctx);
   // What each checklist step's button does: the form for it, or the agenda to start.
   const act = (step) => {
-    if (step.key === 'members') people.focusFirstEmpty();
+    // Invites need people first: with nobody waiting for one, the button goes to adding them.
+    if (step.key === 'members' || (step.key === 'invites' && !step.member_ids.length)) people.focusFirstEmpty();
     else if (step.key === 'invites') people.offerInvites(step.member_ids.map((id) => home.members.find((m) => m.id === id)));
     else if (step.key === 'meeting') { schedule.scrollIntoView({ block: 'nearest' }); schedule.querySelector('input').focus(); }
     else if (step.key === 'agenda') window.location.hash = `#/meeting/${step.meeting_id}?add-point`;
