@@ -453,6 +453,12 @@ async fn every_screen_passes_axe_in_light_and_dark() {
                 if theme == "dark" {
                     app.client.execute("document.activeElement.blur()", vec![]).await.unwrap();
                     app.screenshot("setup-checklist-dark.png").await;
+                } else {
+                    // The step's button offers the invite for the one still without one.
+                    app.wait_for("#setup-invites").await.click().await.unwrap();
+                    app.wait_for_text("#invite-batch-who", "For Ben Okafor.").await;
+                    let passphrase = app.wait_for("#batch-invite-form input[name=batch_passphrase]").await;
+                    assert_eq!(app.focused_id().await, passphrase.attr("id").await.unwrap().unwrap());
                 }
             }
             if theme == "dark" && screen.starts_with("#/reflections/") {
