@@ -307,6 +307,11 @@ async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passp
     app.wait_for("#welcome-form").await;
     click(&app, "#have-invite").await;
     app.wait_for("#join-form input[type=file]").await.send_keys(arg(&invite)).await.unwrap();
+    // Joining is one step: the name and email are the ones the invite was made for; the
+    // rest about him is his to add.
+    click(&app, "#join-form .about-you summary").await;
+    app.fill("#join-form input[name=pronouns]", "he/him").await;
+    accessible_screenshot(&app, "on the join form", "#join-form", "join.png").await;
 
     // A wrong passphrase: a clear error on the field, and nothing written.
     app.fill("#join-form input[name=passphrase]", "wrong words entirely").await;
@@ -317,12 +322,7 @@ async fn a_new_member_joins_from_the_welcome_screen_with_an_invite_and_its_passp
     let circles = cli(&ben, &["circle", "list"]);
     assert!(!String::from_utf8_lossy(&circles.stdout).contains("Early-career"), "nothing was written");
 
-    // Joining is one step: the name and email are the ones the invite was made for; the
-    // rest about him is his to add.
-    click(&app, "#join-form .about-you summary").await;
-    app.fill("#join-form input[name=pronouns]", "he/him").await;
     app.fill("#join-form input[name=passphrase]", PASSPHRASE).await;
-    accessible_screenshot(&app, "on the join form", "#join-form", "join.png").await;
     click(&app, "#join-submit").await;
 
     // He lands on the next meeting's agenda; hello is one click away, on the Sync screen.
