@@ -15,10 +15,16 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("v7.sql")),
     M::up(include_str!("v8.sql")),
     M::up(include_str!("v9.sql")),
+    M::up(include_str!("v10.sql")),
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The schema version a bundle says it was written with: the newest migration that changed
+/// what laptops share. A migration of device state alone (v10, the shared folder) leaves it,
+/// so laptops on schema 9 still read this version's bundles.
+pub const SHARED_SCHEMA_VERSION: i64 = 9;
 
 /// The schema version recorded in a database.
 pub fn schema_version(conn: &Connection) -> Result<i64> {

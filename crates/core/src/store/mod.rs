@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use migrations::{schema_version, SCHEMA_VERSION};
+pub use migrations::{schema_version, SCHEMA_VERSION, SHARED_SCHEMA_VERSION};
 
 /// The name of the database file inside a data folder.
 pub const DB_FILE: &str = "kinship.sqlite3";

@@ -368,7 +368,7 @@ impl Store {
         let claim = signed::sign_claim(&keys.signing, circle_id, self.device_id(), &at, have.clone());
         Ok(Bundle {
             format: FORMAT.into(),
-            schema: crate::store::SCHEMA_VERSION,
+            schema: crate::store::SHARED_SCHEMA_VERSION,
             circle_id: circle_id.into(),
             sender_device: self.device_id().into(),
             have,

@@ -212,7 +212,7 @@ fn strangers_forgers_and_other_circles_are_refused() {
 
     // A bundle from a newer Kinship.
     let mut newer: Bundle = ben.store.export_bundle(&circle, None).unwrap();
-    newer.schema += 1;
+    newer.schema = crate::store::SCHEMA_VERSION + 1;
     let keys = ben.store.secret_keys().unwrap();
     let sealed = seal::seal(&bundle::encode(&newer).unwrap(), ben.store.device_id(), &keys, &[ana_recipient]).unwrap();
     assert_eq!(ana.store.open_bundle(&sealed).unwrap_err().code(), "newer_bundle");
