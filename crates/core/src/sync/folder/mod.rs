@@ -210,7 +210,7 @@ impl Store {
         let path = dir.to_str().ok_or_else(|| {
             Error::invalid("Folder", "its path has characters this system cannot name; choose another folder")
         })?;
-        let tx = self.conn().unchecked_transaction()?;
+        let tx = rusqlite::Transaction::new_unchecked(self.conn(), rusqlite::TransactionBehavior::Immediate)?;
         let same: bool = tx
             .query_row("SELECT path = ?2 FROM sync_folders WHERE circle_id = ?1", (circle_id, path), |r| r.get(0))
             .optional()?
@@ -231,7 +231,7 @@ impl Store {
     /// use them); this laptop forgets what it read there.
     pub fn unset_sync_folder(&mut self, circle_id: &str) -> Result<()> {
         self.circle(circle_id)?;
-        let tx = self.conn().unchecked_transaction()?;
+        let tx = rusqlite::Transaction::new_unchecked(self.conn(), rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM folder_files WHERE circle_id = ?1", [circle_id])?;
         let removed = tx.execute("DELETE FROM sync_folders WHERE circle_id = ?1", [circle_id])?;
         tx.commit()?;
