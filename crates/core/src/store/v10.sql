@@ -35,3 +35,7 @@ CREATE TABLE folder_files (
     seen_at      TEXT NOT NULL,
     PRIMARY KEY (circle_id, name)
 ) WITHOUT ROWID;
+
+-- Which imports a folder pass made (the file's name): the Sync screen lists them as brought
+-- in by themselves, with Undo through the same history.
+ALTER TABLE imports ADD COLUMN from_folder TEXT;

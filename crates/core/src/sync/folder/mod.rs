@@ -25,6 +25,9 @@ use std::path::{Path, PathBuf};
 
 pub use disk::device_file_name;
 
+/// How many of the latest imports from the folder its status lists.
+const BROUGHT_IN_SHOWN: i64 = 10;
+
 /// What became of a file in the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -133,7 +136,7 @@ pub struct FolderStatus {
     pub written_at: Option<String>,
     /// Every current member's laptops' files.
     pub member_files: Vec<MemberFile>,
-    /// Brought in by itself, newest first.
+    /// Brought in by itself (the latest imports folder passes made), newest first.
     pub brought_in: Vec<FolderFile>,
     /// Waiting for a preview (automatic import is off).
     pub waiting: Vec<FolderFile>,
@@ -327,6 +330,9 @@ impl Store {
             };
             let read = self.take_file(&circle_id, &bytes, settings.auto_import)?;
             self.remember_file(&circle_id, &file, &read)?;
+            if let Some(import_id) = read.import_id {
+                self.conn().execute("UPDATE imports SET from_folder = ?2 WHERE id = ?1", (import_id, &file.name))?;
+            }
             let Some(shown) = self.folder_file(&circle_id, &file.name, &settings.path)? else { continue };
             match read.outcome {
                 Outcome::Imported => pass.brought_in.push(shown),
@@ -447,15 +453,7 @@ impl Store {
     /// Remembered files of a circle's folder matching `filter` (on `f`, with `?2` = `arg`),
     /// newest first.
     fn folder_files(&self, circle_id: &str, dir: &Path, filter: &str, arg: &str) -> Result<Vec<FolderFile>> {
-        let last_import: Option<i64> = self
-            .conn()
-            .query_row(
-                "SELECT id FROM imports WHERE circle_id = ?1 AND undone_at IS NULL
-                 AND id = (SELECT max(id) FROM imports WHERE circle_id = ?1)",
-                [circle_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let last_import = self.last_live_import(circle_id)?;
         let mut stmt = self.conn().prepare(&format!(
             "SELECT f.name, f.outcome, m.name, f.reason, f.new_changes, f.import_id, i.undone_at IS NOT NULL, f.seen_at
              FROM folder_files f
@@ -478,6 +476,46 @@ impl Store {
                 import_id,
                 undone: r.get(6)?,
                 seen_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The circle's last import, unless it was undone: what Undo on the Sync screen removes.
+    fn last_live_import(&self, circle_id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM imports WHERE circle_id = ?1 AND undone_at IS NULL
+                 AND id = (SELECT max(id) FROM imports WHERE circle_id = ?1)",
+                [circle_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The imports folder passes made into a circle, newest first (at most `limit`).
+    fn brought_in(&self, circle_id: &str, dir: &Path, limit: i64) -> Result<Vec<FolderFile>> {
+        let last_import = self.last_live_import(circle_id)?;
+        let mut stmt = self.conn().prepare(
+            "SELECT i.id, i.from_folder, m.name, i.new_changes, i.undone_at IS NOT NULL, i.imported_at
+             FROM imports i LEFT JOIN members m ON m.id = i.sender_member
+             WHERE i.circle_id = ?1 AND i.from_folder IS NOT NULL ORDER BY i.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map((circle_id, limit), |r| {
+            let id: i64 = r.get(0)?;
+            let name: String = r.get(1)?;
+            Ok(FolderFile {
+                path: dir.join(&name).display().to_string(),
+                name,
+                outcome: Outcome::Imported,
+                sender_name: r.get(2)?,
+                reason: None,
+                new_changes: r.get(3)?,
+                import_id: Some(id),
+                undoable: Some(id) == last_import,
+                undone: r.get(4)?,
+                seen_at: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -510,7 +548,7 @@ impl Store {
                 });
             }
         }
-        let brought_in = self.folder_files(circle_id, &dir, "AND f.outcome = ?2", "imported")?;
+        let brought_in = self.brought_in(circle_id, &dir, BROUGHT_IN_SHOWN)?;
         let refused = self.folder_files(circle_id, &dir, "AND f.outcome = ?2", "refused")?;
         // A waiting file this laptop has since taken in (previewed and applied) waits no more.
         let held = self.version_vector(circle_id)?;

@@ -101,6 +101,8 @@ fn a_talking_point_added_on_one_laptop_arrives_on_the_other_by_itself_and_is_rea
     l[1].store.undo_last_import(&circle).unwrap();
     l[1].store.folder_pass(&circle).unwrap();
     assert!(!titles(&l[1].store, &meeting).contains(&"Job talk nerves".to_string()));
+    let listed = l[1].store.folder_status(&circle).unwrap().unwrap().brought_in;
+    assert!(listed[0].undone && !listed[0].undoable, "the list says it was undone: {listed:?}");
 }
 
 impl super::FolderFile {
@@ -252,12 +254,18 @@ fn a_removed_members_file_is_refused_and_never_imported() {
 fn with_automatic_import_off_a_file_waits_for_a_preview() {
     let (mut l, circle, meeting, _shared) = circle_of(&["Ana", "Ben"]);
     settle(&mut l, &circle, 2);
+    add_item(&mut l[0].store, &meeting, "Warm-up");
+    l[0].store.folder_pass(&circle).unwrap();
+    assert_eq!(l[1].store.folder_pass(&circle).unwrap().brought_in.len(), 1);
     l[1].store.set_folder_auto_import(&circle, false).unwrap();
     add_item(&mut l[0].store, &meeting, "Peer review swap");
     l[0].store.folder_pass(&circle).unwrap();
 
     let pass = l[1].store.folder_pass(&circle).unwrap();
     assert_eq!(pass.waiting.len(), 1, "{pass:?}");
+    // Ana's file now waits, and what it brought in earlier is still listed.
+    let earlier = l[1].store.folder_status(&circle).unwrap().unwrap().brought_in;
+    assert!(earlier.iter().any(|f| f.sender_name.as_deref() == Some("Ana")), "{earlier:?}");
     assert!(!titles(&l[1].store, &meeting).contains(&"Peer review swap".to_string()), "not brought in");
     let status = l[1].store.folder_status(&circle).unwrap().unwrap();
     assert_eq!(status.waiting.len(), 1);
