@@ -47,6 +47,11 @@ commands! {
     revoke_laptop(circle_id: String, key_id: String) -> sync::keys::DeviceKey => |s| s.revoke_laptop(&circle_id, &key_id);
     member_invites(circle_id: String) -> Vec<MemberInvite> => |s| s.member_invites(&circle_id);
 
+    folder_status(circle_id: String) -> Option<sync::folder::FolderStatus> => |s| s.folder_status(&circle_id);
+    set_sync_folder(circle_id: String, path: String) -> sync::folder::FolderStatus => |s| s.set_sync_folder(&circle_id, std::path::Path::new(&path));
+    unset_sync_folder(circle_id: String) -> () => |s| s.unset_sync_folder(&circle_id);
+    set_folder_auto_import(circle_id: String, on: bool) -> sync::folder::FolderStatus => |s| s.set_folder_auto_import(&circle_id, on);
+
     create_meetings(input: MeetingInput, count: usize) -> Vec<Meeting> => |s| s.create_series(&input, count);
     get_meeting(id: String) -> Meeting => |s| s.meeting(&id);
     update_meeting(id: String, patch: MeetingPatch) -> Meeting => |s| s.update_meeting(&id, &patch);

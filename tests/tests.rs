@@ -14,6 +14,11 @@ mod cli;
 /// refused bundles (damaged, from a removed member) that leave every table as it was.
 mod sync_cli;
 
+/// Sync through a shared folder with the CLI: a plain folder several laptops point at, and
+/// real Syncthing instances on loopback (with the time from a write to its import).
+mod folder_cli;
+mod folder_syncthing;
+
 /// The store on disk: persistence, migrations from a frozen first schema, newer-version refusal.
 mod store;
 

@@ -148,6 +148,11 @@ export const api = {
     return call('apply_bundle', { token, onProgress: channel });
   },
   cancelBundle: (token) => call('cancel_bundle', { token }),
+  // A shared folder a sync engine keeps in step: null when the circle has none on this laptop.
+  folderStatus: (circleId) => call('folder_status', { circleId }),
+  setSyncFolder: (circleId, path) => call('set_sync_folder', { circleId, path }),
+  unsetSyncFolder: (circleId) => call('unset_sync_folder', { circleId }),
+  setFolderAutoImport: (circleId, on) => call('set_folder_auto_import', { circleId, on }),
   undoImport: (circleId) => call('undo_import', { circleId }),
   resolveConflict: (circleId, entity, entityId, field, text) => call('resolve_conflict', { circleId, entity, entityId, field, text }),
   /** Stops showing the texts kept for a record someone deleted. */
@@ -183,4 +188,11 @@ export function onOpenFile(callback) {
   const listen = window.__TAURI__?.event?.listen;
   if (!listen) return Promise.resolve(() => {});
   return listen('kinship://open-file', (event) => callback(event.payload));
+}
+
+/** Calls `callback()` after a shared-folder pass did something (brought files in, refused one, hit a problem); resolves to an unlisten function. */
+export function onFolderPass(callback) {
+  const listen = window.__TAURI__?.event?.listen;
+  if (!listen) return Promise.resolve(() => {});
+  return listen('kinship://folder-pass', () => callback());
 }
