@@ -29,7 +29,7 @@ commands! {
     // Declared in sync_commands.rs (they keep state between a preview and its apply).
     sync: [sync_status, share_updates, preview_bundle, apply_bundle, cancel_bundle, undo_import,
            resolve_conflict, dismiss_conflict, create_invite, add_my_laptop, preview_invite, join_circle, email_saved_file,
-           save_minutes_for_email];
+           save_minutes_for_email, choose_sync_folder];
 
     get_identity() -> Option<Identity> => |s| s.identity();
     create_identity(input: IdentityInput) -> Identity => |s| s.create_identity(&input);

@@ -56,6 +56,7 @@ pub fn run() {
     let nudge = state.folder_nudge.clone();
     desktop::setup(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             folder_watch::start(app.handle().clone(), nudge);
             Ok(())

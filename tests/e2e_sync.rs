@@ -782,7 +782,10 @@ async fn a_shared_folder_chosen_on_the_sync_screen_brings_in_another_laptops_fil
     let app = App::launch(&display, p.ana.path()).await;
     app.wait_for("#circle-list").await;
     app.go(&format!("#/sync/{}", p.circle)).await;
-    // No folder yet: the card offers one, and a folder that is not there says what to do.
+    // No folder yet: the card offers the system's picker, or a typed path.
+    app.wait_for_text("#folder-pick", "Choose folder").await;
+    accessible_screenshot(&app, "on choosing a shared folder", "#sync-folder", "sync-folder-choose.png").await;
+    // A folder that is not there says what to do.
     app.fill("#folder-path", "/no/such/folder").await;
     click(&app, "#folder-use").await;
     let said = app.wait_for_text("#sync-folder .error-summary", "is not there").await;

@@ -151,6 +151,8 @@ export const api = {
   // A shared folder a sync engine keeps in step: null when the circle has none on this laptop.
   folderStatus: (circleId) => call('folder_status', { circleId }),
   setSyncFolder: (circleId, path) => call('set_sync_folder', { circleId, path }),
+  // The system's folder picker, then the same as setSyncFolder; null when the person cancels.
+  chooseSyncFolder: (circleId) => call('choose_sync_folder', { circleId }),
   unsetSyncFolder: (circleId) => call('unset_sync_folder', { circleId }),
   setFolderAutoImport: (circleId, on) => call('set_folder_auto_import', { circleId, on }),
   undoImport: (circleId) => call('undo_import', { circleId }),

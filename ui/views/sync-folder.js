@@ -6,7 +6,7 @@
 
 import { api } from '../api.js';
 import { formatDateTime, h, replace } from '../dom.js';
-import { announce, clearErrors, errorSummary, field, showError, submitting, values } from '../forms.js';
+import { announce, errorSummary, field, showError, submitting, values } from '../forms.js';
 import { count, undoImport } from './import.js';
 
 /**
@@ -26,28 +26,38 @@ export function folderCard({ circleId, status, preview, refresh }) {
   function chooseForm() {
     const pathField = field({ name: 'folder_path', label: 'Folder', field: 'Folder', required: true,
       value: folder?.path ?? '', autocomplete: 'off',
-      hint: 'The full path of the synced folder on this laptop, for example /home/ana/Sync/Circle. Every member chooses the same synced folder on their own laptop.' });
+      hint: 'Or type its full path, for example /home/ana/Sync/Circle. Every member chooses the same synced folder on their own laptop.' });
     pathField.querySelector('input').id = 'folder-path';
     pathField.querySelector('label').htmlFor = 'folder-path';
     const cancel = folder ? h('button', { type: 'button', id: 'folder-cancel' }, 'Cancel') : null;
+    const pick = h('button', { type: 'button', class: folder ? null : 'primary', id: 'folder-pick' }, 'Choose folder…');
     const form = h('form', { id: 'folder-form', novalidate: true },
       errorSummary(),
+      h('div', { class: 'actions wrap' }, pick),
       pathField,
       h('div', { class: 'actions wrap' },
-        h('button', { type: 'submit', class: folder ? null : 'primary', id: 'folder-use' }, 'Use this folder'), cancel));
+        h('button', { type: 'submit', id: 'folder-use' }, 'Use this folder'), cancel));
+    // The system's folder picker: the chosen path goes straight to the core.
+    pick.addEventListener('click', () => submitting(form, async () => {
+      const chosen = await api.chooseSyncFolder(circleId);
+      if (chosen) used(chosen);
+    }));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       submitting(form, async () => {
-        folder = await api.setSyncFolder(circleId, values(form).folder_path.trim());
-        choosing = false;
-        clearErrors(form);
-        draw();
-        announce(status, 'The circle now syncs through this folder. Kinship writes its file there and brings in the others’ by itself.');
-        card.querySelector('h2').focus();
+        used(await api.setSyncFolder(circleId, values(form).folder_path.trim()));
       });
     });
     cancel?.addEventListener('click', () => { choosing = false; draw(); });
     return form;
+  }
+
+  function used(chosen) {
+    folder = chosen;
+    choosing = false;
+    draw();
+    announce(status, 'The circle now syncs through this folder. Kinship writes its file there and brings in the others’ by itself.');
+    card.querySelector('h2').focus();
   }
 
   function laptopFiles() {
