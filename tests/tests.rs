@@ -49,6 +49,10 @@ mod e2e_members;
 /// reflection on the Reflections page, in the minutes, on the home and in Search.
 mod e2e_memory;
 
+/// A meeting in the real window killed with SIGKILL and started again: same item, timer
+/// derived from the wall clock, the note, decision and action typed before the kill.
+mod e2e_kill;
+
 /// Crash safety: the CLI killed with SIGKILL mid-import, mid-undo and mid-edit leaves a sound
 /// database holding all of the command's writes or none, with log and records in agreement.
 mod crash;
