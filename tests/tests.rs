@@ -58,6 +58,10 @@ mod e2e_memory;
 /// circle home after she imports it, each entry opening its place, until she marks it seen.
 mod e2e_since;
 
+/// A meeting in the real window killed with SIGKILL and started again: same item, timer
+/// derived from the wall clock, the note, decision and action typed before the kill.
+mod e2e_kill;
+
 /// Crash safety: the CLI killed with SIGKILL mid-import, mid-undo and mid-edit leaves a sound
 /// database holding all of the command's writes or none, with log and records in agreement.
 mod crash;
