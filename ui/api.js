@@ -38,6 +38,11 @@ export const api = {
   createCircle: (input) => call('create_circle', { input }),
   updateCircle: (id, patch) => call('update_circle', { id, patch }),
   circleHome: (circleId) => call('circle_home', { circleId }),
+  // "Show all" on the circle home: every past meeting; every open action of one owner (null: nobody's).
+  pastMeetings: (circleId) => call('past_meetings', { circleId }),
+  ownerOpenActions: (circleId, ownerId) => call('owner_open_actions', { circleId, ownerId }),
+  // An agenda's action review: open actions from the circle's other meetings, by owner, a few each.
+  actionReview: (meetingId) => call('action_review', { meetingId }),
   sinceLastLooked: (circleId) => call('since_last_looked', { circleId }),
   markSeen: (circleId, upto) => call('mark_seen', { circleId, upto }),
   memberInvites: (circleId) => call('member_invites', { circleId }),

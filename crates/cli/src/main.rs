@@ -204,7 +204,7 @@ fn run(cli: Cli) -> Result<Output> {
                 lines.push(format!("next meeting: {} ({})", next.starts_at, next.title));
             }
             lines.push(format!("members: {}", home.members.iter().filter(|m| m.left_at.is_none()).count()));
-            lines.extend(home.open_actions.iter().map(|a| format!("open action: {}", a.action.text)));
+            lines.extend(store.open_actions(&circle)?.iter().map(|a| format!("open action: {}", a.action.text)));
             lines.extend(
                 home.upcoming_deadlines
                     .iter()
