@@ -29,7 +29,7 @@ commands! {
     // Declared in sync_commands.rs (they keep state between a preview and its apply).
     sync: [sync_status, share_updates, preview_bundle, apply_bundle, cancel_bundle, undo_import,
            resolve_conflict, dismiss_conflict, create_invite, add_my_laptop, preview_invite, join_circle, email_saved_file,
-           save_minutes_for_email];
+           save_minutes_for_email, choose_sync_folder];
 
     get_identity() -> Option<Identity> => |s| s.identity();
     create_identity(input: IdentityInput) -> Identity => |s| s.create_identity(&input);
@@ -38,6 +38,9 @@ commands! {
     create_circle(input: CircleInput) -> Circle => |s| s.create_circle(&input);
     update_circle(id: String, patch: CirclePatch) -> Circle => |s| s.update_circle(&id, &patch);
     circle_home(circle_id: String) -> CircleHome => |s| s.circle_home(&circle_id);
+    past_meetings(circle_id: String) -> Vec<Meeting> => |s| s.past_meetings(&circle_id);
+    owner_open_actions(circle_id: String, owner_id: Option<String>) -> Vec<home::OpenAction> => |s| s.owner_open_actions(&circle_id, owner_id.as_deref());
+    action_review(meeting_id: String) -> Vec<home::OwnerActions> => |s| s.action_review(&meeting_id);
     since_last_looked(circle_id: String) -> SinceLastLooked => |s| s.since_last_looked(&circle_id);
     mark_seen(circle_id: String, upto: std::collections::BTreeMap<String, i64>) -> () => |s| s.mark_seen(&circle_id, Some(&upto));
 
@@ -48,6 +51,11 @@ commands! {
     revoke_laptop(circle_id: String, key_id: String) -> sync::keys::DeviceKey => |s| s.revoke_laptop(&circle_id, &key_id);
     member_invites(circle_id: String) -> Vec<MemberInvite> => |s| s.member_invites(&circle_id);
     share_reminder(circle_id: String) -> Option<ShareReminder> => |s| s.share_reminder(&circle_id);
+
+    folder_status(circle_id: String) -> Option<sync::folder::FolderStatus> => |s| s.folder_status(&circle_id);
+    set_sync_folder(circle_id: String, path: String) -> sync::folder::FolderStatus => |s| s.set_sync_folder(&circle_id, std::path::Path::new(&path));
+    unset_sync_folder(circle_id: String) -> () => |s| s.unset_sync_folder(&circle_id);
+    set_folder_auto_import(circle_id: String, on: bool) -> sync::folder::FolderStatus => |s| s.set_folder_auto_import(&circle_id, on);
 
     create_meetings(input: MeetingInput, count: usize) -> Vec<Meeting> => |s| s.create_series(&input, count);
     get_meeting(id: String) -> Meeting => |s| s.meeting(&id);

@@ -4,6 +4,7 @@
 mod commands;
 mod desktop;
 mod error;
+mod folder_watch;
 mod sync_commands;
 
 pub use commands::NAMES as COMMAND_NAMES;
@@ -16,6 +17,8 @@ use std::sync::Mutex;
 /// instead of crashing, e.g. a database from a newer Kinship).
 pub struct AppState {
     store: Result<Mutex<Store>, CommandError>,
+    /// Tells the shared-folder watcher that the window used the store (a pass follows).
+    folder_nudge: folder_watch::Nudge,
 }
 
 impl AppState {
@@ -28,11 +31,19 @@ impl AppState {
                 eprintln!("Kinship: could not make today's backup: {err}");
             }
         });
-        AppState { store: store.map(Mutex::new).map_err(CommandError::from) }
+        AppState { store: store.map(Mutex::new).map_err(CommandError::from), folder_nudge: Default::default() }
     }
 
-    /// Runs `f` on the store, mapping the core's error to the wire shape.
+    /// Runs `f` on the store, mapping the core's error to the wire shape. A shared-folder
+    /// pass follows soon, so what the window changed reaches the circle's folder.
     pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> kinship_core::Result<T>) -> Result<T, CommandError> {
+        let result = self.with_store_quietly(f);
+        self.folder_nudge.set();
+        result
+    }
+
+    /// Like [`AppState::with_store`], without asking for a shared-folder pass (the watcher's own).
+    fn with_store_quietly<T>(&self, f: impl FnOnce(&mut Store) -> kinship_core::Result<T>) -> Result<T, CommandError> {
         let store = self.store.as_ref().map_err(Clone::clone)?;
         let mut store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut store).map_err(CommandError::from)
@@ -41,9 +52,16 @@ impl AppState {
 
 /// Starts the desktop app.
 pub fn run() {
+    let state = AppState::open();
+    let nudge = state.folder_nudge.clone();
     desktop::setup(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
-        .manage(AppState::open())
+        .plugin(tauri_plugin_dialog::init())
+        .setup(move |app| {
+            folder_watch::start(app.handle().clone(), nudge);
+            Ok(())
+        })
+        .manage(state)
         .manage(sync_commands::Pending::default())
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())

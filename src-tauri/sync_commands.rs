@@ -250,6 +250,20 @@ pub fn cancel_bundle(pending: State<'_, Pending>, token: String) {
     lock(&pending.bundles).remove(&token);
 }
 
+/// Asks for the circle's shared folder in the system's folder picker, then syncs through it.
+/// The path goes from the picker to the core: the window never names it. None: cancelled.
+#[tauri::command]
+pub async fn choose_sync_folder(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    circle_id: String,
+) -> Reply<Option<kinship_core::sync::folder::FolderStatus>> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = app.dialog().file().set_title("The circle's shared folder").blocking_pick_folder();
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    state.with_store(|s| s.set_sync_folder(&circle_id, &path)).map(Some)
+}
+
 #[tauri::command]
 pub async fn undo_import(state: State<'_, AppState>, circle_id: String) -> Reply<Undone> {
     state.with_store(|s| s.undo_last_import(&circle_id))

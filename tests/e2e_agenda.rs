@@ -425,3 +425,65 @@ async fn a_person_edits_a_meeting_and_joins_its_call_from_the_agenda_and_run_scr
         app.quit().await;
     }
 }
+
+/// The number of elements `css` finds.
+async fn count(app: &App, css: &str) -> usize {
+    app.client.find_all(Locator::Css(css)).await.unwrap().len()
+}
+
+/// Waits until `css` finds `n` elements.
+async fn wait_for_count(app: &App, css: &str, n: usize) {
+    let started = Instant::now();
+    while count(app, css).await != n {
+        assert!(started.elapsed() < WAIT, "{css} never found {n} (now {})", count(app, css).await);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn years_of_meetings_and_actions_show_the_latest_and_the_rest_on_asking() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let d = DataDir::new();
+    let circle = d.with_circle();
+    let ben = d.ok(&["member", "add", "--circle", &circle, "--name", "Ben Okafor", "--email", "ben@college.edu"]);
+    for month in 1..=12 {
+        let starts_at = format!("2025-{month:02}-14T18:00:00Z");
+        let title = format!("Meeting of month {month}");
+        let past = d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", &starts_at, "--title", &title]);
+        if month <= 7 {
+            let text = format!("Ben's promise {month}");
+            let due = format!("2026-{month:02}-01");
+            d.ok(&["action", "add", "--meeting", &past, "--text", &text, "--owner", &ben, "--due", &due]);
+        }
+    }
+    let next =
+        d.ok(&["meeting", "create", "--circle", &circle, "--starts-at", "2027-01-14T18:00:00Z", "--title", "Next one"]);
+    let app = App::launch(&display, d.path()).await;
+    app.go(&format!("#/circle/{circle}")).await;
+
+    // The latest ten past meetings, and the rest on asking, the keyboard where the list ended.
+    app.wait_for_text("#past-meetings", "Meeting of month 12").await;
+    assert_eq!(count(&app, "#past-meetings li").await, 10);
+    click(&app, "#show-all-past").await;
+    wait_for_count(&app, "#past-meetings li", 12).await;
+    assert_eq!(app.client.find(Locator::Css("#show-all-past")).await.ok().map(|_| ()), None);
+    let focused = app.client.execute("return document.activeElement.textContent", vec![]).await.unwrap();
+    assert_eq!(focused.as_str(), Some("Meeting of month 2"), "the first meeting not shown before");
+
+    // Five of Ben's seven open actions, soonest due first, then all seven.
+    app.wait_for_text("#open-actions", "Ben's promise 1").await;
+    assert_eq!(count(&app, "#open-actions .action-row").await, 5);
+    click(&app, "#open-actions .show-all-actions").await;
+    wait_for_count(&app, "#open-actions .action-row", 7).await;
+    app.wait_for_text("#open-actions", "Ben's promise 7").await;
+
+    // The next meeting's action review: a few of Ben's, and where the rest are.
+    app.go(&format!("#/meeting/{next}")).await;
+    let review = app.wait_for_text("#action-review", "And 2 more").await;
+    assert!(
+        review.contains("Ben Okafor") && review.contains("Ben's promise 5") && !review.contains("Ben's promise 6"),
+        "{review}"
+    );
+    app.quit().await;
+}

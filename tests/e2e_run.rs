@@ -153,3 +153,58 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     assert!(!dump.contains(REFLECTION), "a private reflection never leaves the laptop");
     assert!(d.ok(&["reflection", "list"]).contains(REFLECTION), "kept on this laptop");
 }
+
+/// A journal of years opens on its newest entries and draws older ones as the person scrolls
+/// to them, or presses the button for them.
+#[tokio::test]
+async fn a_long_journal_shows_the_newest_entries_first_and_older_ones_on_scroll() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let display = Display::get();
+    let d = DataDir::new();
+    d.with_circle();
+    let entries = 120;
+    {
+        let mut store = kinship_core::Store::open(d.path()).unwrap();
+        for n in 1..=entries {
+            let input = kinship_core::ReflectionInput { text: format!("Entry number {n}."), ..Default::default() };
+            store.add_reflection(&input).unwrap();
+        }
+    }
+    let app = App::launch(&display, d.path()).await;
+    app.wait_for("#circle-list").await;
+    app.go("#/journal").await;
+    app.wait_for_text("#journal-count", &format!("{entries} entries.")).await;
+    let drawn = |app: &App| {
+        let client = app.client.clone();
+        async move {
+            let n =
+                client.execute("return document.querySelectorAll('#journal-list > li').length", vec![]).await.unwrap();
+            n.as_u64().unwrap()
+        }
+    };
+    assert_eq!(drawn(&app).await, 50, "one page at first");
+
+    // Scrolling to the end of the page draws the next one.
+    app.client.execute("window.scrollTo(0, document.body.scrollHeight)", vec![]).await.unwrap();
+    app.wait_for_text("#journal-more", "(20 more)").await;
+    assert_eq!(drawn(&app).await, 100);
+    // The button draws the rest, and goes once nothing is left.
+    app.wait_for("#journal-more").await.click().await.unwrap();
+    let started = std::time::Instant::now();
+    while drawn(&app).await < entries as u64 {
+        assert!(started.elapsed() < crate::e2e::WAIT, "the button drew the last {} entries", entries - 100);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(drawn(&app).await, entries as u64);
+    let text = app.wait_for("#journal-list").await.text().await.unwrap();
+    for n in 1..=entries {
+        assert_eq!(text.matches(&format!("Entry number {n}.")).count(), 1, "entry {n} drawn once");
+    }
+    let gone = app.client.execute("return document.getElementById('journal-more').hidden", vec![]).await.unwrap();
+    assert_eq!(gone, serde_json::json!(true));
+
+    // A search looks through every entry, drawn or not.
+    app.fill("#journal-search", "number 77.").await;
+    app.wait_for_text("#journal-count", "1 of 120 entries match.").await;
+    app.quit().await;
+}

@@ -766,3 +766,69 @@ async fn ben_revokes_his_lost_laptop_from_the_sync_screen_after_confirming() {
         app.quit().await;
     }
 }
+
+#[tokio::test]
+async fn a_shared_folder_chosen_on_the_sync_screen_brings_in_another_laptops_file_with_no_click() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let p = Pair::new();
+    let shared = tempfile::tempdir().unwrap();
+    let display = Display::get();
+    let mut problems = Vec::new();
+
+    let app = App::launch(&display, p.ana.path()).await;
+    app.wait_for("#circle-list").await;
+    app.go(&format!("#/sync/{}", p.circle)).await;
+    // No folder yet: the card offers the system's picker, or a typed path.
+    app.wait_for_text("#folder-pick", "Choose folder").await;
+    accessible_screenshot(&app, "on choosing a shared folder", "#sync-folder", "sync-folder-choose.png").await;
+    // A folder that is not there says what to do.
+    app.fill("#folder-path", "/no/such/folder").await;
+    click(&app, "#folder-use").await;
+    let said = app.wait_for_text("#sync-folder .error-summary", "is not there").await;
+    assert!(said.contains("Nothing on this laptop was lost"), "{said}");
+    app.fill("#folder-path", arg(shared.path())).await;
+    click(&app, "#folder-use").await;
+    app.wait_for_text("#folder-path-shown", arg(shared.path())).await;
+    // Ana's laptop writes its file by itself, and lists it.
+    app.wait_for_text("#folder-member-files", "Ana Reyes (Laptop 1, this laptop): file changed").await;
+
+    // Ben's laptop, syncing through its copy of the same folder, writes a talking point there.
+    p.ben.ok(&["folder", "set", "--circle", &p.circle, arg(shared.path())]);
+    p.ben.ok(&["agenda", "add", "--meeting", &p.meeting, "--title", "Mentoring record tips"]);
+    p.ben.ok(&["folder", "sync"]);
+    // Nobody clicks: Ana's window brings it in and says so.
+    let brought = app.wait_for_text("#folder-brought-in", "From Ben Okafor").await;
+    assert!(brought.contains("new change"), "{brought}");
+    app.wait_for("#folder-brought-in .folder-undo").await;
+    app.wait_for_text("#last-import", "from Ben Okafor").await;
+    assert!(p.ana.ok(&["agenda", "list", "--meeting", &p.meeting]).contains("Mentoring record tips"));
+    for v in app.axe_violations().await {
+        problems.push(format!("light sync with a shared folder: {v}"));
+    }
+    settle_for_screenshot(&app, "#sync-folder").await;
+    app.screenshot("sync-folder.png").await;
+    app.quit().await;
+
+    // Dark, and automatic import off: Ben's next file waits for a preview.
+    p.ana.ok(&["folder", "auto", "--circle", &p.circle, "off"]);
+    let app = App::launch_with_env(&display, p.ana.path(), &[("GTK_THEME", "Adwaita:dark")]).await;
+    app.wait_for("#circle-list").await;
+    app.go(&format!("#/sync/{}", p.circle)).await;
+    app.wait_for_text("#folder-brought-in", "From Ben Okafor").await;
+    p.ben.ok(&["agenda", "add", "--meeting", &p.meeting, "--title", "Grant writing circle"]);
+    p.ben.ok(&["folder", "sync"]);
+    app.wait_for_text("#folder-waiting", "From Ben Okafor (waiting)").await;
+    for v in app.axe_violations().await {
+        problems.push(format!("dark sync with a file waiting: {v}"));
+    }
+    settle_for_screenshot(&app, "#sync-folder").await;
+    app.screenshot("sync-folder-waiting-dark.png").await;
+    // Preview goes to the usual preview and apply; once applied, it waits no more.
+    click(&app, "#folder-waiting button").await;
+    app.wait_for_text("#import-preview", "Ben Okafor").await;
+    click(&app, "#apply-bundle").await;
+    app.wait_for_text("#import-done", "Imported").await;
+    wait_without_text(&app, "#sync-folder", "(waiting)").await;
+    app.quit().await;
+    assert!(problems.is_empty(), "accessibility problems:\n{}", problems.join("\n"));
+}

@@ -14,6 +14,11 @@ mod cli;
 /// refused bundles (damaged, from a removed member) that leave every table as it was.
 mod sync_cli;
 
+/// Sync through a shared folder with the CLI: a plain folder several laptops point at, and
+/// real Syncthing instances on loopback (with the time from a write to its import).
+mod folder_cli;
+mod folder_syncthing;
+
 /// The store on disk: persistence, migrations from a frozen first schema, newer-version refusal.
 mod store;
 
@@ -56,6 +61,10 @@ mod e2e_since;
 /// From install to a running circle, counted: the organiser's path in at most 15 actions, a
 /// member's in at most 5 (the set-up checklist, several people at once, the share offer).
 mod e2e_steps;
+
+/// A meeting in the real window killed with SIGKILL and started again: same item, timer
+/// derived from the wall clock, the note, decision and action typed before the kill.
+mod e2e_kill;
 
 /// Crash safety: the CLI killed with SIGKILL mid-import, mid-undo and mid-edit leaves a sound
 /// database holding all of the command's writes or none, with log and records in agreement.

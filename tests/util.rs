@@ -87,6 +87,11 @@ impl Run {
         )
     }
 
+    /// The process's output, whatever its exit status.
+    pub fn output(&self) -> &Output {
+        &self.output
+    }
+
     pub fn success(self) -> String {
         assert!(self.output.status.success(), "expected success\n{}", self.report());
         String::from_utf8(self.output.stdout).unwrap().trim_end_matches('\n').to_string()

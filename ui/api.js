@@ -38,6 +38,11 @@ export const api = {
   createCircle: (input) => call('create_circle', { input }),
   updateCircle: (id, patch) => call('update_circle', { id, patch }),
   circleHome: (circleId) => call('circle_home', { circleId }),
+  // "Show all" on the circle home: every past meeting; every open action of one owner (null: nobody's).
+  pastMeetings: (circleId) => call('past_meetings', { circleId }),
+  ownerOpenActions: (circleId, ownerId) => call('owner_open_actions', { circleId, ownerId }),
+  // An agenda's action review: open actions from the circle's other meetings, by owner, a few each.
+  actionReview: (meetingId) => call('action_review', { meetingId }),
   sinceLastLooked: (circleId) => call('since_last_looked', { circleId }),
   markSeen: (circleId, upto) => call('mark_seen', { circleId, upto }),
   memberInvites: (circleId) => call('member_invites', { circleId }),
@@ -152,6 +157,13 @@ export const api = {
     return call('apply_bundle', { token, onProgress: channel });
   },
   cancelBundle: (token) => call('cancel_bundle', { token }),
+  // A shared folder a sync engine keeps in step: null when the circle has none on this laptop.
+  folderStatus: (circleId) => call('folder_status', { circleId }),
+  setSyncFolder: (circleId, path) => call('set_sync_folder', { circleId, path }),
+  // The system's folder picker, then the same as setSyncFolder; null when the person cancels.
+  chooseSyncFolder: (circleId) => call('choose_sync_folder', { circleId }),
+  unsetSyncFolder: (circleId) => call('unset_sync_folder', { circleId }),
+  setFolderAutoImport: (circleId, on) => call('set_folder_auto_import', { circleId, on }),
   undoImport: (circleId) => call('undo_import', { circleId }),
   resolveConflict: (circleId, entity, entityId, field, text) => call('resolve_conflict', { circleId, entity, entityId, field, text }),
   /** Stops showing the texts kept for a record someone deleted. */
@@ -187,4 +199,11 @@ export function onOpenFile(callback) {
   const listen = window.__TAURI__?.event?.listen;
   if (!listen) return Promise.resolve(() => {});
   return listen('kinship://open-file', (event) => callback(event.payload));
+}
+
+/** Calls `callback()` after a shared-folder pass did something (brought files in, refused one, hit a problem); resolves to an unlisten function. */
+export function onFolderPass(callback) {
+  const listen = window.__TAURI__?.event?.listen;
+  if (!listen) return Promise.resolve(() => {});
+  return listen('kinship://folder-pass', () => callback());
 }

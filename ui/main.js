@@ -4,6 +4,7 @@
 import { api, onOpenFile, takeOpenedFiles } from './api.js';
 import { h, replace } from './dom.js';
 import { FILES_OPENED, addWaiting, waitingFiles } from './opened-files.js';
+import { markPainted } from './painted.js';
 import { renderWelcome } from './views/welcome.js';
 
 const main = document.getElementById('main');
@@ -69,6 +70,7 @@ export async function route() {
     await view.render(main, groups.slice(1));
     markCurrentNav(hash);
     document.title = `${main.querySelector('h1')?.textContent ?? 'Kinship'} · Kinship`;
+    markPainted();
   } catch (err) {
     showFatal('This page could not be shown', err);
   }
@@ -130,6 +132,7 @@ async function start() {
         },
       });
       openSystemFile = (path) => welcome.openFile(path);
+      markPainted();
     } else {
       showIdentity(identity);
       document.getElementById('site-nav').hidden = false;

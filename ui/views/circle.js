@@ -247,15 +247,25 @@ function meetingRow(m) {
     h('span', { class: `status status-${m.status}` }, MEETING_STATUS[m.status] ?? m.status));
 }
 
-/** The meetings as the core groups them: upcoming soonest first, past newest first. */
-function renderMeetings(slot, { upcoming, past }) {
+/** The meetings as the core groups them: upcoming soonest first, past newest first (the
+ * latest few, and "Show all" for the rest). */
+function renderMeetings(slot, { circle, upcoming, past, past_more: more }) {
   const list = (items, empty, id) => items.length
     ? h('ul', { class: 'meeting-list', id }, items.map(meetingRow))
     : h('p', { class: 'hint' }, empty);
+  const pastList = list(past, 'No past meetings yet.', 'past-meetings');
+  const showAll = more ? h('button', { type: 'button', id: 'show-all-past' }, `Show all ${past.length + more} past meetings`) : null;
+  showAll?.addEventListener('click', async () => {
+    const all = await api.pastMeetings(circle.id);
+    pastList.replaceChildren(...all.map(meetingRow));
+    showAll.remove();
+    // The keyboard goes on where the list used to end.
+    (pastList.querySelectorAll('a')[past.length] ?? pastList.querySelector('a'))?.focus();
+  });
   replace(slot,
     h('h2', { id: 'meetings-title' }, 'Meetings'),
     h('h3', {}, 'Upcoming'), list(upcoming, 'No upcoming meetings.', 'upcoming-meetings'),
-    h('h3', {}, 'Past'), list(past, 'No past meetings yet.', 'past-meetings'));
+    h('h3', {}, 'Past'), pastList, showAll);
 }
 
 /** "YYYY-MM-DDTHH:MM" a week from now at 18:00, local time: a start to change or keep. */
@@ -372,10 +382,20 @@ function renderActions(slot, home, ctx) {
     const left = slot.querySelectorAll('input[type=checkbox]');
     (left[Math.min(index, left.length - 1)] ?? slot.querySelector('h2')).focus();
   };
-  const groups = home.actions_by_owner.map((g, i) => h('li', { class: 'owner-group' },
-    h('h3', { id: `owner-actions-${i}` }, g.owner_name),
-    h('ul', { class: 'action-list', 'aria-labelledby': `owner-actions-${i}` },
-      g.actions.map((a) => actionRow(a, { onDone, status: ctx.status })))));
+  const groups = home.actions_by_owner.map((g, i) => {
+    const rows = h('ul', { class: 'action-list', 'aria-labelledby': `owner-actions-${i}` },
+      g.actions.map((a) => actionRow(a, { onDone, status: ctx.status })));
+    // The core sends a few per owner; the rest on asking.
+    const showAll = g.more ? h('button', { type: 'button', class: 'show-all-actions' },
+      `Show all ${g.actions.length + g.more} of ${g.owner_name}’s`) : null;
+    showAll?.addEventListener('click', async () => {
+      const all = await api.ownerOpenActions(home.circle.id, g.owner_id);
+      rows.replaceChildren(...all.map((a) => actionRow(a, { onDone, status: ctx.status })));
+      showAll.remove();
+      rows.querySelectorAll('input[type=checkbox]')[g.actions.length]?.focus();
+    });
+    return h('li', { class: 'owner-group' }, h('h3', { id: `owner-actions-${i}` }, g.owner_name), rows, showAll);
+  });
   replace(slot,
     h('h2', { id: 'actions-title', tabindex: '-1' }, 'Open action items'),
     groups.length ? h('ul', { class: 'owner-groups', id: 'open-actions' }, groups) : h('p', { class: 'hint' }, 'Nothing open: every commitment is done.'));

@@ -106,23 +106,48 @@ function newEntryForm(onSaved) {
   return form;
 }
 
+// Entries drawn at once: the newest first, the next ones as the person scrolls to them (or
+// presses "Show older entries"), so a journal of years opens as fast as a new one.
+const PAGE = 50;
+
 export async function render(main) {
   const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', id: 'journal-status' });
   const listSlot = h('div', { id: 'journal-list-slot' });
   const search = h('input', { type: 'search', id: 'journal-search', name: 'q', autocomplete: 'off' });
   const count = h('p', { class: 'muted', id: 'journal-count' });
   let ctx = null;
+  // How many entries are drawn: kept when the list is redrawn after a change, so the entry
+  // just shared stays on screen; back to one page for a new search.
+  let limit = PAGE;
+  let nearEnd = null;
 
   function draw() {
     const mine = ctx.reflections;
     const shown = mine.filter((r) => matches(r, search.value));
     count.textContent = search.value.trim() ? `${shown.length} of ${mine.length} entries match.` : `${mine.length} ${mine.length === 1 ? 'entry' : 'entries'}.`;
+    nearEnd?.disconnect();
     if (mine.length === 0) {
       return replace(listSlot, h('div', { class: 'empty' }, h('p', {}, 'Nothing here yet. After a meeting, “Write your reflection” brings you here; or start a journal entry with the form.')));
     }
-    replace(listSlot, shown.length
-      ? h('ol', { class: 'journal-list', id: 'journal-list', 'aria-label': 'Your reflections, newest first' }, shown.map((r) => entry(r, ctx, refresh)))
-      : h('p', { class: 'empty' }, 'No entry has all of those words.'));
+    if (shown.length === 0) return replace(listSlot, h('p', { class: 'empty' }, 'No entry has all of those words.'));
+    const list = h('ol', { class: 'journal-list', id: 'journal-list', 'aria-label': 'Your reflections, newest first' });
+    const more = h('button', { type: 'button', id: 'journal-more', class: 'show-more' });
+    let drawn = 0;
+    function drawUpTo(end) {
+      list.append(...shown.slice(drawn, end).map((r) => entry(r, ctx, refresh)));
+      drawn = Math.min(end, shown.length);
+      limit = Math.max(limit, drawn);
+      more.hidden = drawn >= shown.length;
+      more.textContent = `Show older entries (${shown.length - drawn} more)`;
+    }
+    more.addEventListener('click', () => drawUpTo(drawn + PAGE));
+    drawUpTo(limit);
+    replace(listSlot, list, more);
+    // Scrolling near the end draws the next page before the person gets there.
+    nearEnd = new IntersectionObserver((seen) => {
+      if (seen.some((e) => e.isIntersecting) && drawn < shown.length) drawUpTo(drawn + PAGE);
+    }, { rootMargin: '800px 0px' });
+    nearEnd.observe(more);
   }
 
   async function refresh(message) {
@@ -137,6 +162,7 @@ export async function render(main) {
 
   search.addEventListener('input', () => {
     if (!ctx) return;
+    limit = PAGE;
     draw();
     status.textContent = count.textContent;
   });

@@ -42,12 +42,13 @@ export async function render(main, [meetingId, agendaAsItWas, arrival]) {
     await minutes.render(main, [meetingId]);
     return;
   }
-  const [agenda, choices, home, templates, allGoals] = await Promise.all([
+  const [agenda, choices, home, templates, allGoals, review] = await Promise.all([
     api.agenda(meetingId), api.agendaChoices(), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
+    api.actionReview(meetingId),
   ]);
   // Goals a turn can serve: active ones shared with this circle (the agenda is the circle's).
   const goals = allGoals.filter((g) => g.status === 'active' && g.visibility === 'shared' && g.circle_id === meeting.circle_id);
-  const state = { meeting, items: agenda.items, planned: agenda.planned, home, templates };
+  const state = { meeting, items: agenda.items, planned: agenda.planned, home, templates, review };
   const editable = meeting.status === 'scheduled' || meeting.status === 'running';
   const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
   const current = home.members.filter((m) => !m.left_at);
@@ -508,12 +509,17 @@ async function suggest(form, ctx) {
 
 // ── Action review ────────────────────────────────────────────────────────────────────
 
-function actionReview({ state: { home, meeting } }) {
-  const earlier = home.open_actions.filter((a) => a.meeting_id !== meeting.id);
+function actionReview({ state: { review, meeting } }) {
+  // The core groups them by owner and sends a few each; the circle home has the rest.
+  const groups = review.map((g, i) => h('li', { class: 'owner-group' },
+    h('h3', { id: `review-owner-${i}` }, g.owner_name),
+    h('ul', { class: 'action-list', 'aria-labelledby': `review-owner-${i}` }, g.actions.map((a) => h('li', { class: 'action-row' },
+      h('p', { class: 'action-text' }, a.text), h('p', { class: 'hint' }, actionFacts(a))))),
+    g.more ? h('p', { class: 'hint' }, `And ${g.more} more: `,
+      h('a', { href: `#/circle/${meeting.circle_id}` }, 'all on the circle home')) : null));
   return h('section', { class: 'card', id: 'action-review', 'aria-labelledby': 'action-review-title' },
     h('h2', { id: 'action-review-title' }, 'Action review'),
-    earlier.length
-      ? h('ul', { class: 'action-list' }, earlier.map((a) => h('li', { class: 'action-row' },
-        h('p', { class: 'action-text' }, a.text), h('p', { class: 'hint' }, actionFacts(a)))))
+    groups.length
+      ? h('ul', { class: 'owner-groups' }, groups)
       : h('p', { class: 'hint' }, 'No open action items from earlier meetings.'));
 }

@@ -9,7 +9,9 @@ import { callLink } from './meeting-details.js';
 const STATUS_LABELS = { open: 'Open', done: 'Done', skipped: 'Skipped', carried: 'Carried over' };
 const TICK_MS = 250;
 const REFETCH_MS = 30_000;
-const NOTES_DEBOUNCE_MS = 700;
+// A note is saved this long after typing stops (and on blur, and before moving on), so a
+// crash or power cut loses at most this much typing. The README's Reliability section says so.
+const NOTES_AUTOSAVE_MS = 700;
 
 // The run screen still listening to timers and keys; replaced when the view renders again.
 let active = null;
@@ -154,7 +156,7 @@ function countdown() {
 
 /* ---------- Notes autosave ---------- */
 
-/** Saves an item's notes ~700 ms after typing stops, on blur, and before moving on. */
+/** Saves an item's notes NOTES_AUTOSAVE_MS after typing stops, on blur, and before moving on. */
 function notesAutosave(statusEl) {
   let pending = null; // {itemId, text} not yet sent
   let timerId = null;
@@ -187,7 +189,7 @@ function notesAutosave(statusEl) {
     changed(itemId, text) {
       pending = { itemId, text };
       clearTimeout(timerId);
-      timerId = setTimeout(() => flush().catch(() => {}), NOTES_DEBOUNCE_MS);
+      timerId = setTimeout(() => flush().catch(() => {}), NOTES_AUTOSAVE_MS);
     },
     flush,
     say,

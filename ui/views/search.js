@@ -3,6 +3,7 @@
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
+import { markPainted } from '../painted.js';
 
 const KIND_LABELS = {
   agenda_item: 'Talking point',
@@ -52,6 +53,7 @@ export async function render(main) {
       if (mine !== ticket) return; // a newer search is on its way
       replace(results, hits.map(resultItem));
       status.textContent = hits.length === 0 ? `Nothing found for “${text}”.` : `${hits.length} found.`;
+      markPainted();
     } catch (err) {
       status.textContent = err.message;
     }

@@ -3,13 +3,14 @@
 // this laptop's updates as a sealed bundle file (or text to paste into an email), import what
 // others sent, see who has joined (and each member's laptops) and what they are missing, revoke a
 // lost laptop, invite someone, add another laptop of mine, choose between two versions of the
-// same text, and undo the last import.
+// same text, undo the last import, and sync through a shared folder (sync-folder.js).
 
-import { api } from '../api.js';
+import { api, onFolderPass } from '../api.js';
 import { formatDate, formatDateTime, h, replace } from '../dom.js';
 import { announce, clearErrors, confirmPanel, errorSummary, field, liveRegion, showError, submitting, values } from '../forms.js';
 import { count, fileSize, gapRange, importBox, passphraseField, undoImport } from './import.js';
 import { emailFile } from '../mail.js';
+import { folderCard } from './sync-folder.js';
 
 export async function render(main, [circleId, inviteMemberId, hello]) {
   const status = liveRegion();
@@ -25,14 +26,15 @@ export async function render(main, [circleId, inviteMemberId, hello]) {
   const back = h('a', { href: `#/circle/${circleId}`, id: 'back-to-circle' });
   const ctx = { circleId, status, refresh, get: () => st, invites: () => invites };
   const share = shareForm(ctx);
-  const { box: importPanel } = importBox({ status, circleId, onChange: refresh });
+  const { box: importPanel, preview } = importBox({ status, circleId, onChange: refresh });
+  const folder = folderCard({ circleId, status, preview, refresh });
   const invite = inviteForm(ctx);
   const laptop = laptopForm(ctx);
   const mainColumn = h('div', { class: 'sync-main' },
-    hello ? helloCard(ctx, share) : null, share.form, importPanel, slots.conflicts);
+    hello ? helloCard(ctx, share) : null, share.form, importPanel, folder.card, slots.conflicts);
 
   async function refresh() {
-    [st, invites] = await Promise.all([api.syncStatus(circleId), api.memberInvites(circleId)]);
+    [st, invites] = await Promise.all([api.syncStatus(circleId), api.memberInvites(circleId), folder.load()]);
     draw();
   }
   function draw() {
@@ -48,13 +50,17 @@ export async function render(main, [circleId, inviteMemberId, hello]) {
     renderHistory(slots.history, ctx);
   }
 
+  await folder.load();
   draw();
+  // A shared-folder pass that brought something in (or could not use the folder) redraws.
+  const unlisten = await onFolderPass(refresh);
+  window.addEventListener('hashchange', () => unlisten(), { once: true });
   replace(main,
     h('div', { class: 'sync-page' },
       h('p', { class: 'breadcrumb' }, back),
       heading,
       h('p', { class: 'hint sync-lede' },
-        'There is no server: laptops stay in step by emailing each other bundle files. ',
+        'There is no server: laptops stay in step by emailing each other bundle files, or through a shared folder. ',
         'A bundle is sealed so that only the circle’s members can open it, and it carries others’ changes onward too.'),
       h('div', { class: 'sync-grid' },
         mainColumn,

@@ -157,6 +157,49 @@ pub enum Command {
         #[arg(long)]
         mark_seen: bool,
     },
+    /// Sync a circle through a shared folder that Syncthing, OneDrive, Google Drive, Dropbox or
+    /// Nextcloud keeps in step between the members' laptops: set it, pass over it, watch it.
+    #[command(subcommand)]
+    Folder(FolderCommand),
+}
+
+#[derive(Subcommand)]
+pub enum FolderCommand {
+    /// Sync a circle through DIR (every member points their Kinship at the same synced folder).
+    Set {
+        #[arg(long)]
+        circle: String,
+        dir: PathBuf,
+    },
+    /// Stop syncing a circle through its folder (the files there stay).
+    Unset {
+        #[arg(long)]
+        circle: String,
+    },
+    /// Bring new files in by themselves (on), or let each wait for `kinship import` (off).
+    Auto {
+        #[arg(long)]
+        circle: String,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// The folder, each laptop's file, and what came in, waits or was refused.
+    Status {
+        #[arg(long)]
+        circle: String,
+    },
+    /// One pass: bring in what is new, write this laptop's file, say what was refused.
+    Sync {
+        /// One circle (default: every circle with a folder).
+        #[arg(long)]
+        circle: Option<String>,
+    },
+    /// Pass whenever a folder changes (and every 30 seconds), until stopped.
+    Watch {
+        /// Seconds between passes when no change is noticed.
+        #[arg(long, default_value_t = 30)]
+        poll: u64,
+    },
 }
 
 #[derive(Subcommand)]

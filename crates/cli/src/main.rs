@@ -2,6 +2,7 @@
 //! and tests. Every command is a thin translation into one call on the core's `Store`.
 
 mod args;
+mod folder;
 mod sync;
 
 use args::*;
@@ -15,10 +16,13 @@ use std::process::ExitCode;
 struct Output {
     json: Value,
     text: String,
+    /// Something went wrong that is not the command's fault (a shared folder that cannot be
+    /// used): said on standard error after the output, and the exit status is 1.
+    problem: Option<String>,
 }
 
 fn output(record: impl Serialize, text: impl Into<String>) -> Output {
-    Output { json: serde_json::to_value(record).unwrap(), text: text.into() }
+    Output { json: serde_json::to_value(record).unwrap(), text: text.into(), problem: None }
 }
 
 fn listed<T: Serialize>(records: &[T], line: impl Fn(&T) -> String) -> Output {
@@ -178,6 +182,7 @@ fn run(cli: Cli) -> Result<Output> {
     let dir = cli.data_dir.unwrap_or_else(kinship_core::paths::default_data_dir);
     let mut store = Store::open(&dir)?;
     let store = &mut store;
+    let as_json = cli.json;
     Ok(match cli.command {
         Command::Init { name, email, pronouns, institution, career_stage } => {
             let me = store.create_identity(&IdentityInput { name, email, pronouns, institution, career_stage })?;
@@ -199,7 +204,7 @@ fn run(cli: Cli) -> Result<Output> {
                 lines.push(format!("next meeting: {} ({})", next.starts_at, next.title));
             }
             lines.push(format!("members: {}", home.members.iter().filter(|m| m.left_at.is_none()).count()));
-            lines.extend(home.open_actions.iter().map(|a| format!("open action: {}", a.action.text)));
+            lines.extend(store.open_actions(&circle)?.iter().map(|a| format!("open action: {}", a.action.text)));
             lines.extend(
                 home.upcoming_deadlines
                     .iter()
@@ -330,7 +335,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Search { text, circle } => search_results(&text, &store.search(&text, circle.as_deref())?),
         Command::Dump { circle } => {
             let dump = store.dump(&circle)?;
-            Output { json: serde_json::from_str(&dump).unwrap(), text: dump }
+            Output { json: serde_json::from_str(&dump).unwrap(), text: dump, problem: None }
         }
         Command::Record(args) => {
             let record = store.mentoring_record(&record::RecordOptions {
@@ -390,6 +395,7 @@ fn run(cli: Cli) -> Result<Output> {
             output(&since, text)
         }
         Command::Sync(command) => sync::sync_command(store, command)?,
+        Command::Folder(command) => folder::folder_command(store, command, as_json)?,
         Command::Data(DataCommand::Export { out, markdown }) => {
             let text = if markdown { store.export_markdown()? } else { store.export_json()? };
             write_new(&out, &text)?;
@@ -512,7 +518,13 @@ fn main() -> ExitCode {
             } else if !out.text.is_empty() {
                 println!("{}", out.text);
             }
-            ExitCode::SUCCESS
+            match out.problem {
+                Some(problem) => {
+                    eprintln!("kinship: {problem}");
+                    ExitCode::from(1)
+                }
+                None => ExitCode::SUCCESS,
+            }
         }
         Err(err) => {
             if as_json {

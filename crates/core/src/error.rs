@@ -55,6 +55,10 @@ pub enum Error {
 
     #[error("Could not use the data folder {path}: {source}")]
     Io { path: String, source: std::io::Error },
+
+    /// The shared folder a circle syncs through cannot be used (gone, read-only, full).
+    #[error("The shared folder {path} {problem}. Nothing on this laptop was lost.")]
+    Folder { path: String, problem: String },
 }
 
 impl Error {
@@ -76,6 +80,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Migration(_) => "migration",
             Error::Io { .. } => "io",
+            Error::Folder { .. } => "folder",
         }
     }
 

@@ -23,12 +23,31 @@ pub struct OwnerActions {
     pub owner_id: Option<String>,
     /// The owner's name, or "No owner yet".
     pub owner_name: String,
-    /// Overdue first, then by due date, undated last.
+    /// Overdue first, then by due date, undated last; at most [`ACTIONS_SHOWN`] on a screen
+    /// that shows a few (see [`OwnerActions::shown`]).
     pub actions: Vec<OpenAction>,
+    /// How many more this owner has beyond `actions` ("Show all").
+    pub more: usize,
+}
+
+impl OwnerActions {
+    /// The first `limit` actions, counting the rest in `more`: a screen draws a few per
+    /// owner and the whole list only when asked, however many years a circle has gathered.
+    fn shown(mut self, limit: usize) -> OwnerActions {
+        self.more += self.actions.len().saturating_sub(limit);
+        self.actions.truncate(limit);
+        self
+    }
 }
 
 /// Heads the actions nobody owns.
 pub const NO_OWNER: &str = "No owner yet";
+
+/// How many open actions per owner the circle home and an agenda's action review draw.
+pub const ACTIONS_SHOWN: usize = 5;
+
+/// How many past meetings the circle home draws before "Show all".
+pub const PAST_SHOWN: usize = 10;
 
 /// The circle home screen.
 #[derive(Debug, Clone, Serialize)]
@@ -42,13 +61,14 @@ pub struct CircleHome {
     pub next_meeting: Option<Meeting>,
     /// Meetings still ahead (see [`is_upcoming`]): a running one first, then soonest first.
     pub upcoming: Vec<Meeting>,
-    /// Every other meeting, newest first.
+    /// The latest [`PAST_SHOWN`] other meetings, newest first.
     pub past: Vec<Meeting>,
+    /// How many past meetings there are beyond `past` ([`Store::past_meetings`] has them all).
+    pub past_more: usize,
     /// Every meeting, newest first (for screens that look a meeting up by id).
     pub meetings: Vec<Meeting>,
-    /// Every open action item, oldest due date first (undated last).
-    pub open_actions: Vec<OpenAction>,
-    /// The same actions by owner: owners by name, then those with no owner.
+    /// Open action items by owner (owners by name, then those with no owner), each with its
+    /// first [`ACTIONS_SHOWN`] ([`Store::owner_open_actions`] has the rest).
     pub actions_by_owner: Vec<OwnerActions>,
     /// Resources whose deadline is today or later, soonest first.
     pub upcoming_deadlines: Vec<Resource>,
@@ -121,6 +141,7 @@ pub fn by_owner(actions: Vec<OpenAction>) -> Vec<OwnerActions> {
                 owner_name: action.owner_name.clone().unwrap_or_else(|| NO_OWNER.to_string()),
                 owner_id,
                 actions: vec![action],
+                more: 0,
             }),
         }
     }
@@ -161,6 +182,30 @@ impl Store {
         self.open_actions_where("m.circle_id = ?1", [circle_id])
     }
 
+    /// All of one owner's open action items in a circle (`None`: those nobody owns yet), in
+    /// the home's order: what "Show all" on the circle home lists.
+    pub fn owner_open_actions(&self, circle_id: &str, owner_id: Option<&str>) -> Result<Vec<OpenAction>> {
+        self.open_actions_where("m.circle_id = ?1 AND a.owner_id IS ?2", (circle_id, owner_id))
+    }
+
+    /// An agenda's action review: the circle's open action items from other meetings, by
+    /// owner, a few each.
+    pub fn action_review(&self, meeting_id: &str) -> Result<Vec<OwnerActions>> {
+        let meeting = self.meeting(meeting_id)?;
+        let earlier =
+            self.open_actions_where("m.circle_id = ?1 AND a.meeting_id <> ?2", (&meeting.circle_id, &meeting.id))?;
+        Ok(by_owner(earlier).into_iter().map(|g| g.shown(ACTIONS_SHOWN)).collect())
+    }
+
+    /// Every past meeting of a circle, newest first: what "Show all" on the circle home lists.
+    pub fn past_meetings(&self, circle_id: &str) -> Result<Vec<Meeting>> {
+        let now = self.now();
+        let mut meetings = self.meetings(&crate::ids::parse_id("Circle", circle_id)?)?;
+        meetings.reverse();
+        meetings.retain(|m| !is_upcoming(m, now));
+        Ok(meetings)
+    }
+
     /// The circle home screen's data.
     pub fn circle_home(&self, circle_id: &str) -> Result<CircleHome> {
         let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
@@ -169,8 +214,10 @@ impl Store {
         members.sort_by_key(|m| m.left_at.is_some());
         let mut meetings = self.meetings(&circle.id)?;
         meetings.reverse();
-        let (mut upcoming, past): (Vec<Meeting>, Vec<Meeting>) =
+        let (mut upcoming, mut past): (Vec<Meeting>, Vec<Meeting>) =
             meetings.iter().cloned().partition(|m| is_upcoming(m, now));
+        let past_more = past.len().saturating_sub(PAST_SHOWN);
+        past.truncate(PAST_SHOWN);
         upcoming.sort_by(|a, b| (a.status != "running", &a.starts_at).cmp(&(b.status != "running", &b.starts_at)));
         let stored_now = crate::clock::to_stored(now);
         let today = &stored_now[..10];
@@ -183,8 +230,7 @@ impl Store {
         let open_actions = self.open_actions(&circle.id)?;
         Ok(CircleHome {
             me: self.my_member_id(&circle.id)?,
-            actions_by_owner: by_owner(open_actions.clone()),
-            open_actions,
+            actions_by_owner: by_owner(open_actions).into_iter().map(|g| g.shown(ACTIONS_SHOWN)).collect(),
             latest_reflections: self.shared_reflections_with(&circle.id, None, None, LATEST_REFLECTIONS)?,
             setup_checklist: self.setup_checklist(&circle.id, &members, upcoming.first().or(meetings.first()))?,
             circle,
@@ -192,6 +238,7 @@ impl Store {
             next_meeting: upcoming.first().cloned(),
             upcoming,
             past,
+            past_more,
             meetings,
             upcoming_deadlines,
         })
@@ -326,8 +373,9 @@ mod tests {
         }
         let home = store.circle_home(&circle).unwrap();
         assert_eq!(home.next_meeting.unwrap().id, meeting);
-        assert_eq!(home.open_actions.len(), 1);
-        assert_eq!(home.open_actions[0].owner_name, None);
+        assert_eq!(home.actions_by_owner.len(), 1);
+        assert_eq!(home.actions_by_owner[0].owner_name, crate::home::NO_OWNER);
+        assert_eq!(home.actions_by_owner[0].actions[0].action.text, "Draft the call");
         let titles: Vec<_> = home.upcoming_deadlines.iter().map(|r| r.title.as_str()).collect();
         assert_eq!(titles, ["ACRL 2027"]);
     }
@@ -381,6 +429,61 @@ mod tests {
         clock.set(t("2026-03-07T23:00:00Z"));
         let home = store.circle_home(&circle).unwrap();
         assert!(!home.actions_by_owner[0].actions[0].overdue, "due today is not overdue yet");
+    }
+
+    #[test]
+    fn a_long_history_is_drawn_a_few_at_a_time_and_show_all_has_the_rest() {
+        // Today is 4 March 2026; the fixture's meeting is on the 5th.
+        let (mut store, _clock, upcoming) = store_with_meeting_and_clock();
+        let circle = store.meeting(&upcoming).unwrap().circle_id;
+        let me = store.my_member_id(&circle).unwrap();
+        let mut past = Vec::new();
+        for day in 1..=14 {
+            let input = MeetingInput {
+                circle_id: circle.clone(),
+                starts_at: format!("2026-02-{day:02}T10:00:00Z"),
+                minutes: Some(60),
+                ..Default::default()
+            };
+            past.push(store.create_meeting(&input).unwrap().id);
+        }
+        for n in 0..8 {
+            let input = ActionItemInput {
+                meeting_id: past[n].clone(),
+                text: format!("Mine {n}"),
+                owner_id: Some(me.clone()),
+                due: Some(format!("2026-05-{:02}", n + 1)),
+                agenda_item_id: None,
+            };
+            store.add_action_item(&input).unwrap();
+        }
+        let on_upcoming =
+            ActionItemInput { meeting_id: upcoming.clone(), text: "From this meeting".into(), ..Default::default() };
+        store.add_action_item(&on_upcoming).unwrap();
+
+        let home = store.circle_home(&circle).unwrap();
+        assert_eq!(home.past.len(), super::PAST_SHOWN);
+        assert_eq!(home.past_more, 14 - super::PAST_SHOWN);
+        assert_eq!(home.past[0].starts_at, "2026-02-14T10:00:00Z", "newest first");
+        let all_past = store.past_meetings(&circle).unwrap();
+        assert_eq!(all_past.len(), 14);
+        assert_eq!(all_past[..super::PAST_SHOWN], home.past[..]);
+
+        let mine = &home.actions_by_owner[0];
+        assert_eq!((mine.actions.len(), mine.more), (super::ACTIONS_SHOWN, 8 - super::ACTIONS_SHOWN));
+        assert_eq!(mine.actions[0].action.text, "Mine 0", "soonest due first");
+        let all_mine = store.owner_open_actions(&circle, Some(&me)).unwrap();
+        assert_eq!(all_mine.len(), 8);
+        let nobodys = store.owner_open_actions(&circle, None).unwrap();
+        assert_eq!(nobodys.iter().map(|a| a.action.text.as_str()).collect::<Vec<_>>(), ["From this meeting"]);
+
+        // The agenda's review leaves out the meeting's own actions.
+        let review = store.action_review(&upcoming).unwrap();
+        assert_eq!(review.len(), 1, "only my earlier actions: {review:?}");
+        assert_eq!((review[0].actions.len(), review[0].more), (super::ACTIONS_SHOWN, 3));
+        let review = store.action_review(&past[0]).unwrap();
+        let texts: Vec<&str> = review.iter().flat_map(|g| g.actions.iter().map(|a| a.action.text.as_str())).collect();
+        assert!(!texts.contains(&"Mine 0") && texts.contains(&"From this meeting"), "{texts:?}");
     }
 
     #[test]

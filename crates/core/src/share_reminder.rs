@@ -1,6 +1,6 @@
 //! "Share updates", offered right after a change others have not got: which members with a
 //! laptop in the circle lack changes this laptop holds (from the sync status), offered only
-//! for changes that came after this laptop last saved a bundle (`shared_marks`, schema 11,
+//! for changes that came after this laptop last saved a bundle (`shared_marks`, schema 12,
 //! device state), so a bundle already sent is not asked for again while its reply is on its
 //! way. Members who have not joined yet are left out: until their laptop's key arrives, an
 //! invite carries the circle.

@@ -17,13 +17,15 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("v9.sql")),
     M::up(include_str!("v10.sql")),
     M::up(include_str!("v11.sql")),
+    M::up(include_str!("v12.sql")),
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The newest schema version that changed what a bundle carries, written in each bundle's
-/// head. A migration that adds only device state (v9's invite identities, v10's seen marks, v11's shared marks)
+/// head. A migration that adds only device state (v9's invite identities, v10's seen marks,
+/// v11's shared folder, v12's shared marks)
 /// leaves it, so a laptop a version behind still takes this laptop's bundles.
 pub const SHARED_SCHEMA: i64 = 8;
 

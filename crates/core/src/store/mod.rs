@@ -107,7 +107,10 @@ impl Store {
     /// Like [`Store::write`]; with `preview` the transaction is rolled back after `f`, so a
     /// caller can report exactly what a write would do without doing it.
     pub(crate) fn write_or_preview<T>(&mut self, preview: bool, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        // Immediate: the write lock is taken (waiting up to the busy timeout) before anything is
+        // read, so another program writing the same data folder at the same moment (the app's
+        // shared-folder pass and a CLI edit) makes this wait, never fail with "database is locked".
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let (hlc_millis, hlc_counter): (i64, u32) =
             tx.query_row("SELECT hlc_millis, hlc_counter FROM local_device", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let mut w = Tx {

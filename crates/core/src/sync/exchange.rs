@@ -442,7 +442,8 @@ impl Store {
         if nothing_new {
             // A bundle imported twice: nothing to write or rebuild but what its sender holds.
             if let Some(history) = history.filter(|_| !preview) {
-                let holdings = self.conn().unchecked_transaction()?;
+                let holdings =
+                    rusqlite::Transaction::new_unchecked(self.conn(), rusqlite::TransactionBehavior::Immediate)?;
                 super::claims::record_holdings(&holdings, self.device_id(), self.now(), bundle, history.sender_member)?;
                 super::newcomers::forget_spent_invite_identities(&holdings, &circle_id, self.device_id(), self.now())?;
                 holdings.commit()?;

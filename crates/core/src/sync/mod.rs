@@ -14,12 +14,15 @@
 //!   members, which devices a circle trusts, invites, sync as a person uses it, pasteable text.
 //! - `newcomers`: a new member reads at once (bundles also sealed to their live invite).
 //! - `exchange`: version vectors, export of what a peer lacks, atomic import with a report.
+//! - `folder`: a shared folder a sync engine keeps in step: each laptop's sealed file there,
+//!   read and written by passes the shells schedule.
 
 pub mod armor;
 pub mod authorship;
 pub mod bundle;
 mod claims;
 pub mod exchange;
+pub mod folder;
 pub mod invite;
 pub mod keys;
 pub mod merge;

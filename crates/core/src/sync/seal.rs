@@ -242,8 +242,17 @@ fn bundle_error(why: &str) -> Error {
     Error::Bundle(why.to_owned())
 }
 
+/// Why a sealed file that does not decrypt whole is refused (a truncated one included).
+const DAMAGED: &str = "it is damaged or cut short";
+
 fn damaged() -> Error {
-    bundle_error("it is damaged or cut short")
+    bundle_error(DAMAGED)
+}
+
+/// Whether `err` says a sealed file is damaged or cut short: what a file still being written
+/// (by a sync engine) gives, so the shared folder tries it again once it changes.
+pub(crate) fn is_damaged(err: &Error) -> bool {
+    matches!(err, Error::Bundle(why) if why == DAMAGED)
 }
 
 /// What the sender signs: the context, the sender device id, a separator, the inner bytes.

@@ -411,7 +411,11 @@ impl Store {
     ) -> Result<Applied> {
         self.refuse_changes_as_me(&incoming.bundle)?;
         super::claims::check(self.conn(), &incoming.bundle)?;
-        let backup_file = if preview || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
+        // A backup before anything is stored; a bundle that brings nothing new stores nothing
+        // (the shared folder rereads files that may hold only what this laptop has).
+        let brings_new = self.brings_new(&incoming.bundle)?;
+        let backup_file =
+            if preview || !brings_new || self.data_dir().is_none() { None } else { Some(self.backup_now()?.file_name) };
         let bundle = &incoming.bundle;
         let history = ImportHistory { sender_member: &incoming.sender_member_id, backup_file: backup_file.as_deref() };
         let report = self.import_checked(bundle, preview, false, Some(&history), progress)?;
@@ -421,6 +425,13 @@ impl Store {
         let import_id =
             if report.new_changes == 0 { None } else { self.last_import_row(&bundle.circle_id)?.map(|row| row.0) };
         Ok(Applied { report, import_id, backup_file })
+    }
+
+    /// Whether a bundle holds a change beyond the unbroken run this laptop holds of its
+    /// author's (a change held out of order counts as new: the import decides).
+    fn brings_new(&self, bundle: &Bundle) -> Result<bool> {
+        let held = self.version_vector(&bundle.circle_id)?;
+        Ok(bundle.changes.iter().any(|c| held.get(&c.author_device).is_none_or(|h| c.seq > *h)))
     }
 
     /// Refuses a bundle holding changes stamped with this laptop's device id that this

@@ -1,0 +1,3 @@
+//! What kinship-bench's programs share: the ten-year reference workload.
+
+pub mod workload;
