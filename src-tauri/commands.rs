@@ -89,6 +89,7 @@ commands! {
     my_actions() -> Vec<CircleActions> => |s| s.my_actions();
 
     my_reflections() -> Vec<Reflection> => |s| s.my_reflections();
+    journal() -> Vec<JournalEntry> => |s| s.journal();
     circle_reflections(circle_id: String, filter: ReflectionFilter) -> CircleReflections => |s| s.circle_reflections(&circle_id, &filter);
     add_reflection(input: ReflectionInput) -> Reflection => |s| s.add_reflection(&input);
     set_reflection_shared(id: String, shared: bool) -> Reflection => |s| s.set_reflection_shared(&id, shared);

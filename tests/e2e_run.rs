@@ -162,7 +162,7 @@ async fn a_long_journal_shows_the_newest_entries_first_and_older_ones_on_scroll(
     let display = Display::get();
     let d = DataDir::new();
     d.with_circle();
-    let entries = 120;
+    let entries = 40;
     {
         let mut store = kinship_core::Store::open(d.path()).unwrap();
         for n in 1..=entries {
@@ -182,17 +182,17 @@ async fn a_long_journal_shows_the_newest_entries_first_and_older_ones_on_scroll(
             n.as_u64().unwrap()
         }
     };
-    assert_eq!(drawn(&app).await, 50, "one page at first");
+    assert_eq!(drawn(&app).await, 15, "one page at first");
 
     // Scrolling to the end of the page draws the next one.
     app.client.execute("window.scrollTo(0, document.body.scrollHeight)", vec![]).await.unwrap();
-    app.wait_for_text("#journal-more", "(20 more)").await;
-    assert_eq!(drawn(&app).await, 100);
+    app.wait_for_text("#journal-more", "(10 more)").await;
+    assert_eq!(drawn(&app).await, 30);
     // The button draws the rest, and goes once nothing is left.
     app.wait_for("#journal-more").await.click().await.unwrap();
     let started = std::time::Instant::now();
     while drawn(&app).await < entries as u64 {
-        assert!(started.elapsed() < crate::e2e::WAIT, "the button drew the last {} entries", entries - 100);
+        assert!(started.elapsed() < crate::e2e::WAIT, "the button drew the last {} entries", entries - 30);
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(drawn(&app).await, entries as u64);
@@ -204,7 +204,7 @@ async fn a_long_journal_shows_the_newest_entries_first_and_older_ones_on_scroll(
     assert_eq!(gone, serde_json::json!(true));
 
     // A search looks through every entry, drawn or not.
-    app.fill("#journal-search", "number 77.").await;
-    app.wait_for_text("#journal-count", "1 of 120 entries match.").await;
+    app.fill("#journal-search", "number 17.").await;
+    app.wait_for_text("#journal-count", "1 of 40 entries match.").await;
     app.quit().await;
 }

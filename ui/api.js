@@ -92,6 +92,8 @@ export const api = {
 
   /** Your own reflections, private and shared, newest first: your journal. */
   myReflections: () => call('my_reflections'),
+  // Your journal: your reflections, newest first, each with where it came from in words.
+  journal: () => call('journal'),
   /**
    * The circle's shared reflections page: `{circle, reflections, total, authors, meetings}`, each
    * reflection with `author_name`, `meeting_title`, `meeting_starts_at` and `mine`; `filter` is

@@ -7,15 +7,6 @@ import { formatDateTime, h, replace } from '../dom.js';
 import { clearErrors, errorSummary, showError } from '../forms.js';
 import { promptField, reflectionTextField } from './reflect.js';
 
-/** The circles' names and the titles of your meetings, for saying where an entry is from. */
-async function loadContext(reflections) {
-  const circles = await api.listCircles();
-  const homes = await Promise.all(circles.map((c) => api.circleHome(c.id)));
-  const meetings = {};
-  for (const home of homes) for (const m of home.meetings) meetings[m.id] = m;
-  return { circleNames: Object.fromEntries(circles.map((c) => [c.id, c.name])), meetings, reflections };
-}
-
 /** True when every word of `query` is in the entry's prompt or text. */
 function matches(r, query) {
   const haystack = `${r.prompt ?? ''} ${r.text}`.toLocaleLowerCase();
@@ -27,16 +18,8 @@ function badge(r) {
   return h('span', { class: `badge ${shared ? 'badge-shared' : 'badge-private'}` }, shared ? 'Shared' : 'Private');
 }
 
-function whereFrom(r, ctx) {
-  const circle = r.circle_id ? ctx.circleNames[r.circle_id] : null;
-  const meeting = r.meeting_id ? ctx.meetings[r.meeting_id] : null;
-  if (meeting) return `After ${meeting.title}${circle ? ` (${circle})` : ''}`;
-  if (circle) return circle;
-  return 'Journal entry, not tied to a circle';
-}
-
 /** The share / make-private control, with an in-place confirmation before sharing. */
-function shareControl(r, ctx, onChanged) {
+function shareControl(r, onChanged) {
   const slot = h('div', { class: 'share-control' });
   const problem = h('p', { class: 'field-error', role: 'alert', hidden: true });
   const set = async (shared) => {
@@ -53,7 +36,7 @@ function shareControl(r, ctx, onChanged) {
   const ask = () => {
     const yes = h('button', { type: 'button', class: 'primary', onclick: () => set(true) }, 'Yes, share it');
     replace(slot, h('div', { class: 'confirm', role: 'group', 'aria-label': 'Confirm sharing' },
-      h('p', {}, `Share this with ${ctx.circleNames[r.circle_id] ?? 'the circle'}? Everyone in the circle will see it after the next sync.`),
+      h('p', {}, `Share this with ${r.circle_name ?? 'the circle'}? Everyone in the circle will see it after the next sync.`),
       h('div', { class: 'actions' }, yes, h('button', { type: 'button', onclick: idle }, 'Cancel'))), problem);
     yes.focus();
   };
@@ -67,15 +50,15 @@ function shareControl(r, ctx, onChanged) {
   return slot;
 }
 
-function entry(r, ctx, onChanged) {
+function entry(r, onChanged) {
   return h('li', { class: `journal-entry ${r.visibility}`, 'data-reflection-id': r.id },
     h('article', { 'aria-labelledby': `r-${r.id}` },
       h('header', { class: 'journal-entry-head' },
         h('h2', { id: `r-${r.id}` }, r.prompt ?? 'Free writing'),
         badge(r)),
-      h('p', { class: 'muted' }, h('time', { datetime: r.created_at }, formatDateTime(r.created_at)), ' · ', whereFrom(r, ctx)),
+      h('p', { class: 'muted' }, h('time', { datetime: r.created_at }, formatDateTime(r.created_at)), ' · ', r.from),
       h('p', { class: 'prose' }, r.text),
-      shareControl(r, ctx, onChanged)));
+      shareControl(r, onChanged)));
 }
 
 function newEntryForm(onSaved) {
@@ -108,21 +91,20 @@ function newEntryForm(onSaved) {
 
 // Entries drawn at once: the newest first, the next ones as the person scrolls to them (or
 // presses "Show older entries"), so a journal of years opens as fast as a new one.
-const PAGE = 50;
+const PAGE = 15;
 
 export async function render(main) {
   const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', id: 'journal-status' });
   const listSlot = h('div', { id: 'journal-list-slot' });
   const search = h('input', { type: 'search', id: 'journal-search', name: 'q', autocomplete: 'off' });
   const count = h('p', { class: 'muted', id: 'journal-count' });
-  let ctx = null;
+  let mine = null; // the journal's entries, as the core serves them
   // How many entries are drawn: kept when the list is redrawn after a change, so the entry
   // just shared stays on screen; back to one page for a new search.
   let limit = PAGE;
   let nearEnd = null;
 
   function draw() {
-    const mine = ctx.reflections;
     const shown = mine.filter((r) => matches(r, search.value));
     count.textContent = search.value.trim() ? `${shown.length} of ${mine.length} entries match.` : `${mine.length} ${mine.length === 1 ? 'entry' : 'entries'}.`;
     nearEnd?.disconnect();
@@ -134,7 +116,7 @@ export async function render(main) {
     const more = h('button', { type: 'button', id: 'journal-more', class: 'show-more' });
     let drawn = 0;
     function drawUpTo(end) {
-      list.append(...shown.slice(drawn, end).map((r) => entry(r, ctx, refresh)));
+      list.append(...shown.slice(drawn, end).map((r) => entry(r, refresh)));
       drawn = Math.min(end, shown.length);
       limit = Math.max(limit, drawn);
       more.hidden = drawn >= shown.length;
@@ -152,7 +134,7 @@ export async function render(main) {
 
   async function refresh(message) {
     try {
-      ctx = await loadContext(await api.myReflections());
+      mine = await api.journal();
       draw();
       if (message) status.textContent = message;
     } catch (err) {
@@ -161,7 +143,7 @@ export async function render(main) {
   }
 
   search.addEventListener('input', () => {
-    if (!ctx) return;
+    if (!mine) return;
     limit = PAGE;
     draw();
     status.textContent = count.textContent;

@@ -455,6 +455,18 @@ pub struct SharedReflection {
     pub mine: bool,
 }
 
+/// An entry of one's own journal, with where it came from in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalEntry {
+    #[serde(flatten)]
+    pub reflection: Reflection,
+    /// "After Monthly meeting (Early-career librarians)", the circle's name, or "Journal
+    /// entry, not tied to a circle".
+    pub from: String,
+    /// The circle it belongs to, by name ("Share this with …?").
+    pub circle_name: Option<String>,
+}
+
 /// Which of a circle's shared reflections to list; `None` (or empty) lists all.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ReflectionFilter {

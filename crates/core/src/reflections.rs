@@ -5,8 +5,8 @@ use crate::changelog::entity;
 use crate::rows;
 use crate::validate::{self, LINE_MAX};
 use crate::{
-    CircleReflections, Error, FilterChoice, Reflection, ReflectionFilter, ReflectionInput, Result, SharedReflection,
-    Store,
+    CircleReflections, Error, FilterChoice, JournalEntry, Reflection, ReflectionFilter, ReflectionInput, Result,
+    SharedReflection, Store,
 };
 
 /// SQL that is true when reflection `r` is this laptop's person's own: written here, or
@@ -172,6 +172,29 @@ impl Store {
     pub fn my_reflections(&self) -> Result<Vec<Reflection>> {
         let sql = format!("SELECT r.* FROM reflections r WHERE {MINE} ORDER BY r.created_at DESC, r.id");
         Ok(rows::all(self.conn(), &sql, [])?)
+    }
+
+    /// The journal: [`Store::my_reflections`], each with where it came from in words, in one
+    /// query (a journal of years needs no circle's whole home to name its meetings).
+    pub fn journal(&self) -> Result<Vec<JournalEntry>> {
+        let sql = format!(
+            "SELECT r.*, c.name AS circle_name, m.title AS meeting_title FROM reflections r
+             LEFT JOIN circles c ON c.id = r.circle_id LEFT JOIN meetings m ON m.id = r.meeting_id
+             WHERE {MINE} ORDER BY r.created_at DESC, r.id"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let entries = stmt.query_map([], |row| {
+            let circle_name: Option<String> = row.get("circle_name")?;
+            let meeting_title: Option<String> = row.get("meeting_title")?;
+            let from = match (&meeting_title, &circle_name) {
+                (Some(meeting), Some(circle)) => format!("After {meeting} ({circle})"),
+                (Some(meeting), None) => format!("After {meeting}"),
+                (None, Some(circle)) => circle.clone(),
+                (None, None) => "Journal entry, not tied to a circle".to_string(),
+            };
+            Ok(JournalEntry { reflection: rows::from_row(row)?, from, circle_name })
+        })?;
+        Ok(entries.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Up to `limit` of a circle's shared reflections, newest first, filtered by author and meeting.
@@ -349,5 +372,23 @@ mod tests {
         let mut expected = vec![f.ben_private.clone(), f.ben_shared.clone()];
         expected.sort();
         assert_eq!(bens, expected);
+        // The journal serves the same entries, newest first, each saying where it came from.
+        let journal: Vec<String> = f.ana.journal().unwrap().into_iter().map(|e| e.reflection.id).collect();
+        assert_eq!(journal, f.ana.my_reflections().unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_journal_entry_says_where_it_came_from() {
+        let (mut store, meeting) = store_with_meeting();
+        let m = store.meeting(&meeting).unwrap();
+        let circle = store.circle(&m.circle_id).unwrap().name;
+        let after = ReflectionInput { meeting_id: Some(meeting), text: "After".into(), ..Default::default() };
+        let after = store.add_reflection(&after).unwrap().id;
+        let own = store.add_reflection(&ReflectionInput { text: "Own".into(), ..Default::default() }).unwrap().id;
+        let journal = store.journal().unwrap();
+        let from =
+            |id: &str| journal.iter().find(|e| e.reflection.id == id).map(|e| (e.from.clone(), e.circle_name.clone()));
+        assert_eq!(from(&after), Some((format!("After {} ({circle})", m.title), Some(circle.clone()))));
+        assert_eq!(from(&own), Some(("Journal entry, not tied to a circle".to_string(), None)));
     }
 }
