@@ -192,6 +192,9 @@ fn screens(circle: &str, running: &str, word: &str) -> Vec<Screen> {
     ]
 }
 
+/// How long the screen a timing starts from is left before the click.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(500);
+
 async fn time_screens(window: &Window, screens: &[Screen]) -> Result<Value, String> {
     let mut out = serde_json::Map::new();
     for screen in screens {
@@ -200,6 +203,9 @@ async fn time_screens(window: &Window, screens: &[Screen]) -> Result<Value, Stri
             // Start from elsewhere, so the click really changes the screen.
             window.go("#/data").await?;
             window.go(&screen.from).await?;
+            // A person looks at a screen before clicking on: what it still loads after its
+            // first paint (the share offer, "Since you last looked") is not the next one's cost.
+            tokio::time::sleep(SETTLE).await;
             let ms = match &screen.search {
                 Some(word) => {
                     let submit = "const input = document.getElementById('search-text'); input.value = arg; \
