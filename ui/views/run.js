@@ -19,15 +19,16 @@ let active = null;
 export async function render(main, [meetingId]) {
   active?.stop();
   const [view, choices] = await Promise.all([api.runView(meetingId), api.agendaChoices()]);
-  const [home, agenda] = await Promise.all([
-    api.circleHome(view.meeting.circle_id),
+  // Run mode needs the members' names only, not the whole circle home.
+  const [members, agenda] = await Promise.all([
+    api.members(view.meeting.circle_id),
     // Before the start, the agenda as planned (with its minutes added up by the core).
     view.meeting.status === 'scheduled' ? api.agenda(meetingId) : null,
   ]);
-  const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
+  const names = Object.fromEntries(members.map((m) => [m.id, m.name]));
   const kindLabels = Object.fromEntries(choices.kinds.map((k) => [k.value, k.label]));
   const helpLabels = Object.fromEntries(choices.help_wanted.map((c) => [c.value, c.label]));
-  const ctx = { main, meetingId, home, names, kindLabels, helpLabels, agenda };
+  const ctx = { main, meetingId, members, names, kindLabels, helpLabels, agenda };
   show(ctx, view);
 }
 
@@ -54,7 +55,7 @@ function showAlert(box, err) {
 /* ---------- Attendance ---------- */
 
 function attendanceStep(ctx, view) {
-  const current = ctx.home.members.filter((m) => !m.left_at);
+  const current = ctx.members.filter((m) => !m.left_at);
   const error = alertBox();
   const boxes = current.map((m) => h('li', {},
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'present', value: m.id, checked: true }), ' ', m.name)));
