@@ -46,21 +46,27 @@ export function replace(el, ...children) {
   append(el, children);
 }
 
+// One formatter each, made when first used: making one per date costs more than formatting,
+// and a circle home or journal formats dozens.
+let dateTimeFormat = null;
+let dateFormat = null;
+const dateOnly = () => (dateFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' }));
+
 /** Formats a stored RFC 3339 time for people, in their own time zone. */
 export function formatDateTime(iso) {
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+  dateTimeFormat ??= new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return dateTimeFormat.format(new Date(iso));
 }
 
 /** Formats a stored RFC 3339 time as a date only. */
 export function formatDate(iso) {
-  return new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+  return dateOnly().format(new Date(iso));
 }
 
 /** A stored calendar date (YYYY-MM-DD) for people. Parsed as local, not UTC, so it never shifts a day. */
 export function formatDay(ymd) {
   const [y, m, d] = ymd.split('-').map(Number);
-  return new Date(y, m - 1, d).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+  return dateOnly().format(new Date(y, m - 1, d));
 }
 
 /** `<input type=datetime-local>`'s value ("2026-12-08T13:00") as RFC 3339 with this laptop's offset then. */

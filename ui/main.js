@@ -5,7 +5,6 @@ import { api, onOpenFile, takeOpenedFiles } from './api.js';
 import { h, replace } from './dom.js';
 import { FILES_OPENED, addWaiting, waitingFiles } from './opened-files.js';
 import { markPainted } from './painted.js';
-import { renderWelcome } from './views/welcome.js';
 
 const main = document.getElementById('main');
 const whoami = document.getElementById('whoami');
@@ -82,9 +81,13 @@ export function navigate(hash) {
   else window.location.hash = hash;
 }
 
-/** Once the person is set up: follow the address, and open any file dropped on the window. */
-function listen() {
+/** Once the person is set up: follow the address. */
+function followAddress() {
   window.addEventListener('hashchange', () => route().then(() => main.focus()));
+}
+
+/** Opens any file dropped on the window (asked for after the first screen, which it would delay). */
+function takeDrops() {
   api.onFileDrop(({ type, paths }) => {
     document.body.classList.toggle('file-over', type === 'enter' || type === 'over');
     if (type !== 'drop' || paths.length === 0) return;
@@ -120,13 +123,16 @@ async function start() {
   try {
     const identity = await api.getIdentity();
     if (!identity) {
+      // Only a first start needs the welcome screen, so only it loads it.
+      const { renderWelcome } = await import('./views/welcome.js');
       const welcome = renderWelcome(main, {
         onDone: async (created) => {
           openSystemFile = null;
           showIdentity(created);
           document.getElementById('site-nav').hidden = false;
-          listen();
+          followAddress();
           await route();
+          takeDrops();
           main.focus();
           if (waitingFiles().length) navigate('#/import'); // bundles opened before set-up
         },
@@ -136,8 +142,9 @@ async function start() {
     } else {
       showIdentity(identity);
       document.getElementById('site-nav').hidden = false;
-      listen();
+      followAddress();
       await route();
+      takeDrops();
     }
     // Listen first, then take what is waiting: a file arriving in between is not left behind.
     await onOpenFile(openSystemFiles).catch(() => {});

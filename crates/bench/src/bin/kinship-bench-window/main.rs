@@ -30,7 +30,10 @@ const USAGE: &str = "usage: kinship-bench-window --kinship BIN --hello BIN --wor
   --hello BIN     the hello-world's release binary (bench/hello-window)
   --workload DIR  the folder holding ten-year-circle.json.zst
   --runs N        launches of each case, taken in turn (default 3); figures are medians
-  --deb FILE      Kinship's .deb, for its size (absent: null)";
+  --deb FILE      Kinship's .deb, for its size (absent: null)
+  --first-screen-only
+                  time the first screens alone (no idle memory, no screens): quicker, for
+                  trying a change to the start";
 
 struct Args {
     kinship: PathBuf,
@@ -38,6 +41,7 @@ struct Args {
     workload: PathBuf,
     runs: usize,
     deb: Option<PathBuf>,
+    first_screen_only: bool,
 }
 
 fn usage() -> ! {
@@ -47,8 +51,13 @@ fn usage() -> ! {
 
 fn args() -> Args {
     let (mut kinship, mut hello, mut workload, mut runs, mut deb) = (None, None, None, 3, None);
+    let mut first_screen_only = false;
     let mut it = std::env::args_os().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--first-screen-only" {
+            first_screen_only = true;
+            continue;
+        }
         let value = it.next().unwrap_or_else(|| usage());
         match flag.to_str() {
             Some("--kinship") => kinship = Some(PathBuf::from(value)),
@@ -69,6 +78,7 @@ fn args() -> Args {
         workload: workload.unwrap_or_else(|| usage()),
         runs,
         deb,
+        first_screen_only,
     }
 }
 
@@ -139,11 +149,14 @@ fn made_todays_backup(store: &Store) {
 /// One launch: time to the first screen, and memory after `IDLE`.
 struct Launch {
     first_screen_ms: f64,
+    /// The first screen in three parts: to the page's start (the process, its window and
+    /// WebKit's), to the page parsed, to the first screen painted.
+    parts_ms: [f64; 3],
     pss_kib: u64,
     processes: usize,
 }
 
-async fn launch(display: &Display, case: &Case, config: &Path, n: usize) -> (Window, Launch) {
+async fn launch(display: &Display, case: &Case, config: &Path, n: usize, first_screen_only: bool) -> (Window, Launch) {
     let fresh = tempfile::tempdir().unwrap();
     let data = case.data.clone().unwrap_or_else(|| fresh.path().to_path_buf());
     let marker = format!("KINSHIP_BENCH_LAUNCH={}-{n}", case.name);
@@ -157,13 +170,17 @@ async fn launch(display: &Display, case: &Case, config: &Path, n: usize) -> (Win
         ("XDG_DATA_HOME".to_string(), config.join("data").display().to_string()),
     ];
     let window = Window::launch(display, &case.binary, &env).await;
-    let ready = window.ready_at_epoch_ms().await;
+    let marks = window.page_marks_epoch_ms().await;
     let pid =
         procs::find_app(&case.binary, &marker).unwrap_or_else(|| panic!("the {} process was not found", case.name));
-    let first_screen_ms = ready - procs::started_at_epoch_ms(pid);
-    tokio::time::sleep(IDLE).await;
+    let started = procs::started_at_epoch_ms(pid);
+    let first_screen_ms = marks.ready - started;
+    let parts_ms = [marks.origin - started, marks.parsed - marks.origin, marks.ready - marks.parsed];
+    if !first_screen_only {
+        tokio::time::sleep(IDLE).await;
+    }
     let pids = procs::with_descendants(pid);
-    let figures = Launch { first_screen_ms, pss_kib: procs::pss_kib(&pids), processes: pids.len() };
+    let figures = Launch { first_screen_ms, parts_ms, pss_kib: procs::pss_kib(&pids), processes: pids.len() };
     drop(fresh);
     (window, figures)
 }
@@ -273,16 +290,19 @@ async fn main() {
     // The cases in turn, so a busy moment of the machine falls on all of them alike.
     for n in 0..args.runs {
         for (i, case) in cases.iter().enumerate() {
-            let (window, figures) = launch(&display, case, config.path(), n).await;
+            let (window, figures) = launch(&display, case, config.path(), n, args.first_screen_only).await;
             eprintln!(
-                "{} run {}: first screen {:.0} ms, {} KiB in {} processes",
+                "{} run {}: first screen {:.0} ms (page started {:.0}, parsed {:.0}, painted {:.0}), {} KiB in {} processes",
                 case.name,
                 n + 1,
                 figures.first_screen_ms,
+                figures.parts_ms[0],
+                figures.parts_ms[1],
+                figures.parts_ms[2],
                 figures.pss_kib,
                 figures.processes
             );
-            if case.name == "kinship_ten_year" && n == 0 {
+            if case.name == "kinship_ten_year" && n == 0 && !args.first_screen_only {
                 let list = screens(&circle, &running, &word);
                 screen_times = time_screens(&window, &list).await.unwrap_or_else(|e| {
                     eprintln!("kinship-bench-window: could not time the screens: {e}");
@@ -299,12 +319,18 @@ async fn main() {
     let memory: Vec<f64> =
         launches.iter().map(|l| median(&l.iter().map(|f| f.pss_kib as f64 / 1024.0).collect::<Vec<_>>())).collect();
     let mut first_screen = serde_json::Map::new();
+    let mut first_screen_parts = serde_json::Map::new();
     let mut memory_mib = serde_json::Map::new();
     let mut ratios = serde_json::Map::new();
     let mut met = serde_json::Map::new();
     for (i, case) in cases.iter().enumerate() {
         first_screen
             .insert(case.name.into(), summary(&launches[i].iter().map(|f| f.first_screen_ms).collect::<Vec<_>>()));
+        let part = |k: usize| round1(median(&launches[i].iter().map(|f| f.parts_ms[k]).collect::<Vec<_>>()));
+        first_screen_parts.insert(
+            case.name.into(),
+            json!({ "to_page_start": part(0), "page_start_to_parsed": part(1), "parsed_to_painted": part(2) }),
+        );
         memory_mib.insert(
             case.name.into(),
             summary(&launches[i].iter().map(|f| f.pss_kib as f64 / 1024.0).collect::<Vec<_>>()),
@@ -327,10 +353,18 @@ async fn main() {
         met.insert("screens_over_100_ms".into(), json!(missed));
     }
     let deb = args.deb.as_deref().and_then(file_size);
+    let mut notes = Vec::new();
+    if deb.is_none() {
+        notes.push("no .deb found: run `bash scripts/package` first for its size");
+    }
+    if args.first_screen_only {
+        notes.push("--first-screen-only: memory was read at the first screen, not after 10 s idle; no screens timed");
+    }
     let figures = json!({
         "machine": { "cpu": procs::cpu_model(), "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), "os": procs::os_name() },
         "launches_per_case": args.runs,
         "first_screen_ms": first_screen,
+        "first_screen_parts_ms_median": first_screen_parts,
         "memory_pss_mib_after_10s_idle": memory_mib,
         "ratio_to_hello_world": ratios,
         "screens_ms_ten_year": screen_times,
@@ -341,7 +375,7 @@ async fn main() {
             "hello_world_binary": file_size(&args.hello),
             "kinship_deb": deb,
         },
-        "notes": if deb.is_none() { json!(["no .deb found: run `bash scripts/package` first for its size"]) } else { json!([]) },
+        "notes": notes,
     });
     println!("{}", serde_json::to_string_pretty(&figures).unwrap());
 }

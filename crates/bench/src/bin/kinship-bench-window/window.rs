@@ -66,6 +66,13 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// Moments of a page's first load, in milliseconds since the Unix epoch.
+pub struct PageMarks {
+    pub origin: f64,
+    pub parsed: f64,
+    pub ready: f64,
+}
+
 /// One launched window and its WebDriver session.
 pub struct Window {
     pub client: Client,
@@ -103,15 +110,20 @@ impl Window {
         Window { client, _driver: driver }
     }
 
-    /// When the page set `kinship-ready`, in milliseconds since the Unix epoch
-    /// (`performance.timeOrigin` + the mark's time).
-    pub async fn ready_at_epoch_ms(&self) -> f64 {
+    /// When the page began loading (`performance.timeOrigin`), when its document was parsed
+    /// (`DOMContentLoaded` ended) and when it set `kinship-ready`, in milliseconds since the
+    /// Unix epoch.
+    pub async fn page_marks_epoch_ms(&self) -> PageMarks {
         let script = "const m = performance.getEntriesByName('kinship-ready')[0]; \
-                      return m ? performance.timeOrigin + m.startTime : null;";
+                      const nav = performance.getEntriesByType('navigation')[0]; \
+                      return m ? [performance.timeOrigin, \
+                                  performance.timeOrigin + (nav ? nav.domContentLoadedEventEnd : 0), \
+                                  performance.timeOrigin + m.startTime] : null;";
         let started = Instant::now();
         loop {
-            if let Ok(Value::Number(at)) = self.client.execute(script, vec![]).await {
-                return at.as_f64().unwrap();
+            if let Ok(Value::Array(at)) = self.client.execute(script, vec![]).await {
+                let at: Vec<f64> = at.iter().map(|v| v.as_f64().unwrap()).collect();
+                return PageMarks { origin: at[0], parsed: at[1], ready: at[2] };
             }
             assert!(started.elapsed() < WAIT, "the page never set the kinship-ready mark");
             tokio::time::sleep(Duration::from_millis(20)).await;
