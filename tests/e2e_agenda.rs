@@ -156,9 +156,15 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     app.client.execute("document.activeElement.blur()", vec![]).await.unwrap();
     app.screenshot("member-added.png").await;
 
-    // Schedule a meeting: the start comes filled in; cleared, the error says what to fix.
+    // Schedule a meeting: the start comes filled in, on the circle's rhythm (second Tuesdays,
+    // at the hour of the latest meeting) and still ahead; cleared, the error says what to fix.
     let start = app.wait_for("#schedule-form input[name=starts_at]").await.prop("value").await.unwrap().unwrap();
-    assert!(start.ends_with("T18:00"), "a start a week from now at six: {start}");
+    let offered = chrono::NaiveDateTime::parse_from_str(&start, "%Y-%m-%dT%H:%M").unwrap();
+    let latest = chrono::DateTime::parse_from_rfc3339("2026-01-13T18:00:00Z").unwrap().with_timezone(&chrono::Local);
+    use chrono::Datelike;
+    assert_eq!(offered.weekday(), latest.weekday(), "the latest meeting's weekday: {start}");
+    assert_eq!(offered.time(), latest.time(), "the latest meeting's hour: {start}");
+    assert!(offered > chrono::Local::now().naive_local(), "a start still ahead: {start}");
     app.set_value("#schedule-form input[name=starts_at]", "").await;
     click(&app, "#schedule-form button[type=submit]").await;
     app.wait_for_text("#schedule-form .error-summary", "Start cannot be empty").await;

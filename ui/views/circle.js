@@ -268,18 +268,11 @@ function renderMeetings(slot, { circle, upcoming, past, past_more: more }) {
     h('h3', {}, 'Past'), pastList, showAll);
 }
 
-/** "YYYY-MM-DDTHH:MM" a week from now at 18:00, local time: a start to change or keep. */
-function aWeekFromNow() {
-  const d = new Date();
-  d.setDate(d.getDate() + 7);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T18:00`;
-}
-
 /**
  * Schedules one meeting (or a series), its agenda started from a template if one is chosen.
  * One meeting opens its agenda, the cursor in "Add a talking point". `form.prepare(home)`
- * offers the circle's templates: the first for a circle's first meeting, else none.
+ * offers the circle's templates and fills in what the core suggests (`home.schedule`: the
+ * start on the circle's rhythm, the length, the template for a first meeting).
  */
 function scheduleForm(circleId, getHome, ctx) {
   const template = field({ name: 'template', label: 'Agenda', field: 'Template', options: [['', 'An empty agenda']],
@@ -287,27 +280,33 @@ function scheduleForm(circleId, getHome, ctx) {
   const form = h('form', { class: 'card', id: 'schedule-form', novalidate: true, 'aria-labelledby': 'schedule-title' },
     h('h2', { id: 'schedule-title' }, 'Schedule meetings'),
     errorSummary(),
-    field({ name: 'starts_at', label: 'Starts', field: 'Start', type: 'datetime-local', required: true, hint: 'In your own time zone.', value: aWeekFromNow() }),
-    field({ name: 'minutes', label: 'Length in minutes', field: 'Length', type: 'number', required: true, value: '60' }),
+    field({ name: 'starts_at', label: 'Starts', field: 'Start', type: 'datetime-local', required: true, hint: 'In your own time zone.' }),
+    field({ name: 'minutes', label: 'Length in minutes', field: 'Length', type: 'number', required: true }),
     template,
     field({ name: 'place', label: 'Place or link', field: 'Place or link', hint: 'A room, or a video-call link (shown as text).' }),
     field({ name: 'title', label: 'Title', field: 'Title', hint: 'Left blank, it is named after the circle and the date.' }),
     field({ name: 'count', label: 'How many meetings', field: 'Count', type: 'number', required: true, value: '1',
       hint: '1 schedules one meeting; more schedule a series that follows the circle’s rhythm.' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'schedule-meeting' }, 'Schedule')));
-  for (const name of ['starts_at', 'minutes', 'count']) {
-    const input = form.querySelector(`input[name=${name}]`);
-    if (name !== 'starts_at') input.min = '1';
-    input.defaultValue = input.value; // so form.reset() goes back to a week from now, 60 minutes, 1 meeting
-  }
+  for (const name of ['minutes', 'count']) form.querySelector(`input[name=${name}]`).min = '1';
+  form.querySelector('input[name=count]').defaultValue = '1'; // form.reset() schedules one again
   const select = template.querySelector('select');
-  let meetingsSeen = null;
+  let offered = null;
   form.prepare = async (home) => {
-    if (meetingsSeen === home.meetings.length) return; // keep what the person chose
-    meetingsSeen = home.meetings.length;
+    const suggested = JSON.stringify(home.schedule);
+    if (offered === suggested) return; // keep what the person chose
+    offered = suggested;
     const templates = await api.templates(circleId).catch(() => []);
     replace(select, h('option', { value: '' }, 'An empty agenda'), templates.map((t) => h('option', { value: t.id }, t.name)));
-    select.value = home.meetings.length === 0 && templates.length ? templates[0].id : '';
+    select.value = home.schedule.template_id ?? '';
+    // Defaults too, so form.reset() goes back to the suggestion.
+    const set = (name, value) => {
+      const input = form.querySelector(`input[name=${name}]`);
+      input.value = value;
+      input.defaultValue = value;
+    };
+    set('starts_at', home.schedule.starts_at_local);
+    set('minutes', String(home.schedule.minutes));
   };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -1,6 +1,6 @@
 //! The circle home: everything a member wants at a glance, in one call.
 
-use crate::{ActionItem, Circle, Meeting, Member, Resource, Result, SharedReflection, Store};
+use crate::{ActionItem, Circle, Meeting, Member, Resource, Result, ScheduleDefaults, SharedReflection, Store};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -65,8 +65,8 @@ pub struct CircleHome {
     pub past: Vec<Meeting>,
     /// How many past meetings there are beyond `past` ([`Store::past_meetings`] has them all).
     pub past_more: usize,
-    /// Every meeting, newest first (for screens that look a meeting up by id).
-    pub meetings: Vec<Meeting>,
+    /// What the form that schedules the next meeting starts from.
+    pub schedule: ScheduleDefaults,
     /// Open action items by owner (owners by name, then those with no owner), each with its
     /// first [`ACTIONS_SHOWN`] ([`Store::owner_open_actions`] has the rest).
     pub actions_by_owner: Vec<OwnerActions>,
@@ -233,13 +233,13 @@ impl Store {
             actions_by_owner: by_owner(open_actions).into_iter().map(|g| g.shown(ACTIONS_SHOWN)).collect(),
             latest_reflections: self.shared_reflections_with(&circle.id, None, None, LATEST_REFLECTIONS)?,
             setup_checklist: self.setup_checklist(&circle.id, &members, upcoming.first().or(meetings.first()))?,
+            schedule: self.schedule_defaults(&circle.id)?,
             circle,
             members,
             next_meeting: upcoming.first().cloned(),
             upcoming,
             past,
             past_more,
-            meetings,
             upcoming_deadlines,
         })
     }
@@ -516,7 +516,7 @@ mod tests {
         assert_eq!(ids(&home.upcoming), [under_way.clone(), later.clone()], "soonest first");
         assert_eq!(ids(&home.past), [ended_this_morning.clone(), last_week.clone()], "newest first");
         assert_eq!(home.next_meeting.unwrap().id, under_way, "a meeting in its slot is next, not one over today");
-        assert_eq!(home.meetings.len(), 4);
+        assert_eq!(home.upcoming.len() + home.past.len(), 4, "every meeting is upcoming or past");
 
         // Its last minute still counts; a minute later it is past.
         clock.set(t("2026-03-04T12:30:00Z"));

@@ -7,13 +7,30 @@ use crate::rows;
 use crate::store::Tx;
 use crate::validate::{self, LINE_MAX};
 use crate::{Error, Meeting, MeetingInput, MeetingPatch, Member, Result, Store};
-use chrono::{DateTime, Datelike, Duration, Months, Utc};
+use chrono::{DateTime, Datelike, Duration, Local, Months, Utc};
 use serde::Serialize;
 
 /// A meeting's length when none is given.
 pub const DEFAULT_MEETING_MINUTES: i64 = 60;
 /// The most meetings one series may schedule at once (two years of weekly meetings).
 pub const SERIES_MAX: usize = 104;
+
+/// The hour a circle's first meeting is offered at, on this laptop's clock.
+const FIRST_MEETING_HOUR: u32 = 18;
+
+/// What the form that schedules meetings starts from, for the person to keep or change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScheduleDefaults {
+    /// The start as a `datetime-local` field takes it ("2026-12-12T18:00"), in this laptop's
+    /// time zone: the circle's rhythm after its latest meeting (the first such date still
+    /// ahead), or, for a first meeting or a circle that meets when it agrees, a week from
+    /// today at 18:00.
+    pub starts_at_local: String,
+    pub minutes: i64,
+    /// The template a circle's first meeting starts from (the first offered); none later,
+    /// when a circle has its own way.
+    pub template_id: Option<String>,
+}
 
 /// The three rotating roles of a meeting, as member ids.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -256,6 +273,37 @@ impl Store {
         self.meeting(&meeting.id)
     }
 
+    /// What the schedule form offers for a circle's next meeting (see [`ScheduleDefaults`]).
+    pub fn schedule_defaults(&self, circle_id: &str) -> Result<ScheduleDefaults> {
+        let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
+        let now = self.now();
+        let latest: Option<Meeting> = rows::first(
+            self.conn(),
+            "SELECT * FROM meetings WHERE circle_id = ?1 ORDER BY starts_at DESC, id LIMIT 1",
+            [&circle.id],
+        )?;
+        let by_rhythm = latest.as_ref().and_then(|m| {
+            let mut next = next_by_cadence(validate::timestamp("Start", &m.starts_at).ok()?, &circle.cadence)?;
+            while next <= now {
+                next = next_by_cadence(next, &circle.cadence)?;
+            }
+            Some(next.with_timezone(&Local).naive_local())
+        });
+        let starts = by_rhythm.unwrap_or_else(|| {
+            let in_a_week = (now + Duration::weeks(1)).with_timezone(&Local).date_naive();
+            in_a_week.and_hms_opt(FIRST_MEETING_HOUR, 0, 0).expect("18:00 is a time")
+        });
+        let template_id = match latest {
+            Some(_) => None,
+            None => self.templates(&circle.id)?.into_iter().next().map(|t| t.id),
+        };
+        Ok(ScheduleDefaults {
+            starts_at_local: starts.format("%Y-%m-%dT%H:%M").to_string(),
+            minutes: latest.map_or(DEFAULT_MEETING_MINUTES, |m| m.minutes),
+            template_id,
+        })
+    }
+
     /// The first scheduled meeting of a circle that starts after `after` (RFC 3339).
     pub(crate) fn next_meeting_after(&self, circle_id: &str, after: &str) -> Result<Option<Meeting>> {
         Ok(rows::first(
@@ -275,6 +323,68 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         validate::timestamp("t", s).unwrap()
+    }
+
+    /// `at` as the schedule form shows it on this laptop.
+    fn local(at: &str) -> String {
+        validate::timestamp("t", at).unwrap().with_timezone(&Local).format("%Y-%m-%dT%H:%M").to_string()
+    }
+
+    /// A circle meeting at `cadence`, on a laptop whose clock says 4 March 2026, noon UTC.
+    fn circle_meeting(cadence: &str) -> (Store, String) {
+        let clock = std::sync::Arc::new(crate::FixedClock::new(at("2026-03-04T12:00:00Z")));
+        let mut store = Store::open_in_memory_with_clock(clock).unwrap();
+        let me = crate::IdentityInput { name: "Ana Reyes".into(), email: "ana@uni.edu".into(), ..Default::default() };
+        store.create_identity(&me).unwrap();
+        let circle = crate::CircleInput { name: "Circle".into(), cadence: Some(cadence.into()), ..Default::default() };
+        let circle = store.create_circle(&circle).unwrap().id;
+        (store, circle)
+    }
+
+    fn schedule(store: &mut Store, circle: &str, starts_at: &str, minutes: i64) {
+        let input = MeetingInput {
+            circle_id: circle.into(),
+            starts_at: starts_at.into(),
+            minutes: Some(minutes),
+            ..Default::default()
+        };
+        store.create_meeting(&input).unwrap();
+    }
+
+    #[test]
+    fn a_first_meeting_is_offered_a_week_ahead_at_six_from_the_first_template() {
+        let (store, circle) = circle_meeting("monthly");
+        let offered = store.schedule_defaults(&circle).unwrap();
+        let in_a_week = at("2026-03-11T12:00:00Z").with_timezone(&Local).format("%Y-%m-%d").to_string();
+        assert_eq!(offered.starts_at_local, format!("{in_a_week}T18:00"));
+        assert_eq!(offered.minutes, DEFAULT_MEETING_MINUTES);
+        let first = store.templates(&circle).unwrap().remove(0).id;
+        assert_eq!(offered.template_id, Some(first));
+    }
+
+    #[test]
+    fn later_meetings_are_offered_on_the_circles_rhythm_after_the_latest() {
+        let (mut store, circle) = circle_meeting("monthly");
+        // Second Tuesdays, 90 minutes; the latest so far was 10 February, so 10 March is next.
+        schedule(&mut store, &circle, "2026-01-13T18:00:00Z", 90);
+        schedule(&mut store, &circle, "2026-02-10T18:00:00Z", 90);
+        let offered = store.schedule_defaults(&circle).unwrap();
+        assert_eq!(offered.starts_at_local, local("2026-03-10T18:00:00Z"));
+        assert_eq!((offered.minutes, offered.template_id), (90, None));
+        // A date the rhythm passes while nobody scheduled is skipped, not offered in the past.
+        let (mut store, circle) = circle_meeting("weekly");
+        schedule(&mut store, &circle, "2026-02-02T09:30:00Z", 45);
+        assert_eq!(store.schedule_defaults(&circle).unwrap().starts_at_local, local("2026-03-09T09:30:00Z"));
+    }
+
+    #[test]
+    fn a_circle_that_meets_when_it_agrees_is_offered_a_week_ahead() {
+        let (mut store, circle) = circle_meeting("ad_hoc");
+        schedule(&mut store, &circle, "2026-02-10T18:00:00Z", 60);
+        let offered = store.schedule_defaults(&circle).unwrap();
+        let in_a_week = at("2026-03-11T12:00:00Z").with_timezone(&Local).format("%Y-%m-%d").to_string();
+        assert_eq!(offered.starts_at_local, format!("{in_a_week}T18:00"));
+        assert_eq!(offered.template_id, None);
     }
 
     #[test]
