@@ -54,11 +54,13 @@ export async function render(main, [circleId, hello]) {
 
   // Re-reads the circle and redraws every part; forms being typed in live outside the parts.
   async function refresh() {
-    home = await api.circleHome(circleId);
-    home.since = await api.sinceLastLooked(circleId);
-    // Who has joined, and invites already made (for the members list); the home still shows if sync cannot tell.
-    home.sync = await api.syncStatus(circleId).catch(() => null);
-    home.invites = await api.memberInvites(circleId).catch(() => []);
+    // Asked for together. Who has joined, and invites already made, are for the members
+    // list; the home still shows if sync cannot tell.
+    const [fresh, since, sync, invites] = await Promise.all([
+      api.circleHome(circleId), api.sinceLastLooked(circleId),
+      api.syncStatus(circleId).catch(() => null), api.memberInvites(circleId).catch(() => []),
+    ]);
+    home = Object.assign(fresh, { since, sync, invites });
     const conflicts = home.sync?.conflicts.length ?? 0;
     replace(syncLink, 'Sync', conflicts ? h('span', { class: 'tag' }, conflicts === 1 ? '1 conflict' : `${conflicts} conflicts`) : null);
     replace(heading, home.circle.name);

@@ -113,7 +113,6 @@ export async function render(main) {
     me = home.me;
     replace(memberSelect, home.members.map((m) =>
       h('option', { value: m.id, selected: m.id === home.me }, m.id === home.me ? `${m.name} (you)` : m.name)));
-    await showReflectionChoices();
   }
 
   let timer = null;
@@ -124,8 +123,11 @@ export async function render(main) {
     timer = setTimeout(refresh, 250);
   });
   form.addEventListener('change', async (event) => {
-    if (event.target === circleSelect) await loadMembers();
     clearTimeout(timer);
+    if (event.target === circleSelect) {
+      await loadMembers();
+      await showReflectionChoices(); // ticks from the other circle go before the preview asks
+    }
     await refresh();
   });
   form.addEventListener('submit', (event) => event.preventDefault());
@@ -154,5 +156,6 @@ export async function render(main) {
       h('div', { class: 'record-layout' }, form, h('section', { class: 'record-preview-wrap', 'aria-label': 'Preview' }, paper)),
       status));
   await loadMembers();
-  await refresh();
+  // Nothing is ticked yet, so the reflections offered and the preview are asked for together.
+  await Promise.all([showReflectionChoices(), refresh()]);
 }

@@ -31,6 +31,7 @@ const USAGE: &str = "usage: kinship-bench-window --kinship BIN --hello BIN --wor
   --workload DIR  the folder holding ten-year-circle.json.zst
   --runs N        launches of each case, taken in turn (default 3); figures are medians
   --deb FILE      Kinship's .deb, for its size (absent: null)
+  --settle-ms MS   how long each screen is left before the click that is timed (default 500)
   --first-screen-only
                   time the first screens alone (no idle memory, no screens): quicker, for
                   trying a change to the start";
@@ -42,6 +43,7 @@ struct Args {
     runs: usize,
     deb: Option<PathBuf>,
     first_screen_only: bool,
+    settle_ms: u64,
 }
 
 fn usage() -> ! {
@@ -52,6 +54,7 @@ fn usage() -> ! {
 fn args() -> Args {
     let (mut kinship, mut hello, mut workload, mut runs, mut deb) = (None, None, None, 3, None);
     let mut first_screen_only = false;
+    let mut settle_ms = SETTLE_MS;
     let mut it = std::env::args_os().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--first-screen-only" {
@@ -65,6 +68,7 @@ fn args() -> Args {
             Some("--workload") => workload = Some(PathBuf::from(value)),
             Some("--runs") => runs = value.to_str().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
             Some("--deb") => deb = Some(PathBuf::from(value)),
+            Some("--settle-ms") => settle_ms = value.to_str().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
             _ => usage(),
         }
     }
@@ -79,6 +83,7 @@ fn args() -> Args {
         runs,
         deb,
         first_screen_only,
+        settle_ms,
     }
 }
 
@@ -209,10 +214,10 @@ fn screens(circle: &str, running: &str, word: &str) -> Vec<Screen> {
     ]
 }
 
-/// How long the screen a timing starts from is left before the click.
-const SETTLE: std::time::Duration = std::time::Duration::from_millis(500);
+/// How long the screen a timing starts from is left before the click, unless --settle-ms says.
+const SETTLE_MS: u64 = 500;
 
-async fn time_screens(window: &Window, screens: &[Screen]) -> Result<Value, String> {
+async fn time_screens(window: &Window, screens: &[Screen], settle: Duration) -> Result<Value, String> {
     let mut out = serde_json::Map::new();
     for screen in screens {
         let mut runs = Vec::new();
@@ -222,7 +227,7 @@ async fn time_screens(window: &Window, screens: &[Screen]) -> Result<Value, Stri
             window.go(&screen.from).await?;
             // A person looks at a screen before clicking on: what it still loads after its
             // first paint (the share offer, "Since you last looked") is not the next one's cost.
-            tokio::time::sleep(SETTLE).await;
+            tokio::time::sleep(settle).await;
             let ms = match &screen.search {
                 Some(word) => {
                     let submit = "const input = document.getElementById('search-text'); input.value = arg; \
@@ -304,7 +309,7 @@ async fn main() {
             );
             if case.name == "kinship_ten_year" && n == 0 && !args.first_screen_only {
                 let list = screens(&circle, &running, &word);
-                screen_times = time_screens(&window, &list).await.unwrap_or_else(|e| {
+                screen_times = time_screens(&window, &list, Duration::from_millis(args.settle_ms)).await.unwrap_or_else(|e| {
                     eprintln!("kinship-bench-window: could not time the screens: {e}");
                     std::process::exit(1)
                 });
@@ -369,6 +374,7 @@ async fn main() {
         "ratio_to_hello_world": ratios,
         "screens_ms_ten_year": screen_times,
         "screen_runs": SCREEN_RUNS,
+        "screen_settle_ms": args.settle_ms,
         "targets": { "first_screen_ratio": FIRST_SCREEN_TARGET, "memory_ratio": MEMORY_TARGET, "screen_ms": SCREEN_TARGET_MS, "met": met },
         "sizes_bytes": {
             "kinship_binary": file_size(&args.kinship),
