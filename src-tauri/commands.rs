@@ -38,7 +38,7 @@ commands! {
     create_circle(input: CircleInput) -> Circle => |s| s.create_circle(&input);
     update_circle(id: String, patch: CirclePatch) -> Circle => |s| s.update_circle(&id, &patch);
     circle_home(circle_id: String) -> CircleHome => |s| s.circle_home(&circle_id);
-    members(circle_id: String) -> Vec<Member> => |s| s.members(&circle_id);
+    circle_people(circle_id: String) -> CirclePeople => |s| s.circle_people(&circle_id);
     past_meetings(circle_id: String) -> Vec<Meeting> => |s| s.past_meetings(&circle_id);
     owner_open_actions(circle_id: String, owner_id: Option<String>) -> Vec<home::OpenAction> => |s| s.owner_open_actions(&circle_id, owner_id.as_deref());
     action_review(meeting_id: String) -> Vec<home::OwnerActions> => |s| s.action_review(&meeting_id);

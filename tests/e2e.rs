@@ -1,11 +1,9 @@
 //! These tests start Xvfb (unless a display is already set), tauri-driver (which drives
 //! Debian's WebKitWebDriver) and the real `kinship-desktop` binary on a fresh data folder.
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
+use fantoccini::{Client, Locator};
+pub use kinship_window_driver::{Display, KillOnDrop};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -13,67 +11,6 @@ use std::time::{Duration, Instant};
 pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 pub const WAIT: Duration = Duration::from_secs(20);
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn find_on_path(program: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect();
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(Path::new(&home).join(".cargo/bin"));
-    }
-    dirs.into_iter().map(|d| d.join(program)).find(|p| p.is_file())
-}
-
-/// A virtual X display of our own, stopped when dropped.
-pub struct Display {
-    pub name: String,
-    _server: Option<KillOnDrop>,
-}
-
-impl Display {
-    pub fn get() -> Display {
-        if let Ok(name) = std::env::var("DISPLAY") {
-            if !name.is_empty() {
-                return Display { name, _server: None };
-            }
-        }
-        let xvfb =
-            find_on_path("Xvfb").expect("Xvfb is missing: install the xvfb package (the README's test command does)");
-        // -displayfd: Xvfb picks a free display and prints its number when ready.
-        let mut server = KillOnDrop::spawn(
-            Command::new(xvfb)
-                .args(["-displayfd", "1", "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null()),
-            "Xvfb",
-        );
-        let mut line = String::new();
-        BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        Display { name: format!(":{}", line.trim()), _server: Some(server) }
-    }
-}
-
-/// A program started in a process group of its own, and ended with everything it started
-/// (tauri-driver starts WebKitWebDriver, which starts the app) when dropped.
-pub struct KillOnDrop(pub Child);
-
-impl KillOnDrop {
-    pub fn spawn(command: &mut Command, what: &str) -> KillOnDrop {
-        use std::os::unix::process::CommandExt;
-        KillOnDrop(command.process_group(0).spawn().unwrap_or_else(|e| panic!("could not start {what}: {e}")))
-    }
-}
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.0.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The desktop app on a data folder, driven through WebDriver.
 pub struct App {
@@ -93,35 +30,10 @@ impl App {
 
     /// Like [`App::launch_with_env`], with command-line arguments (a file to open).
     pub async fn launch_with_args(display: &Display, data_dir: &Path, env: &[(&str, &str)], args: &[&str]) -> App {
-        let driver_bin = find_on_path("tauri-driver")
-            .expect("tauri-driver is missing: `cargo install tauri-driver --locked` (the README's test command does)");
-        let (port, native_port) = (free_port(), free_port());
-        let driver = KillOnDrop::spawn(
-            Command::new(driver_bin)
-                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-                .env("DISPLAY", &display.name)
-                .env("KINSHIP_DATA_DIR", data_dir)
-                .envs(env.iter().copied())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-            "tauri-driver",
-        );
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_kinship-desktop"), "args": args }),
-        );
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session with the Kinship window");
+        let data_dir = data_dir.to_str().expect("a data folder named in UTF-8");
+        let env: Vec<(&str, &str)> = [("KINSHIP_DATA_DIR", data_dir)].into_iter().chain(env.iter().copied()).collect();
+        let app = Path::new(env!("CARGO_BIN_EXE_kinship-desktop"));
+        let (client, driver) = kinship_window_driver::open_window(display, app, args, &env).await;
         App { client, _driver: driver }
     }
 

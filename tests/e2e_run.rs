@@ -138,8 +138,8 @@ async fn a_circle_runs_a_meeting_and_a_member_reflects_privately() {
     shoot(&app, "my-actions.png").await;
     click(&app, "#my-actions button").await;
     app.wait_for_text("#my-actions", "Nothing open").await;
-    let live = app.wait_for("#live-status").await.prop("textContent").await.unwrap().unwrap_or_default();
-    assert!(live.contains(&format!("Done: {MINE}")), "announced: {live:?}");
+    // The list redraws before the announcement is made (50 ms later, so it is heard): wait for it.
+    crate::e2e_agenda::wait_for_announcement(&app, &format!("Done: {MINE}")).await;
     app.quit().await;
 
     // What the circle would get: the note, decision and action, never the private reflection.

@@ -38,8 +38,8 @@ export const api = {
   createCircle: (input) => call('create_circle', { input }),
   updateCircle: (id, patch) => call('update_circle', { id, patch }),
   circleHome: (circleId) => call('circle_home', { circleId }),
-  // A circle's members, current and past, by name (for screens that need only their names).
-  members: (circleId) => call('members', { circleId }),
+  /** A circle's people, `{circle, members, me}` (current members first), for screens that only name them. */
+  circlePeople: (circleId) => call('circle_people', { circleId }),
   // "Show all" on the circle home: every past meeting; every open action of one owner (null: nobody's).
   pastMeetings: (circleId) => call('past_meetings', { circleId }),
   ownerOpenActions: (circleId, ownerId) => call('owner_open_actions', { circleId, ownerId }),

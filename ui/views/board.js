@@ -69,8 +69,8 @@ function resourceForm(circleId, onSaved) {
 }
 
 export async function render(main, [circleId]) {
-  const home = await api.circleHome(circleId);
-  const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
+  const people = await api.circlePeople(circleId);
+  const names = Object.fromEntries(people.members.map((m) => [m.id, m.name]));
   const status = liveRegion();
   const list = h('ul', { class: 'resource-list', id: 'resource-list' });
 
@@ -86,7 +86,7 @@ export async function render(main, [circleId]) {
   }
 
   replace(main,
-    h('p', { class: 'breadcrumb' }, h('a', { href: `#/circle/${circleId}` }, `← ${home.circle.name}`)),
+    h('p', { class: 'breadcrumb' }, h('a', { href: `#/circle/${circleId}` }, `← ${people.circle.name}`)),
     h('div', { class: 'home' },
       h('section', { 'aria-labelledby': 'board-title' }, h('h1', { id: 'board-title' }, 'Resources and opportunities'), list),
       h('aside', { class: 'side' }, resourceForm(circleId, refresh)),

@@ -42,16 +42,16 @@ export async function render(main, [meetingId, agendaAsItWas, arrival]) {
     await minutes.render(main, [meetingId]);
     return;
   }
-  const [agenda, choices, home, templates, allGoals, review] = await Promise.all([
-    api.agenda(meetingId), api.agendaChoices(), api.circleHome(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
+  const [agenda, choices, people, templates, allGoals, review] = await Promise.all([
+    api.agenda(meetingId), api.agendaChoices(), api.circlePeople(meeting.circle_id), api.templates(meeting.circle_id), api.goals(),
     api.actionReview(meetingId),
   ]);
   // Goals a turn can serve: active ones shared with this circle (the agenda is the circle's).
   const goals = allGoals.filter((g) => g.status === 'active' && g.visibility === 'shared' && g.circle_id === meeting.circle_id);
-  const state = { meeting, items: agenda.items, planned: agenda.planned, home, templates, review };
+  const state = { meeting, items: agenda.items, planned: agenda.planned, people, templates, review };
   const editable = meeting.status === 'scheduled' || meeting.status === 'running';
-  const names = Object.fromEntries(home.members.map((m) => [m.id, m.name]));
-  const current = home.members.filter((m) => !m.left_at);
+  const names = Object.fromEntries(people.members.map((m) => [m.id, m.name]));
+  const current = people.members.filter((m) => !m.left_at);
   const status = liveRegion();
   const ctx = { state, editable, names, current, status, goals, kinds: choices.kinds.map((k) => [k.value, k.label]),
     help: [['', 'Not said yet'], ...choices.help_wanted.map((c) => [c.value, c.label])],
@@ -99,7 +99,7 @@ export async function render(main, [meetingId, agendaAsItWas, arrival]) {
 // ── Header ───────────────────────────────────────────────────────────────────────────
 
 function header(ctx) {
-  const { state: { meeting, home }, editable } = ctx;
+  const { state: { meeting, people }, editable } = ctx;
   const facts = [formatDateTime(meeting.starts_at), `${meeting.minutes} minutes`, meeting.place].filter(Boolean);
   const start = editable
     ? h('div', { class: 'head-actions' },
@@ -108,7 +108,7 @@ function header(ctx) {
         meeting.status === 'running' ? 'Return to the running meeting' : 'Start meeting'))
     : null;
   return h('header', { class: 'meeting-head', id: 'meeting-head' },
-    h('p', { class: 'breadcrumb' }, h('a', { href: `#/circle/${home.circle.id}` }, `← ${home.circle.name}`)),
+    h('p', { class: 'breadcrumb' }, h('a', { href: `#/circle/${people.circle.id}` }, `← ${people.circle.name}`)),
     h('div', { class: 'meeting-title-row' },
       h('div', {},
         h('h1', { id: 'meeting-title' }, meeting.title),

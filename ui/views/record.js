@@ -109,10 +109,10 @@ export async function render(main) {
   }
 
   async function loadMembers() {
-    const home = await api.circleHome(circleSelect.value);
-    me = home.me;
-    replace(memberSelect, home.members.map((m) =>
-      h('option', { value: m.id, selected: m.id === home.me }, m.id === home.me ? `${m.name} (you)` : m.name)));
+    const people = await api.circlePeople(circleSelect.value);
+    me = people.me;
+    replace(memberSelect, people.members.map((m) =>
+      h('option', { value: m.id, selected: m.id === me }, m.id === me ? `${m.name} (you)` : m.name)));
   }
 
   let timer = null;

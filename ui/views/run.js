@@ -20,8 +20,8 @@ export async function render(main, [meetingId]) {
   active?.stop();
   const [view, choices] = await Promise.all([api.runView(meetingId), api.agendaChoices()]);
   // Run mode needs the members' names only, not the whole circle home.
-  const [members, agenda] = await Promise.all([
-    api.members(view.meeting.circle_id),
+  const [{ members }, agenda] = await Promise.all([
+    api.circlePeople(view.meeting.circle_id),
     // Before the start, the agenda as planned (with its minutes added up by the core).
     view.meeting.status === 'scheduled' ? api.agenda(meetingId) : null,
   ]);

@@ -208,10 +208,8 @@ impl Store {
 
     /// The circle home screen's data.
     pub fn circle_home(&self, circle_id: &str) -> Result<CircleHome> {
-        let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
+        let crate::CirclePeople { circle, members, me } = self.circle_people(circle_id)?;
         let now = self.now();
-        let mut members = self.members(&circle.id)?;
-        members.sort_by_key(|m| m.left_at.is_some());
         let mut meetings = self.meetings(&circle.id)?;
         meetings.reverse();
         let (mut upcoming, mut past): (Vec<Meeting>, Vec<Meeting>) =
@@ -229,7 +227,7 @@ impl Store {
         upcoming_deadlines.sort_by(|a, b| a.deadline.cmp(&b.deadline));
         let open_actions = self.open_actions(&circle.id)?;
         Ok(CircleHome {
-            me: self.my_member_id(&circle.id)?,
+            me,
             actions_by_owner: by_owner(open_actions).into_iter().map(|g| g.shown(ACTIONS_SHOWN)).collect(),
             latest_reflections: self.shared_reflections_with(&circle.id, None, None, LATEST_REFLECTIONS)?,
             setup_checklist: self.setup_checklist(&circle.id, &members, upcoming.first().or(meetings.first()))?,

@@ -47,6 +47,7 @@ pub use changelog::Change;
 pub use clock::{Clock, FixedClock, Hlc, SystemClock};
 pub use error::{Error, Result};
 pub use home::{CircleHome, OpenAction, OwnerActions};
+pub use members::CirclePeople;
 pub use meetings::{Roles, ScheduleDefaults};
 pub use member_invites::MemberInvite;
 pub use minutes::Minutes;

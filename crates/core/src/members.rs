@@ -14,6 +14,17 @@ pub(crate) fn insert(tx: &mut Tx<'_>, m: &Member) -> Result<()> {
     tx.log(&m.circle_id, entity::MEMBER, &m.id, fields)
 }
 
+/// A circle's people, for the screens that only name them (an agenda, run mode, the board,
+/// the record), without the rest of the circle home.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CirclePeople {
+    pub circle: crate::Circle,
+    /// Current members first, then those who left, each by name.
+    pub members: Vec<Member>,
+    /// This laptop's person's member id here.
+    pub me: String,
+}
+
 /// The most people one form adds at once (a circle is a handful of colleagues).
 pub const PEOPLE_MAX: usize = 20;
 
@@ -192,6 +203,14 @@ impl Store {
             "SELECT * FROM members WHERE circle_id = ?1 ORDER BY name COLLATE NOCASE, id",
             [circle_id],
         )?)
+    }
+
+    /// A circle's people: the circle, its members current first, and which is this laptop's person.
+    pub fn circle_people(&self, circle_id: &str) -> Result<CirclePeople> {
+        let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
+        let mut members = self.members(&circle.id)?;
+        members.sort_by_key(|m| m.left_at.is_some()); // stable: each part stays by name
+        Ok(CirclePeople { me: self.my_member_id(&circle.id)?, circle, members })
     }
 
     /// One member by id.

@@ -1,70 +1,14 @@
 //! A window under Xvfb, started through tauri-driver (which drives WebKitWebDriver) as the
 //! end-to-end tests start Kinship, and the marks its page sets, read through WebDriver.
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
+pub use kinship_window_driver::Display;
+use kinship_window_driver::KillOnDrop;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(60);
-
-/// A program in a process group of its own, ended with all it started when dropped.
-pub struct Group(Child);
-
-impl Group {
-    fn spawn(command: &mut Command, what: &str) -> Group {
-        Group(command.process_group(0).spawn().unwrap_or_else(|e| panic!("could not start {what}: {e}")))
-    }
-}
-
-impl Drop for Group {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.0.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
-        let _ = self.0.wait();
-    }
-}
-
-pub fn find_on_path(program: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect();
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(Path::new(&home).join(".cargo/bin"));
-    }
-    dirs.into_iter().map(|d| d.join(program)).find(|p| p.is_file())
-}
-
-/// An X display of our own (Xvfb), or the one already set.
-pub struct Display {
-    pub name: String,
-    _server: Option<Group>,
-}
-
-impl Display {
-    pub fn get() -> Display {
-        if let Some(name) = std::env::var("DISPLAY").ok().filter(|n| !n.is_empty()) {
-            return Display { name, _server: None };
-        }
-        let xvfb = find_on_path("Xvfb").expect("Xvfb is missing: install the xvfb package");
-        let mut server = Group::spawn(
-            Command::new(xvfb)
-                .args(["-displayfd", "1", "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null()),
-            "Xvfb",
-        );
-        let mut line = String::new();
-        BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        Display { name: format!(":{}", line.trim()), _server: Some(server) }
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// Moments of a page's first load, in milliseconds since the Unix epoch.
 pub struct PageMarks {
@@ -76,37 +20,14 @@ pub struct PageMarks {
 /// One launched window and its WebDriver session.
 pub struct Window {
     pub client: Client,
-    _driver: Group,
+    _driver: KillOnDrop,
 }
 
 impl Window {
     /// Starts `binary` through tauri-driver with `env` (the marker that finds its process among them).
     pub async fn launch(display: &Display, binary: &Path, env: &[(String, String)]) -> Window {
-        let driver_bin =
-            find_on_path("tauri-driver").expect("tauri-driver is missing: cargo install tauri-driver --locked");
-        let (port, native_port) = (free_port(), free_port());
-        let driver = Group::spawn(
-            Command::new(driver_bin)
-                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-                .env("DISPLAY", &display.name)
-                .envs(env.iter().map(|(k, v)| (k, v)))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-            "tauri-driver",
-        );
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), "wry".into());
-        caps.insert("tauri:options".into(), json!({ "application": binary }));
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session with the window");
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (client, driver) = kinship_window_driver::open_window(display, binary, &[], &env).await;
         Window { client, _driver: driver }
     }
 
