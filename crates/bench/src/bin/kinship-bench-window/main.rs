@@ -309,10 +309,11 @@ async fn main() {
             );
             if case.name == "kinship_ten_year" && n == 0 && !args.first_screen_only {
                 let list = screens(&circle, &running, &word);
-                screen_times = time_screens(&window, &list, Duration::from_millis(args.settle_ms)).await.unwrap_or_else(|e| {
-                    eprintln!("kinship-bench-window: could not time the screens: {e}");
-                    std::process::exit(1)
-                });
+                screen_times =
+                    time_screens(&window, &list, Duration::from_millis(args.settle_ms)).await.unwrap_or_else(|e| {
+                        eprintln!("kinship-bench-window: could not time the screens: {e}");
+                        std::process::exit(1)
+                    });
             }
             launches[i].push(figures);
             window.close().await;
