@@ -231,7 +231,7 @@ impl Store {
             actions_by_owner: by_owner(open_actions).into_iter().map(|g| g.shown(ACTIONS_SHOWN)).collect(),
             latest_reflections: self.shared_reflections_with(&circle.id, None, None, LATEST_REFLECTIONS)?,
             setup_checklist: self.setup_checklist(&circle.id, &members, upcoming.first().or(meetings.first()))?,
-            schedule: self.schedule_defaults(&circle.id)?,
+            schedule: self.schedule_defaults_after(&circle, meetings.first())?, // newest first
             circle,
             members,
             next_meeting: upcoming.first().cloned(),
@@ -515,6 +515,7 @@ mod tests {
         assert_eq!(ids(&home.past), [ended_this_morning.clone(), last_week.clone()], "newest first");
         assert_eq!(home.next_meeting.unwrap().id, under_way, "a meeting in its slot is next, not one over today");
         assert_eq!(home.upcoming.len() + home.past.len(), 4, "every meeting is upcoming or past");
+        assert_eq!(home.schedule, store.schedule_defaults(&circle).unwrap(), "the home's suggestion is the form's");
 
         // Its last minute still counts; a minute later it is past.
         clock.set(t("2026-03-04T12:30:00Z"));

@@ -276,13 +276,23 @@ impl Store {
     /// What the schedule form offers for a circle's next meeting (see [`ScheduleDefaults`]).
     pub fn schedule_defaults(&self, circle_id: &str) -> Result<ScheduleDefaults> {
         let circle = self.circle(&crate::ids::parse_id("Circle", circle_id)?)?;
-        let now = self.now();
         let latest: Option<Meeting> = rows::first(
             self.conn(),
-            "SELECT * FROM meetings WHERE circle_id = ?1 ORDER BY starts_at DESC, id LIMIT 1",
+            "SELECT * FROM meetings WHERE circle_id = ?1 ORDER BY starts_at DESC, id DESC LIMIT 1",
             [&circle.id],
         )?;
-        let by_rhythm = latest.as_ref().and_then(|m| {
+        self.schedule_defaults_after(&circle, latest.as_ref())
+    }
+
+    /// [`Store::schedule_defaults`] for a circle whose latest meeting the caller already holds
+    /// (the circle home reads them all).
+    pub(crate) fn schedule_defaults_after(
+        &self,
+        circle: &crate::Circle,
+        latest: Option<&Meeting>,
+    ) -> Result<ScheduleDefaults> {
+        let now = self.now();
+        let by_rhythm = latest.and_then(|m| {
             let mut next = next_by_cadence(validate::timestamp("Start", &m.starts_at).ok()?, &circle.cadence)?;
             while next <= now {
                 next = next_by_cadence(next, &circle.cadence)?;
