@@ -165,6 +165,12 @@ async fn a_person_schedules_a_meeting_and_builds_its_agenda_from_the_keyboard() 
     assert_eq!(offered.weekday(), latest.weekday(), "the latest meeting's weekday: {start}");
     assert_eq!(offered.time(), latest.time(), "the latest meeting's hour: {start}");
     assert!(offered > chrono::Local::now().naive_local(), "a start still ahead: {start}");
+    app.client
+        .execute("document.getElementById('schedule-form').scrollIntoView({ block: 'center' })", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.screenshot("schedule-suggested.png").await;
     app.set_value("#schedule-form input[name=starts_at]", "").await;
     click(&app, "#schedule-form button[type=submit]").await;
     app.wait_for_text("#schedule-form .error-summary", "Start cannot be empty").await;
